@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { NodeIssueError } from '../src/core/diagnostics';
+import { formatShape, shapesEqual } from '../src/core/shape';
+import { defineNode, tensorInput } from './defineNode';
+
+const zParams = z.strictObject({
+  freeBits: z.number().min(0).max(100).default(0),
+});
+export type KLParams = z.infer<typeof zParams>;
+
+export const KL = defineNode<KLParams>({
+  type: 'KL',
+  version: 1,
+  title: 'KL divergence',
+  category: 'loss',
+  summary: 'KL(q(z|x) ‖ N(0, I)): how far each code is from the prior.',
+  docs:
+    'The second half of the ELBO = reconstruction − KL. For a Gaussian q it has a closed form per ' +
+    'latent dimension: ½(μ² + σ² − log σ² − 1). It pulls every code towards the standard normal prior, ' +
+    'which is what makes the latent space smooth enough to sample from. A dimension whose KL stays near ' +
+    'zero carries no information (an inactive unit; if all collapse, that is posterior collapse). Free ' +
+    'bits λ stops the optimiser from pushing any dimension below λ nats.',
+  params: zParams,
+  controls: [{ key: 'freeBits', label: 'free bits λ (nats/dim)', kind: 'number', min: 0, max: 100, step: 0.05 }],
+  inputs: {
+    mean: { kind: 'latent', label: 'μ', doc: 'mean of q(z|x)' },
+    logVar: { kind: 'logvar', label: 'log σ²', doc: 'log-variance of q(z|x)' },
+  },
+  outputs: { kl: { kind: 'scalar', label: 'KL', doc: 'KL per example (nats), summed over dimensions' } },
+  infer({ inputs }) {
+    const { mean, logVar } = inputs;
+    if (!mean) throw new NodeIssueError('mean', 'needs μ from an encoder');
+    if (!logVar) throw new NodeIssueError('logVar', 'needs log σ² from an encoder');
+    if (!shapesEqual(mean, logVar)) {
+      throw new NodeIssueError('logVar', `μ is ${formatShape(mean)} but log σ² is ${formatShape(logVar)}; they must match`);
+    }
+    return { outputs: { kl: [] }, paramCount: 0 };
+  },
+  build({ tf, params, nodeId }) {
+    return {
+      apply(inputs, run) {
+        const mean = tensorInput(inputs, 'mean', nodeId);
+        const logVar = tensorInput(inputs, 'logVar', nodeId);
+        // ½(μ² + σ² − log σ² − 1), averaged over the batch, per dimension
+        const perExample = tf.mul(tf.sub(tf.add(tf.square(mean), tf.exp(logVar)), tf.add(logVar, 1)), 0.5);
+        const perDim = tf.mean(perExample, 0);
+        const kl = tf.sum(perDim);
+        run.report('kl', kl);
+        run.report('klPerDim', perDim);
+        const objective = params.freeBits > 0 ? tf.sum(tf.maximum(perDim, params.freeBits)) : kl;
+        return { kl: objective };
+      },
+    };
+  },
+});

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { NodeIssueError } from '../src/core/diagnostics';
+import { formatShape, shapesEqual } from '../src/core/shape';
+import { defineNode, tensorInput } from './defineNode';
+
+const zParams = z.strictObject({});
+export type ReparameterizeParams = z.infer<typeof zParams>;
+
+export const Reparameterize = defineNode<ReparameterizeParams>({
+  type: 'Reparameterize',
+  version: 1,
+  title: 'Reparameterize',
+  category: 'model',
+  summary: 'Samples z = μ + σ·ε with ε ~ N(0, I), so gradients flow through μ and σ.',
+  docs:
+    'The reparameterization trick. Sampling z ~ N(μ, σ²) directly would block gradients; instead draw ' +
+    'ε ~ N(0, I), which does not depend on the weights, and compute z = μ + exp(½·log σ²)·ε. The ' +
+    'randomness moves into ε and μ, σ stay differentiable. For the pictures on the dashboard ' +
+    '(reconstructions, traversals) z is the mean μ; the test ELBO still samples.',
+  params: zParams,
+  controls: [],
+  inputs: {
+    mean: { kind: 'latent', label: 'μ', doc: 'mean of q(z|x)' },
+    logVar: { kind: 'logvar', label: 'log σ²', doc: 'log-variance of q(z|x)' },
+  },
+  outputs: { z: { kind: 'latent', label: 'z', doc: 'a sample from q(z|x)' } },
+  infer({ inputs }) {
+    const { mean, logVar } = inputs;
+    if (!mean) throw new NodeIssueError('mean', 'needs μ from an encoder');
+    if (!logVar) throw new NodeIssueError('logVar', 'needs log σ² from an encoder');
+    if (!shapesEqual(mean, logVar)) {
+      throw new NodeIssueError('logVar', `μ is ${formatShape(mean)} but log σ² is ${formatShape(logVar)}; they must match`);
+    }
+    return { outputs: { z: mean }, paramCount: 0 };
+  },
+  build({ tf, nodeId }) {
+    return {
+      apply(inputs, run) {
+        const mean = tensorInput(inputs, 'mean', nodeId);
+        if (run.mode === 'infer') return { z: mean };
+        const logVar = tensorInput(inputs, 'logVar', nodeId);
+        const eps = run.normal(mean.shape, 'eps');
+        return { z: tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) };
+      },
+    };
+  },
+});

@@ -1,0 +1,160 @@
+/**
+ * The training program derived from a graph: the loss terms for a batch, and
+ * the functions every view needs — encode, decode, reconstruct, sample. They
+ * all run the same built nodes, so the decoder's weights are shared by
+ * reconstruction, prior samples, traversals and interpolation.
+ */
+import { nodeRegistry } from '../../nodes';
+import type { AnyNodeDef, PortValue, Tensor, TF } from '../../nodes/defineNode';
+import { isReconstruction } from '../../nodes/defineNode';
+import type { Diagnostic } from '../core/diagnostics';
+import { Rng, hashSeed } from '../core/random';
+import type { GraphDoc } from '../core/schema';
+import { buildModel, refKey, type BuiltModel, type RunOptions } from './model';
+import { compileGraph, type Plan } from './plan';
+
+export interface Batch {
+  /** [B, H, W, C] in 0..1 */
+  x: Tensor;
+  /** [B] int32 */
+  labels: Tensor;
+}
+
+export interface LossTerms {
+  objective: Tensor;
+  /** Sum of the reconstruction terms (−log p(x|z)), per example. */
+  recon: Tensor;
+  /** Sum of the KL terms (unweighted), per example; 0 for an autoencoder. */
+  kl: Tensor;
+  /** The weighted KL as it enters the objective (β·|KL − C|, or KL without a β node). */
+  betaKl: Tensor;
+  /** KL per latent dimension [d] (first KL node), or undefined. */
+  klPerDim: Tensor | undefined;
+  /** Current β of the first β node (1 without one). */
+  beta: Tensor;
+  /** μ of q(z|x) for the batch [B, d] (main encoder), if there is one. */
+  mean: Tensor | undefined;
+}
+
+export type StepOptions = Omit<RunOptions, 'feeds'>;
+
+export interface Program {
+  plan: Plan;
+  model: BuiltModel;
+  tf: TF;
+  seed: number;
+  /** The forward pass and its loss terms. Call inside tf.tidy / tf.variableGrads. */
+  losses(batch: Batch, options: StepOptions): LossTerms;
+  /** μ (and log σ²) of q(z|x), deterministic. Undefined without an encoder. */
+  encode(x: Tensor): { mean: Tensor; logVar: Tensor | undefined };
+  /** Mean image for each code z [N, d]. */
+  decode(z: Tensor): Tensor;
+  /** What the encoder saw (x, or x̃ after noise) and the decoder's mean image. */
+  reconstruct(x: Tensor, noiseKey?: string): { input: Tensor; output: Tensor };
+  /** N codes from the prior N(0, I), seeded. */
+  priorCodes(n: number, key: string): Tensor;
+  dispose(): void;
+}
+
+export type CompileProgramResult = { ok: true; program: Program } | { ok: false; diagnostics: Diagnostic[] };
+
+export function compileProgram(
+  doc: GraphDoc,
+  tf: TF,
+  options: { seed?: number; registry?: ReadonlyMap<string, AnyNodeDef> } = {},
+): CompileProgramResult {
+  const registry = options.registry ?? nodeRegistry;
+  const compiled = compileGraph(doc, registry);
+  if (!compiled.ok) return { ok: false, diagnostics: compiled.diagnostics };
+  const seed = options.seed ?? doc.training.seed;
+  try {
+    return { ok: true, program: createProgram(compiled.plan, tf, registry, seed) };
+  } catch (e) {
+    return {
+      ok: false,
+      diagnostics: [{ severity: 'error', code: 'build', message: `building the model failed: ${e instanceof Error ? e.message : String(e)}` }],
+    };
+  }
+}
+
+function sumReports(tf: TF, reports: ReadonlyArray<{ value: Tensor }> | undefined): Tensor {
+  if (!reports || reports.length === 0) return tf.scalar(0);
+  if (reports.length === 1) return (reports[0] as { value: Tensor }).value;
+  // pairwise adds: addN of many inputs exceeds WebGPU's storage-buffer limit per shader
+  return reports.map((r) => r.value).reduce((a, b) => tf.add(a, b));
+}
+
+export function createProgram(plan: Plan, tf: TF, registry: ReadonlyMap<string, AnyNodeDef>, seed: number): Program {
+  const model = buildModel(plan, tf, registry, seed);
+  const gen = plan.generation;
+  const datasetNode = plan.dataset.nodeId;
+
+  const feedsFor = (batch: Batch) =>
+    new Map<string, PortValue>([
+      [`${datasetNode}.x`, batch.x],
+      [`${datasetNode}.label`, batch.labels],
+    ]);
+
+  const asTensor = (v: PortValue, what: string): Tensor => {
+    if (isReconstruction(v)) throw new Error(`${what} is a reconstruction, not a tensor`);
+    return v;
+  };
+
+  return {
+    plan,
+    model,
+    tf,
+    seed,
+    losses(batch, options) {
+      const ev = model.evaluate({ ...options, feeds: feedsFor(batch) });
+      const objective = ev.objective();
+      const recon = sumReports(tf, ev.metrics.get('recon'));
+      const kl = sumReports(tf, ev.metrics.get('kl'));
+      const betaReports = ev.metrics.get('betaKl');
+      // KL terms that reach the objective without a β node count with weight 1
+      const betaKl = betaReports && betaReports.length > 0 ? sumReports(tf, betaReports) : kl;
+      const betaValue = ev.metrics.get('beta')?.[0]?.value ?? tf.scalar(plan.roles.kl.length > 0 ? 1 : 0);
+      return {
+        objective,
+        recon,
+        kl,
+        betaKl,
+        klPerDim: ev.metrics.get('klPerDim')?.[0]?.value,
+        beta: betaValue,
+        mean: gen?.mean ? asTensor(ev.get(gen.mean), 'μ') : undefined,
+      };
+    },
+    encode(x) {
+      if (!gen?.mean) throw new Error('this graph has no encoder');
+      const ev = model.evaluate({ mode: 'infer', step: 0, noiseKey: 'encode', feeds: new Map([[refKey(gen.datasetX), x]]) });
+      const mean = asTensor(ev.get(gen.mean), 'μ');
+      const logVar = gen.logVar ? asTensor(ev.get(gen.logVar), 'log σ²') : undefined;
+      return { mean, logVar };
+    },
+    decode(z) {
+      if (!gen) throw new Error('this graph has no decoder feeding a reconstruction loss');
+      const zSource = plan.nodes.find((n) => n.id === gen.decoderZ.node)?.inputs.z?.[0];
+      if (!zSource) throw new Error('the decoder has no z input');
+      const ev = model.evaluate({ mode: 'infer', step: 0, noiseKey: 'decode', feeds: new Map([[refKey(zSource), z]]) });
+      const out = ev.get(gen.xHat);
+      if (!isReconstruction(out)) throw new Error('the decoder did not return an image');
+      return out.mean;
+    },
+    reconstruct(x, noiseKey = 'reconstruct') {
+      if (!gen) throw new Error('this graph has no decoder feeding a reconstruction loss');
+      const ev = model.evaluate({ mode: 'infer', step: 0, noiseKey, feeds: new Map([[refKey(gen.datasetX), x]]) });
+      const out = ev.get(gen.xHat);
+      if (!isReconstruction(out)) throw new Error('the decoder did not return an image');
+      const input = gen.encoderInput ? asTensor(ev.get(gen.encoderInput), 'encoder input') : x;
+      return { input, output: out.mean };
+    },
+    priorCodes(n, key) {
+      const d = gen?.latentDim;
+      if (!d) throw new Error('this graph has no latent code');
+      return tf.tensor2d(new Rng(hashSeed(seed, 'prior', key)).fillNormal(new Float32Array(n * d)), [n, d]);
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
+}

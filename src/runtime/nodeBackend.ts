@@ -1,0 +1,37 @@
+/**
+ * tfjs in Node for the CLI, tests and benchmarks: cpu (pure JS), wasm (SIMD;
+ * several times faster), webgpu (Dawn via the `webgpu` package, when it loads).
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+
+export const nodeBackends = ['cpu', 'wasm', 'webgpu'] as const;
+export type NodeBackend = (typeof nodeBackends)[number];
+
+const require = createRequire(import.meta.url);
+
+export async function initNodeBackend(name: NodeBackend): Promise<typeof tf> {
+  if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+    wasm.setWasmPaths(`${join(dir, 'dist')}/`);
+  } else if (name === 'webgpu') {
+    await setupNodeWebGpu();
+    await import('@tensorflow/tfjs-backend-webgpu');
+  }
+  const ok = await tf.setBackend(name);
+  if (!ok || tf.getBackend() !== name) throw new Error(`the ${name} backend could not start in Node`);
+  await tf.ready();
+  return tf;
+}
+
+/** Dawn (npm `webgpu`) with SwiftShader's Vulkan driver from Debian's chromium. */
+async function setupNodeWebGpu(): Promise<void> {
+  const g = globalThis as { navigator?: { gpu?: unknown } };
+  if (g.navigator?.gpu) return;
+  process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+  const mod = (await import('webgpu')) as { create: (flags: string[]) => unknown; globals: Record<string, unknown> };
+  Object.assign(globalThis, mod.globals);
+  Object.defineProperty(globalThis, 'navigator', { value: { gpu: mod.create([]) }, configurable: true });
+}

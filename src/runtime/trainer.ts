@@ -1,0 +1,354 @@
+/**
+ * The trainer: a plain async function with an AbortSignal. Seeded and
+ * reproducible; leak-free (every step inside tf.tidy, numbers read back only
+ * every few steps); a NaN or infinite loss stops training with a clear message
+ * and puts back the last good weights.
+ */
+import type { Scalar, Tensor, TF, Variable } from '../../nodes/defineNode';
+import type { Batch, Program } from '../compiler/program';
+import { BatchSampler } from '../data/batches';
+import type { DatasetData } from '../data/format';
+import { createOptimizer, type Optimizer } from './optimizer';
+
+/** Means over the steps since the last report. */
+export interface TrainMetrics {
+  objective: number;
+  recon: number;
+  kl: number;
+  betaKl: number;
+  beta: number;
+}
+
+export interface EvalMetrics {
+  /** −log p(x|z) per example, averaged over the test set. */
+  recon: number;
+  kl: number;
+  /** ELBO = −(recon + KL), per example (nats; higher is better). */
+  elbo: number;
+  klPerDim: number[];
+  /** Var over the test set of E_q[z_u|x], per dimension. */
+  meanVariance: number[];
+  /** Dimensions with meanVariance > 0.01 (Burda et al.). */
+  activeUnits: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  step: number;
+  train: TrainMetrics;
+  test: EvalMetrics;
+  seconds: number;
+}
+
+export type TrainEvent =
+  | { type: 'started'; totalSteps: number; stepsPerEpoch: number; epochs: number; paramCount: number; backend: string }
+  | { type: 'progress'; step: number; epoch: number; epochStep: number; samplesPerSecond: number; train: TrainMetrics; klPerDim: number[] }
+  | { type: 'epochEnded'; record: EpochRecord }
+  | { type: 'diverged'; step: number; message: string }
+  | { type: 'paused'; step: number }
+  | { type: 'resumed'; step: number };
+
+export type TrainStatus = 'finished' | 'aborted' | 'diverged';
+
+export interface TrainResult {
+  status: TrainStatus;
+  /** Steps completed. */
+  steps: number;
+  history: EpochRecord[];
+  /** Set when status is 'diverged'. */
+  message?: string;
+  /** Test metrics of the final weights (the restored ones after a divergence). */
+  final: EvalMetrics | undefined;
+}
+
+/** Pause, single-step and live changes while training runs. */
+export class TrainControl {
+  paused = false;
+  private stepsAllowed = 0;
+  private wake: (() => void) | null = null;
+  learningRate: number | undefined;
+  readonly live: Record<string, Record<string, number>> = {};
+
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+    this.wakeUp();
+  }
+  /** While paused: run `n` more steps, then pause again. */
+  step(n = 1): void {
+    this.stepsAllowed += n;
+    this.wakeUp();
+  }
+  setLive(nodeId: string, key: string, value: number): void {
+    (this.live[nodeId] ??= {})[key] = value;
+  }
+  private wakeUp(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+  /** Resolves when a step may run; rejects nothing (abort is checked by the caller). */
+  async gate(signal: AbortSignal | undefined): Promise<void> {
+    while (this.paused && this.stepsAllowed === 0 && !signal?.aborted) {
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+    if (this.paused && this.stepsAllowed > 0) this.stepsAllowed--;
+  }
+}
+
+export interface TrainOptions {
+  data: DatasetData;
+  epochs?: number;
+  learningRate?: number;
+  signal?: AbortSignal;
+  control?: TrainControl;
+  onEvent?: (event: TrainEvent) => void;
+  /** Called at every report with the live program (for pictures). Runs between steps. */
+  onReport?: (info: { step: number; epoch: number }) => Promise<void> | void;
+  /** Read the numbers back every N steps (default 20). */
+  reportEvery?: number;
+  /** Use only the first N training / test images (tests and benchmarks). */
+  trainLimit?: number;
+  testLimit?: number;
+  /** Images per test batch (default 500). */
+  testBatchSize?: number;
+  /** Stop after this many steps in total (benchmarks). */
+  maxSteps?: number;
+}
+
+const SCALARS = 5; // objective, recon, kl, betaKl, beta
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+export function toBatch(tf: TF, arrays: { x: Float32Array; labels: Int32Array; size: number }, imageShape: readonly number[]): Batch {
+  return {
+    x: tf.tensor4d(arrays.x, [arrays.size, imageShape[0] as number, imageShape[1] as number, imageShape[2] as number]),
+    labels: tf.tensor1d(arrays.labels, 'int32'),
+  };
+}
+
+/** Scores the test split: reconstruction, KL (sampled z, fixed seeds), per-dim KL, active units. */
+export async function evaluateProgram(
+  program: Program,
+  data: DatasetData,
+  options: { step: number; limit?: number; batchSize?: number; live?: Record<string, Record<string, number>> } = { step: 0 },
+): Promise<EvalMetrics> {
+  const { tf, plan } = program;
+  const sampler = new BatchSampler(data, {
+    split: 'test',
+    batchSize: options.batchSize ?? 500,
+    binarize: plan.dataset.binarize,
+    seed: program.seed,
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+  });
+  const d = plan.generation?.latentDim ?? 0;
+  // [recon·n, kl·n, n, klPerDim·n (d), Σμ (d), Σμ² (d)]
+  const width = 3 + 3 * d;
+  const acc = tf.tidy(() => tf.variable(tf.zeros([width]), false));
+  try {
+    for (let i = 0; i < sampler.batchesPerEpoch; i++) {
+      const arrays = sampler.batch(0, i);
+      tf.tidy(() => {
+        const batch = toBatch(tf, arrays, plan.imageShape);
+        const t = program.losses(batch, { mode: 'test', step: options.step, noiseKey: `test:${i}`, ...(options.live ? { live: options.live } : {}) });
+        const n = arrays.size;
+        const parts: Tensor[] = [tf.stack([tf.mul(t.recon, n), tf.mul(t.kl, n), tf.scalar(n)])];
+        if (d > 0) {
+          parts.push(t.klPerDim && t.klPerDim.size === d ? tf.mul(t.klPerDim, n) : tf.zeros([d]));
+          parts.push(t.mean ? tf.sum(t.mean, 0) : tf.zeros([d]));
+          parts.push(t.mean ? tf.sum(tf.square(t.mean), 0) : tf.zeros([d]));
+        }
+        acc.assign(tf.add(acc, tf.concat(parts)));
+      });
+    }
+    const v = await acc.data();
+    const n = v[2] as number;
+    const klPerDim: number[] = [];
+    const meanVariance: number[] = [];
+    for (let j = 0; j < d; j++) {
+      klPerDim.push((v[3 + j] as number) / n);
+      const m = (v[3 + d + j] as number) / n;
+      const m2 = (v[3 + 2 * d + j] as number) / n;
+      meanVariance.push(Math.max(0, m2 - m * m));
+    }
+    const recon = (v[0] as number) / n;
+    const kl = (v[1] as number) / n;
+    return {
+      recon,
+      kl,
+      elbo: -(recon + kl),
+      klPerDim,
+      meanVariance,
+      activeUnits: plan.generation?.mean ? meanVariance.filter((x) => x > 0.01).length : 0,
+    };
+  } finally {
+    acc.dispose();
+  }
+}
+
+export async function train(program: Program, options: TrainOptions): Promise<TrainResult> {
+  const { tf, plan } = program;
+  const settings = plan.training;
+  const epochs = options.epochs ?? settings.epochs;
+  const control = options.control ?? new TrainControl();
+  const reportEvery = Math.max(1, options.reportEvery ?? 20);
+  const emit = options.onEvent ?? (() => {});
+  const sampler = new BatchSampler(options.data, {
+    split: 'train',
+    batchSize: plan.dataset.batchSize,
+    binarize: plan.dataset.binarize,
+    seed: program.seed,
+    ...(options.trainLimit !== undefined ? { limit: options.trainLimit } : {}),
+  });
+  const variables = program.model.variables;
+  const optimizer: Optimizer = createOptimizer(tf, settings.optimizer, variables);
+  const d = plan.generation?.latentDim ?? 0;
+  const width = SCALARS + d + 1; // + Σ of all weights (a NaN check)
+  const acc = tf.tidy(() => tf.variable(tf.zeros([width]), false));
+  let snapshot: Tensor[] | null = null;
+  const history: EpochRecord[] = [];
+  const stepsPerEpoch = sampler.batchesPerEpoch;
+  const totalSteps = Math.min(options.maxSteps ?? Infinity, epochs * stepsPerEpoch);
+  let step = 0;
+  let windowSteps = 0;
+  let windowSamples = 0;
+  let windowStart = now();
+  let epochStart = now();
+  let lastTrain: TrainMetrics = { objective: NaN, recon: NaN, kl: NaN, betaKl: NaN, beta: NaN };
+  let status: TrainStatus = 'finished';
+  let message: string | undefined;
+  const testOptions = {
+    ...(options.testLimit !== undefined ? { limit: options.testLimit } : {}),
+    ...(options.testBatchSize !== undefined ? { batchSize: options.testBatchSize } : {}),
+  };
+
+  const takeSnapshot = () => {
+    const fresh = variables.map((v) => tf.keep(v.clone()));
+    snapshot?.forEach((t) => t.dispose());
+    snapshot = fresh;
+  };
+  const restoreSnapshot = () => {
+    if (!snapshot) return;
+    const saved = snapshot;
+    variables.forEach((v, i) => v.assign(saved[i] as Tensor));
+  };
+
+  /** Reads the accumulated numbers; returns false when training diverged. */
+  const report = async (epoch: number, epochStep: number): Promise<boolean> => {
+    if (windowSteps === 0) return true;
+    tf.tidy(() => {
+      // pairwise adds: addN of many inputs exceeds WebGPU's storage-buffer limit per shader
+      const weightSum = variables.map((v) => tf.sum(v)).reduce((a, b) => tf.add(a, b));
+      acc.assign(tf.concat([tf.slice(acc, 0, width - 1), tf.reshape(weightSum, [1])]));
+    });
+    const v = await acc.data();
+    tf.tidy(() => acc.assign(tf.zeros([width])));
+    const mean = (i: number) => (v[i] as number) / windowSteps;
+    const train: TrainMetrics = { objective: mean(0), recon: mean(1), kl: mean(2), betaKl: mean(3), beta: mean(4) };
+    const finite = [train.objective, train.recon, train.kl, train.betaKl, v[width - 1] as number].every(Number.isFinite);
+    if (!finite) {
+      const bad = !Number.isFinite(train.recon) ? 'the reconstruction loss' : !Number.isFinite(train.kl) ? 'the KL' : !Number.isFinite(train.objective) ? 'the loss' : 'the weights';
+      message =
+        `training diverged near step ${step}: ${bad} became ${Number.isNaN(train.objective) ? 'NaN' : 'infinite'}. ` +
+        `The weights from step ${step - windowSteps} (the last good ones) were kept. ` +
+        'Try a lower learning rate, or a likelihood with a learned σ.';
+      restoreSnapshot();
+      emit({ type: 'diverged', step, message });
+      return false;
+    }
+    const seconds = (now() - windowStart) / 1000;
+    const klPerDim = Array.from({ length: d }, (_, j) => mean(SCALARS + j));
+    emit({
+      type: 'progress',
+      step,
+      epoch,
+      epochStep,
+      samplesPerSecond: seconds > 0 ? windowSamples / seconds : 0,
+      train,
+      klPerDim,
+    });
+    lastTrain = train;
+    takeSnapshot();
+    windowSteps = 0;
+    windowSamples = 0;
+    windowStart = now();
+    await options.onReport?.({ step, epoch });
+    return true;
+  };
+
+  emit({ type: 'started', totalSteps, stepsPerEpoch, epochs, paramCount: plan.totalParams, backend: tf.getBackend() });
+  takeSnapshot();
+  try {
+    outer: for (let epoch = 0; epoch < epochs; epoch++) {
+      epochStart = now();
+      for (let i = 0; i < stepsPerEpoch; i++) {
+        if (step >= totalSteps) break outer;
+        if (control.paused) {
+          emit({ type: 'paused', step });
+          await control.gate(options.signal);
+          if (!control.paused) emit({ type: 'resumed', step });
+        }
+        if (options.signal?.aborted) {
+          status = 'aborted';
+          break outer;
+        }
+        const arrays = sampler.batch(epoch, i);
+        const lr = control.learningRate ?? options.learningRate ?? settings.learningRate;
+        const currentStep = step;
+        tf.tidy(() => {
+          const batch = toBatch(tf, arrays, plan.imageShape);
+          let packed: Tensor | null = null;
+          const { grads } = tf.variableGrads(() => {
+            const t = program.losses(batch, { mode: 'train', step: currentStep, noiseKey: `train:${currentStep}`, live: control.live });
+            const perDim = d > 0 ? (t.klPerDim && t.klPerDim.size === d ? t.klPerDim : tf.zeros([d])) : null;
+            packed = tf.keep(tf.concat([tf.stack([t.objective, t.recon, t.kl, t.betaKl, t.beta]), ...(perDim ? [perDim] : []), tf.zeros([1])]));
+            return t.objective as Scalar;
+          }, variables);
+          optimizer.apply(grads, lr);
+          const p = packed as Tensor | null;
+          if (p) {
+            acc.assign(tf.add(acc, p));
+            p.dispose();
+          }
+        });
+        step++;
+        windowSteps++;
+        windowSamples += arrays.size;
+        const endOfEpoch = i === stepsPerEpoch - 1 || step >= totalSteps;
+        if (step % reportEvery === 0 || endOfEpoch) {
+          if (!(await report(epoch, i + 1))) {
+            status = 'diverged';
+            break outer;
+          }
+          await yieldToEventLoop();
+        }
+        if (endOfEpoch && (i === stepsPerEpoch - 1)) {
+          const test = await evaluateProgram(program, options.data, { step, ...testOptions, live: control.live });
+          const record: EpochRecord = { epoch: epoch + 1, step, train: lastTrain, test, seconds: (now() - epochStart) / 1000 };
+          history.push(record);
+          emit({ type: 'epochEnded', record });
+        }
+      }
+    }
+    const final =
+      status === 'finished' && history.length > 0 && history[history.length - 1]?.step === step
+        ? history[history.length - 1]?.test
+        : await evaluateProgram(program, options.data, { step, ...testOptions, live: control.live });
+    return { status, steps: step, history, final, ...(message ? { message } : {}) };
+  } finally {
+    acc.dispose();
+    optimizer.dispose();
+    (snapshot as Tensor[] | null)?.forEach((t) => t.dispose());
+  }
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+export type { Variable };
