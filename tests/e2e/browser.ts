@@ -1,0 +1,72 @@
+/**
+ * Real Chromium (Debian's, at /usr/bin/chromium) driven by playwright-core.
+ * `webgpu: true` adds the flags that give WebGPU a SwiftShader adapter.
+ */
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const baseArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export const webgpuArgs = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+
+export interface BrowserSession {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and page errors seen so far. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  webgpu?: boolean;
+  /** Reuse a profile dir (to test reloads and persistence across sessions). */
+  userDataDir?: string;
+  viewport?: { width: number; height: number };
+  colorScheme?: 'light' | 'dark';
+}
+
+export async function launch(options: LaunchOptions = {}): Promise<BrowserSession> {
+  const dir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'bottleneck-e2e-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...baseArgs, ...(options.webgpu ? webgpuArgs : [])],
+    viewport: options.viewport ?? { width: 1280, height: 720 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  return {
+    context,
+    page,
+    errors,
+    async close() {
+      await context.close();
+      if (!options.userDataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Where screenshots from test runs are saved (kept as artifacts). */
+export function screenshotPath(name: string): string {
+  const dir = join(process.cwd(), 'test-results', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+}
