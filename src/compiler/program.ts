@@ -53,8 +53,14 @@ export interface Program {
   reconstruct(x: Tensor, noiseKey?: string): { input: Tensor; output: Tensor };
   /** N codes from the prior N(0, I), seeded. */
   priorCodes(n: number, key: string): Tensor;
+  /** Copies of every weight, by `nodeId/name` (for saving, moving to another backend, forks). */
+  readWeights(): Promise<WeightMap>;
+  /** Sets weights from a map (every weight of the model must be present with the same shape). */
+  writeWeights(weights: WeightMap): void;
   dispose(): void;
 }
+
+export type WeightMap = Record<string, { shape: number[]; values: Float32Array }>;
 
 export type CompileProgramResult = { ok: true; program: Program } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -152,6 +158,29 @@ export function createProgram(plan: Plan, tf: TF, registry: ReadonlyMap<string, 
       const d = gen?.latentDim;
       if (!d) throw new Error('this graph has no latent code');
       return tf.tensor2d(new Rng(hashSeed(seed, 'prior', key)).fillNormal(new Float32Array(n * d)), [n, d]);
+    },
+    async readWeights() {
+      const out: WeightMap = {};
+      for (const [name, v] of model.namedVariables) {
+        out[name] = { shape: [...v.shape], values: Float32Array.from(await v.data()) };
+      }
+      return out;
+    },
+    writeWeights(weights) {
+      for (const [name, v] of model.namedVariables) {
+        const w = weights[name];
+        if (!w) throw new Error(`weight '${name}' is missing`);
+        if (w.shape.length !== v.shape.length || w.shape.some((d, i) => d !== v.shape[i])) {
+          throw new Error(`weight '${name}' has shape [${w.shape.join(', ')}], expected [${v.shape.join(', ')}]`);
+        }
+        if (w.values.length !== v.size) throw new Error(`weight '${name}' has ${w.values.length} values, expected ${v.size}`);
+      }
+      tf.tidy(() => {
+        for (const [name, v] of model.namedVariables) {
+          const w = weights[name] as WeightMap[string];
+          v.assign(tf.tensor(w.values, w.shape));
+        }
+      });
     },
     dispose() {
       model.dispose();
