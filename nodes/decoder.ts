@@ -124,7 +124,7 @@ export const Decoder = defineNode<DecoderParams>({
   infer({ params, inputs, expected, datasetImageShape }) {
     const z = inputs.z;
     if (!z) throw new NodeIssueError('z', 'needs a latent code z');
-    const target = expected('xHat') ?? datasetImageShape;
+    const target = expected('xHat') ?? datasetImageShape();
     if (!target) {
       throw new NodeIssueError('xHat', 'cannot tell what image size to produce: connect x̂ to a reconstruction loss');
     }

@@ -188,15 +188,9 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
   const inProgress = new Set<string>();
 
   const datasetNodes = doc.nodes.filter((n) => n.type === 'Dataset' && specs.has(n.id));
-  let datasetShapeCache: Shape | undefined | null = null;
   const datasetImageShape = (): Shape | undefined => {
-    if (datasetShapeCache !== null) return datasetShapeCache;
-    datasetShapeCache = undefined;
-    if (datasetNodes.length === 1) {
-      const d = datasetNodes[0] as GraphNode;
-      datasetShapeCache = compute(d.id)?.outputs.x;
-    }
-    return datasetShapeCache;
+    const only = datasetNodes.length === 1 ? datasetNodes[0] : undefined;
+    return only ? compute(only.id)?.outputs.x : undefined;
   };
 
   const sourceShape = (edge: GraphEdge): Shape | undefined => compute(edge.from.node)?.outputs[edge.from.port];
@@ -257,7 +251,7 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
         return undefined;
       };
       try {
-        const r = spec.infer({ params: p, inputs, multiInputs, usedOutputs, expected, datasetImageShape: datasetImageShape() });
+        const r = spec.infer({ params: p, inputs, multiInputs, usedOutputs, expected, datasetImageShape });
         for (const issue of r.issues ?? []) addIssue(node, issue.field, issue.message, 'shape', issue.severity ?? 'error');
         if (!(r.issues ?? []).some((i) => (i.severity ?? 'error') === 'error')) {
           const knownInputs: Record<string, Shape> = {};

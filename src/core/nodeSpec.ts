@@ -49,8 +49,8 @@ export interface InferContext<P> {
   usedOutputs: ReadonlySet<string>;
   /** The shape that the consumers of an output expect from it, if they say. */
   expected(outputPort: string): Shape | undefined;
-  /** The image shape of the graph's dataset, if there is exactly one. */
-  datasetImageShape: Shape | undefined;
+  /** The image shape of the graph's dataset, if there is exactly one (resolved on demand). */
+  datasetImageShape(): Shape | undefined;
 }
 
 export interface InferResult {

@@ -1,0 +1,37 @@
+/** Shared test helpers: the saved graphs and small graph builders. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { specRegistry } from '../nodes';
+import { parseGraphText } from '../src/core/parse';
+import type { GraphDoc, GraphEdge, GraphNode } from '../src/core/schema';
+import { projectRoot } from '../src/data/loadNode';
+
+export const graphsDir = join(projectRoot, 'graphs');
+
+export function graphFiles(): string[] {
+  return readdirSync(graphsDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+}
+
+export function loadGraph(name: string): GraphDoc {
+  const text = readFileSync(join(graphsDir, name.endsWith('.json') ? name : `${name}.json`), 'utf8');
+  const r = parseGraphText(text, specRegistry);
+  if (!r.ok) throw new Error(r.errors.map((e) => e.message).join('\n'));
+  return r.doc;
+}
+
+/** A deep copy to mutate in a test. */
+export function cloneDoc(doc: GraphDoc): GraphDoc {
+  return structuredClone(doc);
+}
+
+export function findNode(doc: GraphDoc, id: string): GraphNode {
+  const n = doc.nodes.find((x) => x.id === id);
+  if (!n) throw new Error(`no node ${id}`);
+  return n;
+}
+
+export function edge(id: string, from: string, fromPort: string, to: string, toPort: string): GraphEdge {
+  return { id, from: { node: from, port: fromPort }, to: { node: to, port: toPort } };
+}
