@@ -26,13 +26,30 @@ export function bceWithLogits(tf: TF, logits: Tensor, x: Tensor): Tensor {
  * which tends to 2 as l → 0 (a Taylor expansion is used there).
  */
 export function continuousBernoulliLogNorm(tf: TF, logits: Tensor): Tensor {
+  // The branch mask comes from a comparison, which has no gradient in tfjs, so
+  // the gradient is given explicitly: d/dl log C = 1/l − 1/sinh(l) (≈ l/6 near 0).
   const eps = 1e-2;
-  const abs = tf.abs(logits);
-  const near = tf.less(abs, eps);
-  const safe = tf.where(near, tf.fill(logits.shape, eps), abs);
-  const exact = tf.sub(tf.log(safe), tf.log(tf.tanh(tf.mul(safe, 0.5))));
-  const taylor = tf.add(Math.log(2), tf.div(tf.square(logits), 12));
-  return tf.where(near, taylor, exact);
+  const logNorm = tf.customGrad((...args) => {
+    const [l, save] = args;
+    if (!l || typeof l === 'function' || typeof save !== 'function') throw new Error('customGrad called without a tensor');
+    save([l]);
+    const abs = tf.abs(l);
+    const near = tf.less(abs, eps);
+    const safe = tf.where(near, tf.fill(l.shape, eps), abs);
+    const exact = tf.sub(tf.log(safe), tf.log(tf.tanh(tf.mul(safe, 0.5))));
+    const taylor = tf.add(Math.log(2), tf.div(tf.square(l), 12));
+    return {
+      value: tf.where(near, taylor, exact),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const x = saved[0] as Tensor;
+        const nearG = tf.less(tf.abs(x), eps);
+        const safeX = tf.where(nearG, tf.fill(x.shape, eps), x);
+        const exactG = tf.sub(tf.reciprocal(safeX), tf.reciprocal(tf.sinh(safeX)));
+        return tf.mul(dy, tf.where(nearG, tf.div(x, 6), exactG));
+      },
+    };
+  });
+  return logNorm(logits);
 }
 
 /** Sum over every axis but the batch, then mean over the batch. */
