@@ -1,0 +1,122 @@
+/**
+ * npm run train -- graphs/vae.json --epochs 5 --out runs/vae
+ * Trains a graph headless and writes metrics JSON and PNG grids.
+ */
+import { choiceArg, intArg, numberArg, parseArgs, UsageError } from './args';
+import { ProgressBar } from './progress';
+import { GraphError, runTraining, type BackendChoice } from './trainRun';
+
+const usage = `usage: npm run train -- <graph.json> [options]
+
+  --epochs N        epochs to train (default: the graph's training settings)
+  --out DIR         write metrics.json, graph.json and PNG grids here
+  --backend NAME    auto (default: wasm, or cpu for conv graphs), cpu, wasm, webgpu
+  --seed N          random seed (weights, batches, noise)
+  --lr X            learning rate
+  --batch N         batch size
+  --max-steps N     stop after N steps
+  --train-limit N   train on the first N images only
+  --test-limit N    score on the first N test images only
+  --set node.param=value   change a param, e.g. --set recon.distribution=mse (repeatable via commas)
+  --help`;
+
+function parseSets(text: string | undefined): Record<string, Record<string, unknown>> | undefined {
+  if (!text) return undefined;
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const item of text.split(',')) {
+    const m = /^([A-Za-z][\w-]*)\.([A-Za-z]\w*)=(.*)$/.exec(item.trim());
+    if (!m) throw new UsageError(`--set expects node.param=value, got '${item}'`);
+    const [, node, param, raw] = m as unknown as [string, string, string, string];
+    let value: unknown = raw;
+    if (raw === 'true' || raw === 'false') value = raw === 'true';
+    else if (raw !== '' && Number.isFinite(Number(raw))) value = Number(raw);
+    else if (raw.startsWith('[')) {
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        throw new UsageError(`--set ${node}.${param}: '${raw}' is not a valid list`);
+      }
+    }
+    (out[node] ??= {})[param] = value;
+  }
+  return out;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2), {
+    values: ['epochs', 'out', 'backend', 'seed', 'lr', 'batch', 'max-steps', 'train-limit', 'test-limit', 'set'],
+    switches: ['help'],
+  });
+  if (args.switches.has('help')) {
+    console.log(usage);
+    return 0;
+  }
+  const graphPath = args.positionals[0];
+  if (!graphPath || args.positionals.length > 1) throw new UsageError('give exactly one graph file');
+  const bar = new ProgressBar();
+  let epochs = 0;
+  let totalSteps = 0;
+  const epochsArg = intArg(args, 'epochs', 1, 1000);
+  const seed = intArg(args, 'seed', 0, 0xffffffff);
+  const lr = numberArg(args, 'lr', 1e-8, 1);
+  const batch = intArg(args, 'batch', 1, 4096);
+  const maxSteps = intArg(args, 'max-steps', 1, 1e9);
+  const trainLimit = intArg(args, 'train-limit', 1, 1e7);
+  const testLimit = intArg(args, 'test-limit', 1, 1e7);
+  const overrides = parseSets(args.values.get('set'));
+  const outDir = args.values.get('out');
+  const result = await runTraining({
+    graphPath,
+    ...(outDir ? { outDir } : {}),
+    ...(epochsArg !== undefined ? { epochs: epochsArg } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(lr !== undefined ? { learningRate: lr } : {}),
+    ...(batch !== undefined ? { batchSize: batch } : {}),
+    ...(maxSteps !== undefined ? { maxSteps } : {}),
+    ...(trainLimit !== undefined ? { trainLimit } : {}),
+    ...(testLimit !== undefined ? { testLimit } : {}),
+    ...(overrides ? { paramOverrides: overrides } : {}),
+    backend: choiceArg<BackendChoice>(args, 'backend', ['auto', 'cpu', 'wasm', 'webgpu']) ?? 'auto',
+    log: (line) => bar.log(line),
+    onEvent: (e) => {
+      if (e.type === 'started') {
+        epochs = e.epochs;
+        totalSteps = e.totalSteps;
+        bar.log(`training on ${e.backend}: ${e.paramCount.toLocaleString('en')} parameters, ${e.totalSteps} steps`);
+      } else if (e.type === 'progress') {
+        const t = e.train;
+        bar.update({
+          epoch: e.epoch + 1,
+          epochs,
+          step: e.step,
+          totalSteps,
+          samplesPerSecond: e.samplesPerSecond,
+          text: `loss ${t.objective.toFixed(2)} (recon ${t.recon.toFixed(2)}, KL ${t.kl.toFixed(2)})`,
+        });
+      } else if (e.type === 'epochEnded') {
+        const r = e.record;
+        bar.log(
+          `epoch ${r.epoch}: test ELBO ${r.test.elbo.toFixed(2)} (recon ${r.test.recon.toFixed(2)}, KL ${r.test.kl.toFixed(2)}), ` +
+            `active units ${r.test.activeUnits}/${r.test.klPerDim.length}, ${r.seconds.toFixed(1)} s`,
+        );
+      } else if (e.type === 'diverged') {
+        bar.log(`stopped: ${e.message}`);
+      }
+    },
+  });
+  bar.done();
+  const f = result.info.final;
+  if (f) console.log(`final test ELBO ${f.elbo.toFixed(2)} nats (recon ${f.recon.toFixed(2)}, KL ${f.kl.toFixed(2)}) after ${result.info.steps} steps in ${result.info.seconds.toFixed(1)} s`);
+  for (const file of result.files) console.log(`wrote ${file}`);
+  return result.info.status === 'diverged' ? 2 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError) console.error(`${e.message}\n\n${usage}`);
+    else if (e instanceof GraphError) console.error(e.message);
+    else console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exit(1);
+  },
+);

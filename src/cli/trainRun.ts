@@ -1,0 +1,202 @@
+/**
+ * Headless training: compile a graph file, train it on a Node backend, write
+ * metrics JSON and PNG grids (reconstructions, prior samples, traversals) that
+ * carry their graph and run in PNG text chunks.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { specRegistry } from '../../nodes';
+import { compileGraph } from '../compiler/plan';
+import { compileProgram, type Program } from '../compiler/program';
+import { formatDiagnostics } from '../core/diagnostics';
+import { imageGrid, type ImageBatch } from '../core/imageGrid';
+import { parseGraphText } from '../core/parse';
+import { encodePng } from '../core/png';
+import type { GraphDoc } from '../core/schema';
+import { BatchSampler } from '../data/batches';
+import type { DatasetData } from '../data/format';
+import { loadDatasetNode } from '../data/loadNode';
+import { missingKernels } from '../runtime/kernels';
+import { initNodeBackend, type NodeBackend } from '../runtime/nodeBackend';
+import { dimsByKl, encodeMeans, pairRows, priorSamples, reconstructions, traversal, traversalValues } from '../runtime/previews';
+import { train, type EpochRecord, type EvalMetrics, type TrainEvent, type TrainStatus } from '../runtime/trainer';
+
+export type BackendChoice = NodeBackend | 'auto';
+
+export interface TrainRunOptions {
+  graphPath: string;
+  outDir?: string;
+  epochs?: number;
+  seed?: number;
+  learningRate?: number;
+  batchSize?: number;
+  backend?: BackendChoice;
+  maxSteps?: number;
+  trainLimit?: number;
+  testLimit?: number;
+  /** Overrides applied to the graph after loading, e.g. { recon: { distribution: 'mse' } }. */
+  paramOverrides?: Record<string, Record<string, unknown>>;
+  onEvent?: (event: TrainEvent) => void;
+  log?: (line: string) => void;
+}
+
+export interface RunInfo {
+  graph: string;
+  seed: number;
+  dataset: string;
+  backend: string;
+  epochs: number;
+  steps: number;
+  status: TrainStatus;
+  message?: string;
+  final: EvalMetrics | undefined;
+  history: EpochRecord[];
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+export interface TrainRunResult {
+  info: RunInfo;
+  doc: GraphDoc;
+  files: string[];
+}
+
+export class GraphError extends Error {
+  override name = 'GraphError';
+}
+
+export function loadGraphFile(path: string): GraphDoc {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new GraphError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const parsed = parseGraphText(text, specRegistry);
+  if (!parsed.ok) throw new GraphError(`${path} is not a valid graph:\n${formatDiagnostics(parsed.errors)}`);
+  return parsed.doc;
+}
+
+/** Applies `--set node.param=value` style overrides, validated by the node's schema. */
+export function applyOverrides(doc: GraphDoc, overrides: Record<string, Record<string, unknown>>): GraphDoc {
+  const next = structuredClone(doc);
+  for (const [nodeId, params] of Object.entries(overrides)) {
+    const node = next.nodes.find((n) => n.id === nodeId);
+    if (!node) throw new GraphError(`there is no node '${nodeId}' (nodes: ${next.nodes.map((n) => n.id).join(', ')})`);
+    const spec = specRegistry.get(node.type);
+    if (!spec) throw new GraphError(`node '${nodeId}' has an unknown type`);
+    const merged = spec.params.safeParse({ ...node.params, ...params });
+    if (!merged.success) {
+      throw new GraphError(`node '${nodeId}' (${node.type}): ${merged.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    node.params = merged.data;
+  }
+  return next;
+}
+
+/** wasm where it has every kernel the graph needs, cpu otherwise. */
+export async function chooseBackend(choice: BackendChoice, doc: GraphDoc, log: (s: string) => void): Promise<NodeBackend> {
+  if (choice !== 'auto') return choice;
+  const compiled = compileGraph(doc, specRegistry);
+  if (!compiled.ok) return 'wasm';
+  const tf = await initNodeBackend('wasm');
+  const missing = missingKernels(tf, 'wasm', compiled.plan);
+  if (missing.length === 0) return 'wasm';
+  log(`note: the wasm backend lacks ${missing.join(', ')} (needed to train convolutions): training on cpu, which is slower`);
+  return 'cpu';
+}
+
+export function pngText(doc: GraphDoc, info: RunInfo): Record<string, string> {
+  const run = {
+    seed: info.seed,
+    dataset: info.dataset,
+    backend: info.backend,
+    epochs: info.epochs,
+    steps: info.steps,
+    status: info.status,
+    final: info.final ? { elbo: info.final.elbo, recon: info.final.recon, kl: info.final.kl, activeUnits: info.final.activeUnits } : null,
+  };
+  return { 'bottleneck:graph': JSON.stringify(doc), 'bottleneck:run': JSON.stringify(run) };
+}
+
+async function writePictures(program: Program, data: DatasetData, doc: GraphDoc, info: RunInfo, outDir: string): Promise<string[]> {
+  const files: string[] = [];
+  const text = pngText(doc, info);
+  const write = (name: string, batch: ImageBatch, columns: number) => {
+    const path = join(outDir, name);
+    writeFileSync(path, encodePng(imageGrid(batch, { columns, gap: 2, scale: 2 }), text));
+    files.push(path);
+  };
+  if (!program.plan.generation) return files;
+  const test = new BatchSampler(data, { split: 'test', batchSize: 16, binarize: program.plan.dataset.binarize, seed: program.seed });
+  const fixed = test.images(Array.from({ length: Math.min(16, test.count) }, (_, i) => i));
+  const rec = await reconstructions(program, fixed);
+  write('reconstructions.png', pairRows(rec.input, rec.output, 8), 8);
+  write('samples.png', await priorSamples(program, 64, 'samples'), 8);
+  const { values, d } = await encodeMeans(program, fixed);
+  const dims = dimsByKl(info.final?.klPerDim.length ? info.final.klPerDim : Array.from({ length: d }, () => 0), Math.min(10, d));
+  const steps = traversalValues(9);
+  write('traversals.png', await traversal(program, values.subarray(0, d), dims, steps), steps.length);
+  return files;
+}
+
+export async function runTraining(options: TrainRunOptions): Promise<TrainRunResult> {
+  const log = options.log ?? (() => {});
+  let doc = loadGraphFile(options.graphPath);
+  if (options.paramOverrides) doc = applyOverrides(doc, options.paramOverrides);
+  if (options.seed !== undefined) doc.training.seed = options.seed;
+  if (options.learningRate !== undefined) doc.training.learningRate = options.learningRate;
+  if (options.epochs !== undefined) doc.training.epochs = options.epochs;
+  if (options.batchSize !== undefined) {
+    for (const n of doc.nodes) if (n.type === 'Dataset') n.params = { ...n.params, batchSize: options.batchSize };
+  }
+  const backend = await chooseBackend(options.backend ?? 'auto', doc, log);
+  const tf = await initNodeBackend(backend);
+  const compiled = compileProgram(doc, tf);
+  if (!compiled.ok) throw new GraphError(`the graph cannot be trained:\n${formatDiagnostics(compiled.diagnostics)}`);
+  const program = compiled.program;
+  for (const w of program.plan.warnings) log(`warning: ${w.message}`);
+  const data = loadDatasetNode(program.plan.dataset.id);
+  const started = Date.now();
+  let samples = 0;
+  try {
+    const result = await train(program, {
+      data,
+      epochs: doc.training.epochs,
+      ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+      ...(options.trainLimit !== undefined ? { trainLimit: options.trainLimit } : {}),
+      ...(options.testLimit !== undefined ? { testLimit: options.testLimit } : {}),
+      onEvent: (e) => {
+        if (e.type === 'progress') samples = e.step * program.plan.dataset.batchSize;
+        options.onEvent?.(e);
+      },
+    });
+    const seconds = (Date.now() - started) / 1000;
+    const info: RunInfo = {
+      graph: doc.name,
+      seed: doc.training.seed,
+      dataset: program.plan.dataset.id,
+      backend,
+      epochs: doc.training.epochs,
+      steps: result.steps,
+      status: result.status,
+      ...(result.message ? { message: result.message } : {}),
+      final: result.final,
+      history: result.history,
+      seconds,
+      samplesPerSecond: seconds > 0 ? samples / seconds : 0,
+    };
+    const files: string[] = [];
+    if (options.outDir) {
+      mkdirSync(options.outDir, { recursive: true });
+      const metrics = join(options.outDir, 'metrics.json');
+      writeFileSync(metrics, `${JSON.stringify(info, null, 2)}\n`);
+      const graph = join(options.outDir, 'graph.json');
+      writeFileSync(graph, `${JSON.stringify(doc, null, 2)}\n`);
+      files.push(metrics, graph, ...(await writePictures(program, data, doc, info, options.outDir)));
+    }
+    return { info, doc, files };
+  } finally {
+    program.dispose();
+  }
+}
