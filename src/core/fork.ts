@@ -1,0 +1,92 @@
+/**
+ * Forking a graph: the same graph with one thing changed (a loss swapped, β
+ * raised), for side-by-side runs. Node ids are kept, so both runs draw the same
+ * initial weights, batches and noise from the same seed.
+ */
+import type { NodeSpecRegistry } from './nodeSpec';
+import type { GraphDoc, GraphNode } from './schema';
+
+export type SwapResult = { ok: true; doc: GraphDoc; label: string } | { ok: false; message: string };
+
+function findOne(doc: GraphDoc, type: string): GraphNode[] {
+  return doc.nodes.filter((n) => n.type === type);
+}
+
+function setParam(doc: GraphDoc, registry: NodeSpecRegistry, node: GraphNode, key: string, value: unknown): SwapResult {
+  const spec = registry.get(node.type);
+  if (!spec) return { ok: false, message: `node '${node.id}' has an unknown type '${node.type}'` };
+  const parsed = spec.params.safeParse({ ...node.params, [key]: value });
+  if (!parsed.success) {
+    return { ok: false, message: `node '${node.id}' (${node.type}): '${String(value)}' is not a valid ${key}` };
+  }
+  const next = structuredClone(doc);
+  const target = next.nodes.find((n) => n.id === node.id) as GraphNode;
+  target.params = parsed.data;
+  return { ok: true, doc: next, label: `${node.label ?? node.id}.${key} = ${String(value)}` };
+}
+
+/** Inserts a Beta node between the (single) KL and the Loss, so β can be changed in a plain VAE. */
+function withBeta(doc: GraphDoc, registry: NodeSpecRegistry, beta: number): SwapResult {
+  const kls = findOne(doc, 'KL');
+  if (kls.length !== 1) return { ok: false, message: `β needs exactly one KL node (found ${kls.length})` };
+  const kl = kls[0] as GraphNode;
+  const edge = doc.edges.find((e) => e.from.node === kl.id && e.from.port === 'kl' && doc.nodes.find((n) => n.id === e.to.node)?.type === 'Loss');
+  if (!edge) return { ok: false, message: `the KL node '${kl.id}' is not connected to the Loss` };
+  const spec = registry.get('Beta');
+  if (!spec) return { ok: false, message: 'the Beta node kind is missing' };
+  const parsed = spec.params.safeParse({ beta });
+  if (!parsed.success) return { ok: false, message: `'${beta}' is not a valid β` };
+  let id = 'beta';
+  for (let i = 2; doc.nodes.some((n) => n.id === id); i++) id = `beta${i}`;
+  const next = structuredClone(doc);
+  next.nodes.push({ id, type: 'Beta', version: spec.version, params: parsed.data, position: { x: kl.position.x + 260, y: kl.position.y } });
+  next.edges = next.edges.filter((e) => e.id !== edge.id);
+  next.edges.push(
+    { id: `e-${kl.id}-${id}`, from: { node: kl.id, port: 'kl' }, to: { node: id, port: 'kl' } },
+    { id: `e-${id}-${edge.to.node}`, from: { node: id, port: 'loss' }, to: edge.to },
+  );
+  return { ok: true, doc: next, label: `β = ${beta}` };
+}
+
+/**
+ * Applies one swap: `loss=mse` (the reconstruction likelihood), `beta=4` (adds a
+ * β node if there is none), `latent=8` (the encoder's latent size) or the general
+ * `node.param=value`.
+ */
+export function swapGraph(doc: GraphDoc, registry: NodeSpecRegistry, swap: string): SwapResult {
+  const m = /^([A-Za-z][\w-]*)(?:\.([A-Za-z]\w*))?=(.+)$/.exec(swap.trim());
+  if (!m) return { ok: false, message: `a swap looks like loss=mse, beta=4, latent=8 or node.param=value, not '${swap}'` };
+  const [, head, param, raw] = m as unknown as [string, string, string | undefined, string];
+  const value: unknown = raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  if (param) {
+    const node = doc.nodes.find((n) => n.id === head);
+    if (!node) return { ok: false, message: `there is no node '${head}'` };
+    return setParam(doc, registry, node, param, value);
+  }
+  switch (head) {
+    case 'loss': {
+      const losses = findOne(doc, 'ReconstructionLoss');
+      if (losses.length !== 1) return { ok: false, message: `loss= needs exactly one ReconstructionLoss (found ${losses.length}); use node.distribution=… instead` };
+      const r = setParam(doc, registry, losses[0] as GraphNode, 'distribution', value);
+      return r.ok ? { ...r, label: `loss = ${String(value)}` } : r;
+    }
+    case 'beta': {
+      if (typeof value !== 'number') return { ok: false, message: `β must be a number, not '${raw}'` };
+      const betas = findOne(doc, 'Beta');
+      if (betas.length > 1) return { ok: false, message: 'the graph has several β nodes; use node.beta=… instead' };
+      if (betas.length === 1) {
+        const r = setParam(doc, registry, betas[0] as GraphNode, 'beta', value);
+        return r.ok ? { ...r, label: `β = ${value}` } : r;
+      }
+      return withBeta(doc, registry, value);
+    }
+    case 'latent': {
+      const encoders = findOne(doc, 'Encoder');
+      if (encoders.length !== 1) return { ok: false, message: `latent= needs exactly one Encoder (found ${encoders.length})` };
+      const r = setParam(doc, registry, encoders[0] as GraphNode, 'latentDim', value);
+      return r.ok ? { ...r, label: `latent dim = ${String(value)}` } : r;
+    }
+    default:
+      return { ok: false, message: `unknown swap '${head}': use loss=, beta=, latent= or node.param=` };
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, test } from 'vitest';
+import { specRegistry } from '../../nodes';
+import { analyzeGraph } from '../../src/core/analyze';
+import { swapGraph } from '../../src/core/fork';
+import { loadGraph } from '../helpers';
+
+describe('swapGraph', () => {
+  const vae = loadGraph('vae');
+  test('loss=mse changes only the likelihood and keeps every id', () => {
+    const r = swapGraph(vae, specRegistry, 'loss=mse');
+    if (!r.ok) throw new Error(r.message);
+    expect(r.label).toBe('loss = mse');
+    expect(r.doc.nodes.map((n) => n.id)).toEqual(vae.nodes.map((n) => n.id));
+    expect(r.doc.nodes.find((n) => n.id === 'recon')?.params.distribution).toBe('mse');
+    expect(vae.nodes.find((n) => n.id === 'recon')?.params.distribution).toBe('bernoulli'); // untouched
+  });
+  test('beta=4 inserts a β node into a plain VAE; the result is a valid graph', () => {
+    const r = swapGraph(vae, specRegistry, 'beta=4');
+    if (!r.ok) throw new Error(r.message);
+    expect(r.doc.nodes.find((n) => n.type === 'Beta')?.params.beta).toBe(4);
+    expect(analyzeGraph(r.doc, specRegistry).ok).toBe(true);
+  });
+  test('beta=2 on a β-VAE sets its β', () => {
+    const r = swapGraph(loadGraph('beta-vae'), specRegistry, 'beta=2');
+    expect(r.ok && r.doc.nodes.find((n) => n.id === 'beta')?.params.beta).toBe(2);
+  });
+  test('node.param=value and latent=', () => {
+    const a = swapGraph(vae, specRegistry, 'kl.freeBits=0.25');
+    expect(a.ok && a.doc.nodes.find((n) => n.id === 'kl')?.params.freeBits).toBe(0.25);
+    const b = swapGraph(vae, specRegistry, 'latent=2');
+    expect(b.ok && b.doc.nodes.find((n) => n.id === 'encoder')?.params.latentDim).toBe(2);
+  });
+  test.each([
+    ['loss=poisson', /'poisson' is not a valid distribution/],
+    ['beta=x', /β must be a number/],
+    ['nope.x=1', /there is no node 'nope'/],
+    ['warp=9', /unknown swap 'warp'/],
+    ['garbage', /a swap looks like/],
+  ])('%s is refused clearly', (swap, message) => {
+    const r = swapGraph(vae, specRegistry, swap);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(message);
+  });
+  test('beta= on an AE (no KL) explains why not', () => {
+    const r = swapGraph(loadGraph('ae'), specRegistry, 'beta=4');
+    expect(!r.ok && r.message).toMatch(/needs exactly one KL node \(found 0\)/);
+  });
+});
