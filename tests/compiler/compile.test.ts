@@ -160,3 +160,21 @@ describe('Program', () => {
     p.dispose();
   });
 });
+
+describe('forks start from the same weights', () => {
+  test('a VAE and its MSE fork have identical initial weights (same seed, same node ids)', async () => {
+    const { swapGraph } = await import('../../src/core/fork');
+    const base = loadGraph('vae');
+    const fork = swapGraph(base, specRegistry, 'loss=mse');
+    if (!fork.ok) throw new Error(fork.message);
+    const a = compileProgram(base, tf);
+    const b = compileProgram(fork.doc, tf);
+    if (!a.ok || !b.ok) throw new Error('compile failed');
+    const wa = await a.program.readWeights();
+    const wb = await b.program.readWeights();
+    expect(Object.keys(wa)).toEqual(Object.keys(wb));
+    for (const k of Object.keys(wa)) expect(wb[k]?.values).toEqual(wa[k]?.values);
+    a.program.dispose();
+    b.program.dispose();
+  });
+});
