@@ -58,7 +58,7 @@ export class GraphNodeView extends ClassicPreset.Node<
   }
 }
 
-export class GraphConnectionView extends ClassicPreset.Connection<GraphNodeView, GraphNodeView> {}
+export class GraphConnectionView extends ClassicPreset.Connection<ClassicPreset.Node, ClassicPreset.Node> {}
 
 export type Schemes = GetSchemes<GraphNodeView, GraphConnectionView>;
 
