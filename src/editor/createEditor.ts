@@ -65,8 +65,6 @@ export interface EditorHandle {
   focusNode(id: string): Promise<void>;
   /** Lays the graph out left to right (loads the layout engine on first use). */
   arrange(): Promise<void>;
-  /** Re-measures every node (after a change of text size). */
-  refreshNodes(): Promise<void>;
   container: HTMLElement;
   destroy(): void;
 }
@@ -253,9 +251,6 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
       await arrangeNodes(editor, area);
       flushMoves();
       await zoomToFit();
-    },
-    async refreshNodes() {
-      for (const n of editor.getNodes()) await area.update('node', n.id);
     },
     destroy() {
       clearTimeout(viewTimer);

@@ -22,7 +22,7 @@ afterAll(async () => {
 
 const nodes = () => page.locator('[data-node-type]');
 const connections = () => page.locator('svg[data-testid^="connection-"]');
-const byTestId = (id: string) => page.getByTestId(id, { exact: true });
+const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
 
 async function center(locator: Locator): Promise<{ x: number; y: number }> {
   const box = await locator.boundingBox();
@@ -236,5 +236,68 @@ describe('the graph editor', () => {
     await page.waitForTimeout(200);
     await page.screenshot({ path: screenshotPath('editor-vae-dark.png') });
     await byTestId('theme-toggle').click();
+  });
+
+  test('right-click adds a node; the problems list focuses it', async () => {
+    const canvas = await byTestId('canvas').boundingBox();
+    if (!canvas) throw new Error('no canvas');
+    await page.mouse.click(canvas.x + 120, canvas.y + canvas.height - 140, { button: 'right' });
+    await expect.poll(() => byTestId('add-menu').count()).toBe(1);
+    await byTestId('add-menu-search').fill('noise');
+    await byTestId('add-menu-item-Noise').click();
+    await expect.poll(() => byTestId('node-noise').count()).toBe(1);
+    await expect.poll(issuesText).toBe('1 error, 1 warning');
+    await page.keyboard.press('Escape');
+    await byTestId('status-issues').click();
+    await page.locator('[data-testid="status-issue"]', { hasText: "input 'x' is not connected" }).click();
+    await expect.poll(() => byTestId('node-noise').getAttribute('class')).toContain('selected');
+    await page.keyboard.press('Delete');
+    await expect.poll(issuesText).toBe('Ready to train');
+  });
+
+  test('auto-arrange is one undo step', async () => {
+    const ratio = async () => {
+      const [d, e, k] = await Promise.all(['data', 'encoder', 'kl'].map((id) => byTestId(`node-${id}`).boundingBox()));
+      if (!d || !e || !k) throw new Error('nodes not visible');
+      return (k.y - d.y) / (e.x - d.x);
+    };
+    const before = await ratio();
+    await byTestId('arrange').click();
+    await expect.poll(ratio, { timeout: 30_000 }).not.toBeCloseTo(before, 2);
+    await byTestId('canvas').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(ratio).toBeCloseTo(before, 2);
+  });
+
+  test('two tabs on one graph: a newer save elsewhere is loaded, a conflict is asked about', async () => {
+    await expect.poll(() => byTestId('save-status').textContent()).toBe('Saved');
+    const other = await session.context.newPage();
+    try {
+      await other.goto(inject('baseUrl'));
+      const there = (id: string) => other.locator(`[data-testid="${id}"]`);
+      await expect.poll(() => there('graph-name-input').inputValue(), { timeout: 30_000 }).toBe('VAE (MLP, Bernoulli)');
+
+      // no unsaved edits here: the other tab's save simply shows up
+      await there('graph-name-input').fill('Renamed in the other tab');
+      await there('graph-name-input').press('Enter');
+      await expect.poll(() => byTestId('graph-name-input').inputValue(), { timeout: 10_000 }).toBe('Renamed in the other tab');
+
+      // both tabs edit before either saves: exactly one of them is asked, nothing is lost
+      await setText('graph-name-input', 'Mine');
+      await there('graph-name-input').fill('Theirs');
+      await there('graph-name-input').press('Enter');
+      const dialogs = async () => (await byTestId('conflict-dialog').count()) + (await there('conflict-dialog').count());
+      await expect.poll(dialogs, { timeout: 10_000 }).toBe(1);
+      const asked = (await byTestId('conflict-dialog').count()) === 1 ? page : other;
+      const kept = asked === page ? other : page;
+      const askedName = asked === page ? 'Mine' : 'Theirs';
+      await asked.locator('[data-testid="conflict-keep-mine"]').click();
+      await expect.poll(() => asked.locator('[data-testid="graph-name-input"]').inputValue()).toBe(`${askedName} (copy)`);
+      expect(await kept.locator('[data-testid="graph-name-input"]').inputValue()).toBe(askedName === 'Mine' ? 'Theirs' : 'Mine');
+      await expect.poll(() => asked.locator('[data-testid="save-status"]').textContent()).toBe('Saved');
+    } finally {
+      await other.close();
+    }
+    expect(session.errors).toEqual([]);
   });
 });
