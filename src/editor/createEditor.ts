@@ -111,7 +111,8 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
 
   const selector = AreaExtensions.selector();
   const selectable = AreaExtensions.selectableNodes(area, selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
-  AreaExtensions.simpleNodesOrder(area);
+  // z-index ordering: moving the element itself (simpleNodesOrder) would swallow clicks on a node
+  AreaExtensions.zIndexNodesOrder(area);
   AreaExtensions.restrictor(area, { scaling: () => ({ min: 0.15, max: 2.5 }) });
 
   const positions: NodePositions = {

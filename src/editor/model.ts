@@ -217,3 +217,45 @@ export function portTooltip(port: PortModel, side: 'input' | 'output'): string {
   const optional = side === 'input' && port.optional ? ' Optional.' : '';
   return `${port.doc}. ${side === 'input' ? 'Expects' : 'Gives'} ${info.describes} (${info.title}).${many}${optional}`;
 }
+
+export interface ConnectOption {
+  from: PortRef;
+  to: PortRef;
+  /** e.g. "encoder.μ → kl.μ" */
+  label: string;
+}
+
+/**
+ * Every wire that could be added to or from a node: its outputs to compatible
+ * inputs elsewhere, and compatible outputs elsewhere to its inputs. Lets a
+ * graph be wired from the keyboard (the node's actions menu).
+ */
+export function connectOptions(doc: GraphDoc, registry: NodeSpecRegistry, nodeId: string): ConnectOption[] {
+  const node = doc.nodes.find((n) => n.id === nodeId);
+  const spec = node ? registry.get(node.type) : undefined;
+  if (!node || !spec) return [];
+  const exists = (from: PortRef, to: PortRef) =>
+    doc.edges.some((e) => e.from.node === from.node && e.from.port === from.port && e.to.node === to.node && e.to.port === to.port);
+  const name = (id: string) => doc.nodes.find((n) => n.id === id)?.label ?? id;
+  const out: ConnectOption[] = [];
+  const consider = (from: PortRef, to: PortRef, fromLabel: string, toLabel: string) => {
+    if (exists(from, to) || !connectionChange(doc, registry, from, to).ok) return;
+    out.push({ from, to, label: `${name(from.node)}.${fromLabel} → ${name(to.node)}.${toLabel}` });
+  };
+  for (const other of doc.nodes) {
+    if (other.id === node.id) continue;
+    const otherSpec = registry.get(other.type);
+    if (!otherSpec) continue;
+    for (const [outKey, outPort] of Object.entries(spec.outputs)) {
+      for (const [inKey, inPort] of Object.entries(otherSpec.inputs)) {
+        consider({ node: node.id, port: outKey }, { node: other.id, port: inKey }, outPort.label, inPort.label);
+      }
+    }
+    for (const [outKey, outPort] of Object.entries(otherSpec.outputs)) {
+      for (const [inKey, inPort] of Object.entries(spec.inputs)) {
+        consider({ node: other.id, port: outKey }, { node: node.id, port: inKey }, outPort.label, inPort.label);
+      }
+    }
+  }
+  return out;
+}

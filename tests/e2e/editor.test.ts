@@ -3,6 +3,7 @@
  * keyboard, see shape errors come and go, get refused connections explained,
  * undo/redo, copy/paste, reload from IndexedDB, and two tabs on one graph.
  */
+import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { launch, screenshotPath, type BrowserSession } from './browser';
@@ -163,6 +164,29 @@ describe('the graph editor', () => {
     await expect.poll(() => byTestId('control-decoder-filters').count()).toBe(0);
   });
 
+  test('notes and labels are edited on the node; wires can be added from the keyboard', async () => {
+    await byTestId('add-note-kl').click();
+    await byTestId('note-input-kl').fill('KL keeps the codes near the prior.');
+    await byTestId('note-input-kl').press('Control+Enter');
+    await expect.poll(() => byTestId('note-kl').textContent()).toContain('KL keeps the codes near the prior.');
+    await byTestId('node-title-kl').dblclick();
+    await byTestId('label-input-kl').fill('KL term');
+    await byTestId('label-input-kl').press('Enter');
+    await expect.poll(() => byTestId('node-title-kl').textContent()).toBe('KL term');
+
+    // unplug z from the decoder, then plug it back through the node's menu
+    await wire('encoder-mean', 'decoder-z');
+    await expect.poll(() => connections().count()).toBe(10);
+    await byTestId('node-menu-decoder').click();
+    await byTestId('node-menu-connect').click();
+    await page.locator('[data-testid="connect-option"]', { hasText: 'reparameterize.z → decoder.z' }).click();
+    await expect.poll(() => connections().count()).toBe(10);
+    await expect.poll(issuesText).toBe('Ready to train');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Control+z');
+    await expect.poll(() => byTestId('note-kl').count()).toBe(0);
+    await expect.poll(() => byTestId('node-title-kl').textContent()).toBe('KL divergence');
+  });
+
   test('undo and redo restore nodes with all their links', async () => {
     await byTestId('node-title-encoder').click();
     await page.keyboard.press('Delete');
@@ -213,8 +237,15 @@ describe('the graph editor', () => {
 
   test('a reload restores the graph from IndexedDB', async () => {
     await expect.poll(() => byTestId('save-status').textContent()).toBe('Saved');
+    const holder = page.locator('[data-testid="canvas"] > div').first();
+    await page.keyboard.press('+');
+    await page.waitForTimeout(400);
+    const view = async () => (await holder.evaluate((el) => (el as HTMLElement).style.transform)).match(/-?[\d.]+/g)?.map(Number) ?? [];
+    const before = await view();
     await page.reload();
     await expect.poll(() => nodes().count(), { timeout: 30_000 }).toBe(7);
+    // the view comes back too (pan to the pixel, zoom to 0.1 %)
+    await expect.poll(async () => (await view()).every((v, i) => Math.abs(v - (before[i] ?? NaN)) <= 1)).toBe(true);
     await expect.poll(() => connections().count()).toBe(10);
     expect(await byTestId('graph-name-input').inputValue()).toBe('My hand-built VAE');
     await expect.poll(issuesText).toBe('Ready to train');
@@ -267,6 +298,45 @@ describe('the graph editor', () => {
     await byTestId('canvas').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+z');
     await expect.poll(ratio).toBeCloseTo(before, 2);
+  });
+
+  test('opening a graph file: a bad file is explained, a good one opens', async () => {
+    await byTestId('graphs-menu').click();
+    const broken = {
+      format: 'bottleneck-graph',
+      version: 1,
+      name: 'x',
+      nodes: [{ id: 'a', type: 'Encoder', version: 1, params: { latentDim: 0 }, position: { x: 0, y: 0 } }],
+      edges: [],
+      training: {},
+    };
+    await page.locator('input[type="file"]').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
+    await expect.poll(() => byTestId('toast').last().textContent()).toContain("broken.json could not be opened: node 'a' (Encoder): param 'latentDim' must be ≥ 1");
+    const nameBefore = await byTestId('graph-name-input').inputValue();
+    expect(nameBefore).not.toBe('x');
+    const vae: unknown = JSON.parse(readFileSync('graphs/vae.json', 'utf8'));
+    await byTestId('graphs-menu').click();
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'mine.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ ...(vae as object), name: 'From a file' })),
+    });
+    await expect.poll(() => byTestId('graph-name-input').inputValue()).toBe('From a file');
+    await expect.poll(() => nodes().count()).toBe(7);
+    await byTestId('graphs-menu').click();
+    await byTestId('gallery-vae').click();
+    await expect.poll(() => nodes().count()).toBe(7);
+  });
+
+  test('a node dragged from the palette lands where it is dropped', async () => {
+    const canvas = await byTestId('canvas').boundingBox();
+    if (!canvas) throw new Error('no canvas');
+    await byTestId('palette-Beta').dragTo(byTestId('canvas'), { targetPosition: { x: 120, y: canvas.height - 120 } });
+    await expect.poll(() => byTestId('node-beta').count()).toBe(1);
+    const box = await byTestId('node-beta').boundingBox();
+    expect(Math.abs((box?.x ?? 0) - (canvas.x + 120))).toBeLessThan(60);
+    await page.keyboard.press('Delete');
+    await expect.poll(() => byTestId('node-beta').count()).toBe(0);
   });
 
   test('two tabs on one graph: a newer save elsewhere is loaded, a conflict is asked about', async () => {

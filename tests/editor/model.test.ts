@@ -229,3 +229,28 @@ describe('canvas gestures → changes', () => {
     );
   });
 });
+
+describe('connectOptions (wiring from the keyboard)', async () => {
+  const { connectOptions } = await import('../../src/editor/model');
+  test('lists compatible wires to and from a node, without existing ones or loops', () => {
+    const doc = applyChange(vae(), { type: 'disconnect', edgeIds: ['e-z-decoder'] });
+    const labels = connectOptions(doc, specRegistry, 'decoder').map((o) => o.label);
+    expect(labels).toContain('reparam.z → decoder.z');
+    expect(labels).toContain('encoder.μ → decoder.z');
+    expect(labels).not.toContain('decoder.x̂ → recon.x̂'); // already there
+    expect(labels.some((l) => l.includes('log σ² → decoder'))).toBe(false); // wrong kind
+  });
+  test('every option is accepted by connectionChange', () => {
+    const doc = emptyGraph();
+    const withNodes = ['Dataset', 'Encoder', 'Reparameterize', 'Decoder', 'ReconstructionLoss', 'KL', 'Loss'].reduce(
+      (d, type, i) => applyChange(d, { type: 'addNode', node: { id: `n${i}`, type, version: 1, params: {}, position: { x: i * 300, y: 0 } } }),
+      doc,
+    );
+    for (const id of withNodes.nodes.map((n) => n.id)) {
+      for (const o of connectOptions(withNodes, specRegistry, id)) {
+        expect(connectionChange(withNodes, specRegistry, o.from, o.to).ok).toBe(true);
+      }
+    }
+    expect(connectOptions(withNodes, specRegistry, 'n1').length).toBeGreaterThan(3);
+  });
+});
