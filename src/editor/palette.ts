@@ -1,6 +1,8 @@
 /** The node catalogue as the palette and the add menu show it. */
 import { nodeDefs } from '../../nodes';
 import type { AnyNodeSpec, NodeCategory } from '../core/nodeSpec';
+import { visibleControls } from '../core/params';
+import { NODE_WIDTH } from './reteNodes';
 
 /** Drag-and-drop payload type for a node dragged from the palette. */
 export const PALETTE_MIME = 'application/x-bottleneck-node';
@@ -41,4 +43,14 @@ export function searchSpecs(specs: ReadonlyArray<AnyNodeSpec>, query: string): A
     })
     .filter((x): x is { s: AnyNodeSpec; score: number } => x !== null);
   return scored.sort((a, b) => b.score - a.score).map((x) => x.s);
+}
+
+/**
+ * About how big a new node of this kind will be on the canvas (before it is
+ * drawn and measured), so it can be placed where it covers nothing.
+ */
+export function estimateNodeSize(spec: AnyNodeSpec): { width: number; height: number } {
+  const rows = Math.max(Object.keys(spec.inputs).length, Object.keys(spec.outputs).length, 1);
+  const controls = visibleControls(spec, spec.params.parse({})).length;
+  return { width: NODE_WIDTH, height: 110 + rows * 27 + controls * 29 };
 }

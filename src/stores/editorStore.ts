@@ -9,8 +9,8 @@ import { specRegistry } from '../../nodes';
 import { extractFragment, offsetFragment, type GraphFragment, type Position } from '../core/changes';
 import { fragmentToText, textToFragment } from '../editor/clipboard';
 import type { EditorHandle } from '../editor/createEditor';
+import { estimateNodeSize } from '../editor/palette';
 import { findFreeSpot, topLeft } from '../editor/placement';
-import { NODE_WIDTH } from '../editor/reteNodes';
 import { useGraphStore } from './graphStore';
 import { useUiStore } from './uiStore';
 
@@ -27,8 +27,6 @@ export interface NodeMenuState {
   clientY: number;
   nodeId: string;
 }
-
-const NEW_NODE_SIZE = { width: NODE_WIDTH, height: 200 };
 
 export const useEditorStore = defineStore('editor', () => {
   const graph = useGraphStore();
@@ -87,9 +85,11 @@ export const useEditorStore = defineStore('editor', () => {
   async function addNode(type: string, at?: Position): Promise<string | null> {
     const h = handle.value;
     let position = at;
-    if (!position && h) {
+    const spec = specRegistry.get(type);
+    if (!position && h && spec) {
+      const size = estimateNodeSize(spec);
       const c = h.viewCenter();
-      position = findFreeSpot(h.nodeRects(), { x: c.x - NEW_NODE_SIZE.width / 2, y: c.y - NEW_NODE_SIZE.height / 2 }, NEW_NODE_SIZE);
+      position = findFreeSpot(h.nodeRects(), { x: c.x - size.width / 2, y: c.y - size.height / 2 }, size);
     }
     const id = graph.addNode(type, position ?? { x: 0, y: 0 });
     if (id && h) {

@@ -74,6 +74,12 @@ async function setText(testId: string, value: string): Promise<void> {
 
 const issuesText = () => byTestId('status-issues').textContent();
 
+/** Tests after the hand-built VAE only need the app open (so they can also run on their own). */
+async function ready(): Promise<void> {
+  if (page.url() === 'about:blank') await page.goto(inject('baseUrl'));
+  await expect.poll(() => nodes().count(), { timeout: 60_000 }).toBeGreaterThan(0);
+}
+
 // ---- tests ----
 
 describe('the graph editor', () => {
@@ -253,6 +259,7 @@ describe('the graph editor', () => {
   });
 
   test('screenshots of the VAE, light and dark', async () => {
+    await ready();
     await byTestId('graphs-menu').click();
     await byTestId('gallery-vae').click();
     await expect.poll(() => byTestId('graph-name-input').inputValue()).toBe('VAE (MLP, Bernoulli)');
@@ -270,6 +277,7 @@ describe('the graph editor', () => {
   });
 
   test('right-click adds a node; the problems list focuses it', async () => {
+    await ready();
     const canvas = await byTestId('canvas').boundingBox();
     if (!canvas) throw new Error('no canvas');
     await page.mouse.click(canvas.x + 120, canvas.y + canvas.height - 140, { button: 'right' });
@@ -287,6 +295,7 @@ describe('the graph editor', () => {
   });
 
   test('auto-arrange is one undo step', async () => {
+    await ready();
     const ratio = async () => {
       const [d, e, k] = await Promise.all(['data', 'encoder', 'kl'].map((id) => byTestId(`node-${id}`).boundingBox()));
       if (!d || !e || !k) throw new Error('nodes not visible');
@@ -301,6 +310,7 @@ describe('the graph editor', () => {
   });
 
   test('opening a graph file: a bad file is explained, a good one opens', async () => {
+    await ready();
     await byTestId('graphs-menu').click();
     const broken = {
       format: 'bottleneck-graph',
@@ -329,6 +339,7 @@ describe('the graph editor', () => {
   });
 
   test('a node dragged from the palette lands where it is dropped', async () => {
+    await ready();
     const canvas = await byTestId('canvas').boundingBox();
     if (!canvas) throw new Error('no canvas');
     await byTestId('palette-Beta').dragTo(byTestId('canvas'), { targetPosition: { x: 120, y: canvas.height - 120 } });
@@ -340,6 +351,7 @@ describe('the graph editor', () => {
   });
 
   test('two tabs on one graph: a newer save elsewhere is loaded, a conflict is asked about', async () => {
+    await ready();
     await expect.poll(() => byTestId('save-status').textContent()).toBe('Saved');
     const other = await session.context.newPage();
     try {

@@ -109,3 +109,12 @@ describe('spreadOut', async () => {
     expect(moved.has('d')).toBe(false);
   });
 });
+
+describe('estimateNodeSize', async () => {
+  const { estimateNodeSize, nodeSpecs } = await import('../../src/editor/palette');
+  test('grows with ports and visible controls', () => {
+    const size = (type: string) => estimateNodeSize(nodeSpecs.find((s) => s.type === type)!).height;
+    expect(size('Encoder')).toBeGreaterThan(size('Reparameterize'));
+    expect(size('Loss')).toBeLessThan(size('Dataset'));
+  });
+});
