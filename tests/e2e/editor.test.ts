@@ -231,14 +231,23 @@ describe('the graph editor', () => {
   });
 
   test('copy and paste nodes with the links between them', async () => {
+    await session.context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.mouse.move(700, 600);
-    await byTestId('node-title-kl').click();
+    await byTestId('node-title-encoder').click();
+    await byTestId('node-title-kl').click({ modifiers: ['Control'] });
     await page.keyboard.press('Control+c');
+    // the system clipboard holds the nodes as graph JSON text
+    const text = await page.evaluate(() => navigator.clipboard.readText());
+    expect(JSON.parse(text)).toMatchObject({ format: 'bottleneck-graph', name: '2 copied nodes' });
     await page.keyboard.press('Control+v');
-    await expect.poll(() => byTestId('node-kl2').count()).toBe(1);
-    await expect.poll(() => nodes().count()).toBe(8);
+    await expect.poll(() => nodes().count()).toBe(9);
+    expect(await byTestId('node-encoder2').count()).toBe(1);
+    expect(await byTestId('node-kl2').count()).toBe(1);
+    // the two wires between them came along, between the copies
+    await expect.poll(() => connections().count()).toBe(12);
     await page.keyboard.press('Delete');
     await expect.poll(() => nodes().count()).toBe(7);
+    await expect.poll(() => connections().count()).toBe(10);
   });
 
   test('a reload restores the graph from IndexedDB', async () => {
