@@ -276,6 +276,12 @@ describe('the graph editor', () => {
     await page.mouse.move(5, 5);
     await page.waitForTimeout(300);
     await page.screenshot({ path: screenshotPath('editor-vae-light.png') });
+    // and closer, at about 90 %, where every label on a node is legible
+    await page.keyboard.press('+');
+    await page.keyboard.press('+');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: screenshotPath('editor-vae-zoomed-light.png') });
+    await page.keyboard.press('f');
     // theme: system → light → dark
     await byTestId('theme-toggle').click();
     await byTestId('theme-toggle').click();
