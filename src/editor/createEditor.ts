@@ -1,0 +1,262 @@
+/**
+ * Builds the Rete canvas: editor, area, connection flow, Vue rendering with
+ * our own node/socket/control/connection components, minimap, selection.
+ *
+ * The canvas never edits the document. User gestures are handed to the
+ * callbacks as intents (connect these ports, these nodes moved, this wire was
+ * pulled off); the store applies them as changes and `sync` brings the canvas
+ * in line with the new document.
+ */
+import type { Pinia } from 'pinia';
+import { NodeEditor } from 'rete';
+import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
+import { ClassicFlow, ConnectionPlugin, getSourceTarget } from 'rete-connection-plugin';
+import { MinimapPlugin, type MinimapExtra } from 'rete-minimap-plugin';
+import { Presets, VuePlugin, type VueArea2D } from 'rete-vue-plugin';
+import { createApp, markRaw } from 'vue';
+import { specRegistry } from '../../nodes';
+import GraphConnection from '../components/editor/GraphConnection.vue';
+import GraphNode from '../components/editor/GraphNode.vue';
+import NodeSocket from '../components/editor/NodeSocket.vue';
+import ParamControlView from '../components/editor/ParamControlView.vue';
+import type { Position } from '../core/changes';
+import type { GraphDoc, PortRef } from '../core/schema';
+import type { View } from '../storage/session';
+import { docToModel } from './model';
+import { GraphConnectionView, GraphNodeView, type Schemes } from './reteNodes';
+import { createSyncer, type NodePositions } from './sync';
+
+export type AreaExtra = VueArea2D<Schemes> | MinimapExtra;
+
+export type MenuTarget = { kind: 'canvas' } | { kind: 'node'; id: string } | { kind: 'connection'; id: string };
+
+export interface EditorCallbacks {
+  connect(from: PortRef, to: PortRef): void;
+  disconnect(connectionId: string): void;
+  moved(moves: ReadonlyMap<string, Position>): void;
+  contextMenu(event: MouseEvent, target: MenuTarget): void;
+  viewChanged(view: View): void;
+}
+
+export interface NodeRect {
+  id: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface EditorHandle {
+  /** Makes the canvas show `doc` (queued; resolves when drawn). */
+  sync(doc: GraphDoc): Promise<void>;
+  zoomToFit(): Promise<void>;
+  zoomBy(factor: number): Promise<void>;
+  getView(): View;
+  setView(view: View): Promise<void>;
+  /** Canvas coordinates of a point on the screen. */
+  toCanvas(clientX: number, clientY: number): Position;
+  /** Canvas coordinates of the middle of what is visible. */
+  viewCenter(): Position;
+  nodeRects(): NodeRect[];
+  selectedIds(): string[];
+  select(ids: ReadonlyArray<string>): Promise<void>;
+  clearSelection(): Promise<void>;
+  /** Brings a node into view and selects it. */
+  focusNode(id: string): Promise<void>;
+  /** Lays the graph out left to right (loads the layout engine on first use). */
+  arrange(): Promise<void>;
+  container: HTMLElement;
+  destroy(): void;
+}
+
+export async function createEditor(container: HTMLElement, pinia: Pinia, callbacks: EditorCallbacks): Promise<EditorHandle> {
+  const editor = new NodeEditor<Schemes>();
+  const area = new AreaPlugin<Schemes, AreaExtra>(container);
+  const connection = new ConnectionPlugin<Schemes, AreaExtra>();
+  // each node is its own small Vue app; they share the app's stores
+  const render = new VuePlugin<Schemes, AreaExtra>({ setup: (context) => createApp(context).use(pinia) });
+  const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
+
+  render.addPreset(
+    Presets.classic.setup({
+      customize: {
+        node: () => GraphNode,
+        socket: () => NodeSocket,
+        control: () => ParamControlView,
+        connection: () => GraphConnection,
+      },
+    }),
+  );
+  render.addPreset(Presets.minimap.setup({ size: 130 }));
+
+  connection.addPreset(
+    () =>
+      new ClassicFlow({
+        // the flow only reports the wire; the store decides (and explains a refusal)
+        makeConnection(from, to) {
+          const ends = getSourceTarget(from, to);
+          if (!ends) return undefined;
+          const [source, target] = ends;
+          if (!source || !target) return undefined;
+          callbacks.connect({ node: source.nodeId, port: source.key }, { node: target.nodeId, port: target.key });
+          return true;
+        },
+      }),
+  );
+
+  editor.use(area);
+  area.use(connection);
+  area.use(render);
+  area.use(minimap);
+
+  const selector = AreaExtensions.selector();
+  const selectable = AreaExtensions.selectableNodes(area, selector, { accumulating: AreaExtensions.accumulateOnCtrl() });
+  // z-index ordering: moving the element itself (simpleNodesOrder) would swallow clicks on a node
+  AreaExtensions.zIndexNodesOrder(area);
+  AreaExtensions.restrictor(area, { scaling: () => ({ min: 0.15, max: 2.5 }) });
+
+  const positions: NodePositions = {
+    get: (id) => area.nodeViews.get(id)?.position,
+    set: (id, p) => area.translate(id, p),
+  };
+  const syncer = createSyncer(editor, positions);
+
+  // nodes dragged by the user: collected while dragging, committed as one change on release
+  const pendingMoves = new Map<string, Position>();
+  function flushMoves(): void {
+    if (pendingMoves.size === 0) return;
+    const moves = new Map(pendingMoves);
+    pendingMoves.clear();
+    callbacks.moved(moves);
+  }
+
+  editor.addPipe((context) => {
+    if (context.type === 'connectioncreate' && !syncer.isSyncing()) return undefined;
+    if (context.type === 'connectionremoved' && !syncer.isSyncing()) callbacks.disconnect(context.data.id);
+    if (context.type === 'noderemoved') void selector.remove({ id: context.data.id, label: 'node' });
+    return context;
+  });
+
+  let viewTimer: ReturnType<typeof setTimeout> | undefined;
+  area.addPipe((context) => {
+    switch (context.type) {
+      case 'nodetranslated':
+        if (!syncer.isSyncing()) pendingMoves.set(context.data.id, { ...context.data.position });
+        break;
+      case 'nodedragged':
+        flushMoves();
+        break;
+      case 'contextmenu': {
+        const { event, context: target } = context.data;
+        event.preventDefault();
+        event.stopPropagation();
+        if (target === 'root') callbacks.contextMenu(event, { kind: 'canvas' });
+        else if (target instanceof GraphNodeView) callbacks.contextMenu(event, { kind: 'node', id: target.id });
+        else if (target instanceof GraphConnectionView) callbacks.contextMenu(event, { kind: 'connection', id: target.id });
+        return undefined;
+      }
+      case 'zoomed':
+      case 'translated':
+        clearTimeout(viewTimer);
+        viewTimer = setTimeout(() => callbacks.viewChanged(getView()), 250);
+        break;
+    }
+    return context;
+  });
+
+  function getView(): View {
+    const { x, y, k } = area.area.transform;
+    return { x, y, k };
+  }
+
+  async function setView(view: View): Promise<void> {
+    await area.area.zoom(view.k, 0, 0);
+    await area.area.translate(view.x, view.y);
+  }
+
+  function toCanvas(clientX: number, clientY: number): Position {
+    const rect = container.getBoundingClientRect();
+    const { x, y, k } = area.area.transform;
+    return { x: (clientX - rect.left - x) / k, y: (clientY - rect.top - y) / k };
+  }
+
+  function nodeRects(): NodeRect[] {
+    return editor.getNodes().map((n) => {
+      const p = area.nodeViews.get(n.id)?.position ?? { x: 0, y: 0 };
+      return { id: n.id, x: p.x, y: p.y, width: n.width, height: n.height };
+    });
+  }
+
+  async function zoomToFit(): Promise<void> {
+    const nodes = editor.getNodes();
+    if (nodes.length === 0) {
+      await setView({ x: container.clientWidth / 2 - 130, y: container.clientHeight / 3, k: 1 });
+      return;
+    }
+    await AreaExtensions.zoomAt(area, nodes, { scale: 0.9 });
+    // never blow a small graph up past 100 %
+    if (area.area.transform.k > 1) {
+      const c = viewCenterAt(area.area.transform);
+      await area.area.zoom(1, 0, 0);
+      await centerOn(c);
+    }
+  }
+
+  function viewCenterAt(t: { x: number; y: number; k: number }): Position {
+    return { x: (container.clientWidth / 2 - t.x) / t.k, y: (container.clientHeight / 2 - t.y) / t.k };
+  }
+
+  async function centerOn(p: Position): Promise<void> {
+    const { k } = area.area.transform;
+    await area.area.translate(container.clientWidth / 2 - p.x * k, container.clientHeight / 2 - p.y * k);
+  }
+
+  let arrangeModule: Promise<typeof import('./arrange')> | null = null;
+
+  const handle: EditorHandle = {
+    container,
+    async sync(doc) {
+      await syncer.sync(docToModel(doc, specRegistry));
+    },
+    zoomToFit,
+    async zoomBy(factor) {
+      const { k } = area.area.transform;
+      const c = viewCenterAt(area.area.transform);
+      await area.area.zoom(Math.min(2.5, Math.max(0.15, k * factor)), 0, 0);
+      await centerOn(c);
+    },
+    getView,
+    setView,
+    toCanvas,
+    viewCenter: () => viewCenterAt(area.area.transform),
+    nodeRects,
+    selectedIds: () => editor.getNodes().filter((n) => n.selected).map((n) => n.id),
+    async select(ids) {
+      await selector.unselectAll();
+      for (const id of ids) await selectable.select(id, true);
+    },
+    async clearSelection() {
+      await selector.unselectAll();
+    },
+    async focusNode(id) {
+      const node = editor.getNode(id);
+      const p = area.nodeViews.get(id)?.position;
+      if (!node || !p) return;
+      if (area.area.transform.k < 0.7) await area.area.zoom(0.9, 0, 0);
+      await centerOn({ x: p.x + node.width / 2, y: p.y + node.height / 2 });
+      await handle.select([id]);
+    },
+    async arrange() {
+      arrangeModule ??= import('./arrange');
+      const { arrangeNodes } = await arrangeModule;
+      await arrangeNodes(editor, area);
+      flushMoves();
+      await zoomToFit();
+    },
+    destroy() {
+      clearTimeout(viewTimer);
+      area.destroy();
+    },
+  };
+  return markRaw(handle);
+}

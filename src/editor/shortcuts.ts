@@ -1,0 +1,42 @@
+/** The keyboard shortcuts, as listed in the help overlay. */
+export interface ShortcutInfo {
+  keys: string[];
+  does: string;
+}
+
+export const shortcutGroups: ReadonlyArray<{ title: string; items: ReadonlyArray<ShortcutInfo> }> = [
+  {
+    title: 'Build',
+    items: [
+      { keys: ['A', 'Space'], does: 'Search for a node to add (at the pointer)' },
+      { keys: ['Right-click'], does: 'Add a node here; on a node: its actions; on a wire: remove it' },
+      { keys: ['Drag output → input'], does: 'Connect two ports (colours must match)' },
+      { keys: ['Drag a wire off an input'], does: 'Disconnect it' },
+      { keys: ['Double-click a title'], does: 'Rename the node' },
+    ],
+  },
+  {
+    title: 'Edit',
+    items: [
+      { keys: ['Ctrl+Z'], does: 'Undo' },
+      { keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], does: 'Redo' },
+      { keys: ['Ctrl+C', 'Ctrl+X', 'Ctrl+V'], does: 'Copy, cut, paste nodes (as graph JSON text)' },
+      { keys: ['Ctrl+D'], does: 'Duplicate the selected nodes' },
+      { keys: ['Delete', 'Backspace'], does: 'Delete the selected nodes' },
+      { keys: ['Ctrl+A'], does: 'Select all nodes' },
+      { keys: ['Ctrl+click'], does: 'Add a node to the selection' },
+      { keys: ['Arrow keys'], does: 'Nudge the selected nodes (Shift: further)' },
+      { keys: ['Ctrl+S'], does: 'Save now (graphs also save themselves)' },
+    ],
+  },
+  {
+    title: 'View',
+    items: [
+      { keys: ['F', '.'], does: 'Zoom to fit' },
+      { keys: ['+', '−'], does: 'Zoom in, out' },
+      { keys: ['Wheel', 'drag the background'], does: 'Zoom, pan' },
+      { keys: ['?'], does: 'This help' },
+      { keys: ['Esc'], does: 'Close menus, clear the selection' },
+    ],
+  },
+];

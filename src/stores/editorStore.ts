@@ -1,0 +1,238 @@
+/**
+ * The canvas as the rest of the UI sees it: the Rete handle (kept out of deep
+ * reactivity), the open menus, and the commands that need both the canvas
+ * (selection, view) and the document (add, delete, copy, paste).
+ */
+import { defineStore } from 'pinia';
+import { markRaw, ref, shallowRef } from 'vue';
+import { specRegistry } from '../../nodes';
+import { extractFragment, offsetFragment, type GraphFragment, type Position } from '../core/changes';
+import { fragmentToText, textToFragment } from '../editor/clipboard';
+import type { EditorHandle } from '../editor/createEditor';
+import { estimateNodeSize } from '../editor/palette';
+import { findFreeSpot, topLeft } from '../editor/placement';
+import { useGraphStore } from './graphStore';
+import { useUiStore } from './uiStore';
+
+export interface MenuAnchor {
+  /** Where the menu appears (client coordinates). */
+  clientX: number;
+  clientY: number;
+  /** Where a node added from it goes (canvas coordinates). */
+  at: Position;
+}
+
+export interface NodeMenuState {
+  clientX: number;
+  clientY: number;
+  nodeId: string;
+}
+
+export const useEditorStore = defineStore('editor', () => {
+  const graph = useGraphStore();
+  const ui = useUiStore();
+  const handle = shallowRef<EditorHandle | null>(null);
+  const addMenu = ref<MenuAnchor | null>(null);
+  const nodeMenu = ref<NodeMenuState | null>(null);
+  /** A node to highlight briefly (after focusing it from the status bar). */
+  const flashNodeId = ref<string | null>(null);
+  /** A node whose note editor should open. */
+  const editNoteId = ref<string | null>(null);
+  /** A node whose label editor should open. */
+  const editLabelId = ref<string | null>(null);
+  /** The last copied nodes, for when the system clipboard is not available. */
+  let clipboard: GraphFragment | null = null;
+  let pasteCount = 0;
+  /** The pointer's last position over the canvas (not reactive: it changes constantly). */
+  let pointer: { clientX: number; clientY: number } | null = null;
+
+  function attach(h: EditorHandle): void {
+    handle.value = markRaw(h);
+  }
+
+  function detach(): void {
+    handle.value = null;
+  }
+
+  function trackPointer(clientX: number, clientY: number): void {
+    pointer = { clientX, clientY };
+  }
+
+  function forgetPointer(): void {
+    pointer = null;
+  }
+
+  /** A menu anchor at the pointer if it is over the canvas, else in the middle of the canvas. */
+  function anchorHere(): MenuAnchor | null {
+    const h = handle.value;
+    if (!h) return null;
+    const rect = h.container.getBoundingClientRect();
+    const p = pointer ?? { clientX: rect.left + rect.width / 2, clientY: rect.top + rect.height / 3 };
+    return { ...p, at: h.toCanvas(p.clientX, p.clientY) };
+  }
+
+  function openAddMenu(anchor?: MenuAnchor): void {
+    nodeMenu.value = null;
+    addMenu.value = anchor ?? anchorHere();
+  }
+
+  function closeMenus(): void {
+    addMenu.value = null;
+    nodeMenu.value = null;
+  }
+
+  /** Adds a node at `at`, or near the middle of the view without covering another node. */
+  async function addNode(type: string, at?: Position): Promise<string | null> {
+    const h = handle.value;
+    let position = at;
+    const spec = specRegistry.get(type);
+    if (!position && h && spec) {
+      const size = estimateNodeSize(spec);
+      const c = h.viewCenter();
+      position = findFreeSpot(h.nodeRects(), { x: c.x - size.width / 2, y: c.y - size.height / 2 }, size);
+    }
+    const id = graph.addNode(type, position ?? { x: 0, y: 0 });
+    if (id && h) {
+      await h.sync(graph.doc);
+      await h.select([id]);
+    }
+    return id;
+  }
+
+  function selection(): string[] {
+    return handle.value?.selectedIds() ?? [];
+  }
+
+  function deleteSelected(): number {
+    const ids = selection();
+    if (ids.length > 0) graph.apply({ type: 'removeNodes', ids });
+    return ids.length;
+  }
+
+  function deleteNodes(ids: ReadonlyArray<string>): void {
+    graph.apply({ type: 'removeNodes', ids });
+  }
+
+  /** The selected nodes as graph JSON text (null when nothing is selected). */
+  function copySelection(): string | null {
+    const ids = selection();
+    if (ids.length === 0) return null;
+    clipboard = extractFragment(graph.doc, ids);
+    pasteCount = 0;
+    return fragmentToText(clipboard);
+  }
+
+  function cutSelection(): string | null {
+    const text = copySelection();
+    if (text) deleteSelected();
+    return text;
+  }
+
+  /**
+   * Pastes graph JSON text (from the system clipboard) or, without text, the
+   * last copied nodes. New ids; placed at the pointer or next to the originals.
+   */
+  async function paste(text: string | null): Promise<string[]> {
+    let fragment = clipboard;
+    if (text !== null && text.trim() !== '') {
+      const pasted = textToFragment(text, specRegistry);
+      if (!pasted.ok) {
+        ui.toast(`Nothing pasted: ${pasted.reason}.`, 'warning');
+        return [];
+      }
+      if (!clipboard || fragmentToText(clipboard) !== fragmentToText(pasted.fragment)) {
+        clipboard = pasted.fragment;
+        pasteCount = 0;
+      }
+      fragment = pasted.fragment;
+    }
+    if (!fragment || fragment.nodes.length === 0) {
+      ui.toast('Nothing to paste: select nodes and copy them first (Ctrl+C).', 'info');
+      return [];
+    }
+    pasteCount++;
+    const h = handle.value;
+    const origin = topLeft(fragment.nodes.map((n) => n.position));
+    const anchor = pointer && h ? h.toCanvas(pointer.clientX, pointer.clientY) : null;
+    const target = anchor ? { x: anchor.x + (pasteCount - 1) * 30, y: anchor.y + (pasteCount - 1) * 30 } : { x: origin.x + pasteCount * 40, y: origin.y + pasteCount * 40 };
+    const ids = graph.insertFragment(offsetFragment(fragment, target.x - origin.x, target.y - origin.y));
+    if (h && ids.length > 0) {
+      await h.sync(graph.doc);
+      await h.select(ids);
+    }
+    return ids;
+  }
+
+  async function duplicateNodes(ids: ReadonlyArray<string>): Promise<void> {
+    const fragment = extractFragment(graph.doc, ids);
+    const newIds = graph.insertFragment(offsetFragment(fragment, 40, 40));
+    const h = handle.value;
+    if (h && newIds.length > 0) {
+      await h.sync(graph.doc);
+      await h.select(newIds);
+    }
+  }
+
+  async function selectAll(): Promise<void> {
+    await handle.value?.select(graph.doc.nodes.map((n) => n.id));
+  }
+
+  async function focusNode(id: string): Promise<void> {
+    await handle.value?.focusNode(id);
+    flashNodeId.value = id;
+    setTimeout(() => {
+      if (flashNodeId.value === id) flashNodeId.value = null;
+    }, 1600);
+  }
+
+  async function zoomToFit(): Promise<void> {
+    await handle.value?.zoomToFit();
+  }
+
+  async function zoomBy(factor: number): Promise<void> {
+    await handle.value?.zoomBy(factor);
+  }
+
+  const arranging = ref(false);
+  async function arrange(): Promise<void> {
+    const h = handle.value;
+    if (!h || arranging.value) return;
+    arranging.value = true;
+    try {
+      await h.arrange();
+    } catch (e) {
+      ui.toast(`Auto-arrange failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+    } finally {
+      arranging.value = false;
+    }
+  }
+
+  return {
+    handle,
+    addMenu,
+    nodeMenu,
+    flashNodeId,
+    editNoteId,
+    editLabelId,
+    arranging,
+    attach,
+    detach,
+    trackPointer,
+    forgetPointer,
+    openAddMenu,
+    closeMenus,
+    addNode,
+    selection,
+    deleteSelected,
+    deleteNodes,
+    copySelection,
+    cutSelection,
+    paste,
+    duplicateNodes,
+    selectAll,
+    focusNode,
+    zoomToFit,
+    zoomBy,
+    arrange,
+  };
+});

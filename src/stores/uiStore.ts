@@ -1,0 +1,71 @@
+/** App-wide UI state: messages (toasts), theme, large text, help overlay. */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { z } from 'zod';
+
+export type ToastKind = 'info' | 'error' | 'warning';
+
+export interface Toast {
+  id: number;
+  text: string;
+  kind: ToastKind;
+}
+
+export const themeModes = ['system', 'light', 'dark'] as const;
+export type ThemeMode = (typeof themeModes)[number];
+
+const THEME_KEY = 'bottleneck.theme';
+const LARGE_KEY = 'bottleneck.largeText';
+
+function readSetting<T>(key: string, schema: z.ZodType<T>, fallback: T): T {
+  try {
+    const parsed = schema.safeParse(localStorage.getItem(key));
+    return parsed.success ? parsed.data : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function writeSetting(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // not remembered; the choice still applies to this page
+  }
+}
+
+export const useUiStore = defineStore('ui', () => {
+  const toasts = ref<Toast[]>([]);
+  let nextToast = 1;
+  const theme = ref<ThemeMode>(readSetting(THEME_KEY, z.enum(themeModes), 'system'));
+  const largeText = ref<boolean>(readSetting(LARGE_KEY, z.enum(['true', 'false']), 'false') === 'true');
+  const helpOpen = ref(false);
+
+  function toast(text: string, kind: ToastKind = 'info', ms = kind === 'error' ? 8000 : 4500): void {
+    const id = nextToast++;
+    // the same message twice in a row replaces the first
+    toasts.value = [...toasts.value.filter((t) => t.text !== text), { id, text, kind }].slice(-4);
+    setTimeout(() => dismiss(id), ms);
+  }
+
+  function dismiss(id: number): void {
+    toasts.value = toasts.value.filter((t) => t.id !== id);
+  }
+
+  function setTheme(mode: ThemeMode): void {
+    theme.value = mode;
+    writeSetting(THEME_KEY, mode);
+  }
+
+  function cycleTheme(): void {
+    const i = themeModes.indexOf(theme.value);
+    setTheme(themeModes[(i + 1) % themeModes.length] ?? 'system');
+  }
+
+  function setLargeText(on: boolean): void {
+    largeText.value = on;
+    writeSetting(LARGE_KEY, String(on));
+  }
+
+  return { toasts, toast, dismiss, theme, setTheme, cycleTheme, largeText, setLargeText, helpOpen };
+});
