@@ -19,7 +19,8 @@ export function projectPca(data: ArrayLike<number>, n: number, d: number, k = 2,
   if (data.length !== n * d) throw new Error(`expected ${n}×${d} values, got ${data.length}`);
   const kk = Math.min(k, d);
   const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (data[i * d + j] as number) / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (data[i * d + j] as number);
+  for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) / n;
   const x = new Float64Array(n * d);
   let total = 0;
   for (let i = 0; i < n; i++) {
@@ -34,7 +35,7 @@ export function projectPca(data: ArrayLike<number>, n: number, d: number, k = 2,
   const xv = new Float64Array(n);
   for (let c = 0; c < kk; c++) {
     // deterministic start, not orthogonal to any axis
-    let v = new Float64Array(d).map((_, j) => 1 + ((j * 7919 + c * 104729) % 97) / 97);
+    let v: Float64Array = new Float64Array(d).map((_, j) => 1 + ((j * 7919 + c * 104729) % 97) / 97);
     v = orthonormalize(v, components, c, d);
     let lambda = 0;
     for (let it = 0; it < iterations; it++) {

@@ -12,6 +12,10 @@ import { z } from 'zod';
 import { describeIssue, formatPath } from '../core/issues';
 import { zBackendChoice, zBackendName } from './backends';
 
+/** Typed arrays arrive as themselves (structured clone), never as plain lists. */
+const zFloat32Array = z.custom<Float32Array>((v) => v instanceof Float32Array, 'must be a Float32Array');
+const zUint8Array = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be a Uint8Array');
+
 const zRunId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const zCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const zFinite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -109,7 +113,7 @@ export const zEpochRecord = z.strictObject({
 const zImages = z
   .strictObject({
     n: zCount,
-    data: z.instanceof(Float32Array),
+    data: zFloat32Array,
   });
 
 const zBackendAttempt = z.strictObject({ backend: zBackendName, ok: z.boolean(), reason: z.string().optional() });
@@ -127,8 +131,8 @@ export const zPreview = z.strictObject({
   /** μ of test images projected to 2-D. */
   scatter: z.strictObject({
     n: zCount,
-    points: z.instanceof(Float32Array),
-    labels: z.instanceof(Uint8Array),
+    points: zFloat32Array,
+    labels: zUint8Array,
     /** 'pca' when d > 2 (with the variance share of each axis), 'raw' when d ≤ 2. */
     projection: z.enum(['pca', 'raw']),
     explained: z.tuple([zMetric, zMetric]),
@@ -155,7 +159,7 @@ const zDiagnostic = z.strictObject({
   edgeId: z.string().optional(),
 });
 
-export const zExportFile = z.strictObject({ name: z.string(), mime: z.string(), bytes: z.instanceof(Uint8Array) });
+export const zExportFile = z.strictObject({ name: z.string(), mime: z.string(), bytes: zUint8Array });
 export type ExportFile = z.infer<typeof zExportFile>;
 
 export const fromWorkerSchemas = {

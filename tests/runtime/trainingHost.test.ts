@@ -1,0 +1,202 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { specRegistry } from '../../nodes';
+import { parseGraph } from '../../src/core/parse';
+import type { GraphDoc } from '../../src/core/schema';
+import { loadDatasetNode } from '../../src/data/loadNode';
+import type { BackendName } from '../../src/runtime/backends';
+import { initNodeBackend } from '../../src/runtime/nodeBackend';
+import { parseFromWorker, type FromWorker, type FromWorkerOf, type RunOptions } from '../../src/runtime/protocol';
+import { createTrainingHost, type HostDeps } from '../../src/runtime/trainingHost';
+import vae from '../../graphs/vae.json';
+
+function smallVae(): GraphDoc {
+  const parsed = parseGraph(structuredClone(vae), specRegistry);
+  if (!parsed.ok) throw new Error('vae.json does not parse');
+  const doc = parsed.doc;
+  for (const n of doc.nodes) {
+    if (n.type === 'Dataset') n.params = { ...n.params, batchSize: 32 };
+    if (n.type === 'Encoder') n.params = { ...n.params, hidden: [64], latentDim: 4 };
+    if (n.type === 'Decoder') n.params = { ...n.params, hidden: [64] };
+  }
+  doc.training.learningRate = 0.003;
+  return doc;
+}
+
+/** A host on the Node wasm backend; the "device" of `losable` can be lost on demand. */
+function nodeHost(options: { losable?: BackendName } = {}) {
+  const messages: FromWorker[] = [];
+  let lose: ((reason: string) => void) | undefined;
+  const deps: HostDeps = {
+    tf,
+    post(message) {
+      // validate exactly as the dashboard does
+      const parsed = parseFromWorker(structuredClone(message));
+      if (!parsed.ok) throw new Error(parsed.error);
+      messages.push(parsed.message);
+    },
+    loadDataset: async (id, onProgress) => {
+      const data = loadDatasetNode(id);
+      onProgress(1, 1);
+      return data;
+    },
+    probe: async (name) => {
+      if (name === 'webgpu' || name === 'webgl') return { ok: false, reason: `${name} does not exist in Node` };
+      const ok = await tf.setBackend(name);
+      return ok ? { ok: true } : { ok: false, reason: 'did not start' };
+    },
+    watchDevice(backend, onLost) {
+      if (backend !== options.losable) return () => {};
+      lose = onLost;
+      return () => {
+        lose = undefined;
+      };
+    },
+    loseDevice(backend) {
+      if (backend !== options.losable || !lose) return false;
+      lose('the test device was lost');
+      return true;
+    },
+  };
+  const host = createTrainingHost(deps);
+  const of = <K extends FromWorker['type']>(type: K, runId?: number): Array<FromWorkerOf<K>> =>
+    messages.filter((m): m is FromWorkerOf<K> => m.type === type && (runId === undefined || ('runId' in m && m.runId === runId)));
+  const waitFor = async (predicate: () => boolean, what: string, ms = 60_000) => {
+    const t0 = Date.now();
+    while (!predicate()) {
+      if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}; got ${messages.map((m) => m.type).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  return { host, messages, of, waitFor };
+}
+
+const quick: RunOptions = { backend: 'auto', trainLimit: 256, testLimit: 100, scatterSize: 100, reportEvery: 4, previewEvery: 4, epochs: 3 };
+
+beforeAll(async () => {
+  await initNodeBackend('wasm');
+});
+
+describe('training host', () => {
+  test('trains, reports, previews and exports; falls back past missing GPUs; tensors stay flat', async () => {
+    const { host, of, messages, waitFor } = nodeHost();
+    host.handle({ type: 'start', runId: 1, doc: smallVae(), options: quick });
+    await waitFor(() => of('finished', 1).length > 0 || of('failed', 1).length > 0, 'the end of the run');
+    expect(of('failed')).toEqual([]);
+    const backend = of('backend', 1)[0];
+    expect(backend?.backend).toBe('wasm');
+    expect(backend?.attempts.map((a) => a.backend)).toEqual(['webgpu', 'webgl', 'wasm']);
+    expect(backend?.note).toMatch(/^WebGPU unavailable: webgpu does not exist in Node; WebGL unavailable: .* — training on WebAssembly$/);
+
+    const started = of('started', 1)[0];
+    expect(started).toMatchObject({ stepsPerEpoch: 8, totalSteps: 24, epochs: 3, latentDim: 4, variational: true, startStep: 0 });
+    const progress = of('progress', 1);
+    expect(progress[0]?.step).toBe(1);
+    expect(progress[0]?.firstStepMs).toBeGreaterThan(0);
+    expect(progress.at(-1)!.train.objective).toBeLessThan(progress[0]!.train.objective);
+    // no leaks: the same tensors live at every report, across epochs and previews
+    const counts = progress.map((p) => p.numTensors);
+    expect(new Set(counts).size).toBe(1);
+    expect(of('epochEnded', 1).map((e) => e.record.epoch)).toEqual([1, 2, 3]);
+
+    const previews = of('preview', 1).map((p) => p.preview);
+    expect(previews.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(previews.map((p) => p.numTensors)).size).toBe(1);
+    const first = previews[0]!;
+    const last = previews.at(-1)!;
+    expect(first.inputs.n).toBe(10);
+    expect(first.labels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(first.samples.data.length).toBe(20 * 784);
+    expect(first.scatter.n).toBe(100);
+    expect(first.scatter.projection).toBe('pca');
+    expect(first.traversal?.dims.length).toBe(4);
+    expect(first.traversal?.images.data.length).toBe(4 * 9 * 784);
+    expect(first.interpolation?.images.n).toBe(9);
+    const changed = first.samples.data.some((v, i) => Math.abs(v - last.samples.data[i]!) > 0.05);
+    expect(changed).toBe(true);
+
+    const finished = of('finished', 1)[0];
+    expect(finished?.status).toBe('finished');
+    expect(finished?.steps).toBe(24);
+    expect(finished?.final?.elbo).toBeLessThan(0);
+
+    // pictures on demand after training
+    const before = of('preview', 1).length;
+    host.handle({ type: 'setPicks', runId: 1, picks: { code: 3, pair: [2, 7] } });
+    await waitFor(() => of('preview', 1).length > before, 'a preview for the new picks');
+    expect(of('preview', 1).at(-1)?.preview.interpolation?.pair).toEqual([2, 7]);
+    expect(of('preview', 1).at(-1)?.preview.traversal?.code).toBe(3);
+
+    host.handle({ type: 'export', runId: 1, requestId: 5 });
+    await waitFor(() => of('exported', 1).length > 0 || of('exportFailed', 1).length > 0, 'the export');
+    expect(of('exported', 1)[0]?.files.map((f) => f.name)).toEqual(['vae-mlp-bernoulli-step24.zip', 'samples.png', 'reconstructions.png']);
+
+    // a second run: commands for the first are ignored, its ids keep apart
+    const count = messages.length;
+    host.handle({ type: 'start', runId: 2, doc: smallVae(), options: { ...quick, epochs: 1, maxSteps: 3 } });
+    host.handle({ type: 'pause', runId: 1 });
+    await waitFor(() => of('finished', 2).length > 0, 'run 2');
+    expect(of('cancelled', 1).length).toBe(1);
+    expect(messages.slice(count).filter((m) => m.type !== 'cancelled' && 'runId' in m && m.runId !== 2)).toEqual([]);
+    expect(of('paused', 2)).toEqual([]);
+    await host.idle();
+  });
+
+  test('malformed and stale commands get clear errors, never a crash', async () => {
+    const { host, of } = nodeHost();
+    host.handle('hello');
+    host.handle({ type: 'launch', runId: 1 });
+    host.handle({ type: 'setLive', runId: 1, nodeId: 'beta', key: 'beta', value: 'high' });
+    host.handle({ type: 'start', runId: -1, doc: {}, options: {} });
+    host.handle({ type: 'pause', runId: 9 });
+    const errors = of('protocolError').map((e) => e.message);
+    expect(errors).toEqual([
+      'training worker: expected a message object, got string',
+      "training worker: unknown message type 'launch'",
+      "training worker: malformed 'setLive' message: value must be a number, got \"high\"",
+      "training worker: malformed 'start' message: runId must be ≥ 0, got -1",
+      'no training run 9 to pause',
+    ]);
+    host.handle({ type: 'start', runId: 3, doc: { format: 'bottleneck-graph' }, options: {} });
+    await host.idle();
+    const failed = of('failed', 3)[0];
+    expect(failed?.message).toBe('the graph is not valid');
+    expect(failed?.diagnostics.length).toBeGreaterThan(0);
+
+    const broken = smallVae();
+    broken.edges = broken.edges.filter((e) => e.id !== 'e-z-decoder');
+    host.handle({ type: 'start', runId: 4, doc: broken, options: quick });
+    await host.idle();
+    const why = of('failed', 4)[0];
+    expect(why?.diagnostics.some((d) => d.nodeId === 'decoder')).toBe(true);
+    expect(why?.message).toContain("node 'decoder'");
+  });
+
+  test('a lost device: training continues on the next backend from the copied weights', async () => {
+    const { host, of, waitFor } = nodeHost({ losable: 'wasm' });
+    host.handle({ type: 'start', runId: 1, doc: smallVae(), options: { ...quick, epochs: 2, reportEvery: 2 } });
+    await waitFor(() => of('progress', 1).some((p) => p.step >= 6), 'step 6');
+    host.handle({ type: 'debugLoseDevice', runId: 1 });
+    await waitFor(() => of('finished', 1).length > 0 || of('failed', 1).length > 0, 'the end of the run');
+    expect(of('failed', 1)).toEqual([]);
+    const fallback = of('fallback', 1)[0];
+    expect(fallback).toMatchObject({ from: 'wasm', to: 'cpu', reason: 'the test device was lost' });
+    expect(fallback!.resumedAtStep).toBeGreaterThanOrEqual(6);
+    expect(fallback!.lostSteps).toBeLessThanOrEqual(2);
+    const started = of('started', 1);
+    expect(started.map((s) => [s.backend, s.startStep])).toEqual([
+      ['wasm', 0],
+      ['cpu', fallback!.resumedAtStep],
+    ]);
+    const progress = of('progress', 1);
+    const initial = progress[0]!.train.objective;
+    const before = progress.filter((p) => p.step <= fallback!.resumedAtStep).at(-1)!.train.objective;
+    const after = progress.find((p) => p.step > fallback!.resumedAtStep)!.train.objective;
+    // the weights were kept: the loss goes on from where it was, not from the start
+    expect(before).toBeLessThan(initial - 50);
+    expect(after).toBeLessThan(before + (initial - before) / 4);
+    expect(of('finished', 1)[0]?.steps).toBe(16);
+    expect(tf.getBackend()).toBe('cpu');
+    await host.idle();
+  });
+});
