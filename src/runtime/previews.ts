@@ -14,7 +14,7 @@ import { projectPca } from './pca';
 import type { Preview, PreviewPicks } from './protocol';
 
 export const PREVIEW_SAMPLES = 20;
-export const TRAVERSAL_ROWS = 10;
+export const TRAVERSAL_ROWS = 8;
 export const TRAVERSAL_STEPS = 9;
 export const INTERPOLATION_STEPS = 9;
 /** Traversal range, in prior standard deviations (VAE) or test-set standard deviations of μ (AE). */

@@ -19,8 +19,8 @@ const zUint8Array = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'must b
 const zRunId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const zCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const zFinite = z.number().refine(Number.isFinite, 'must be a finite number');
-/** A metric: a number, or NaN/∞ when training diverged (the UI says so). */
-const zMetric = z.number();
+/** A metric: any number, NaN and ±∞ included (a diverging run; the UI says so). */
+const zMetric = z.custom<number>((v) => typeof v === 'number', 'must be a number');
 
 // ---------- UI → worker ----------
 

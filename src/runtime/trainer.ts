@@ -305,6 +305,8 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
           await control.gate(options.signal);
           if (!control.paused) emit({ type: 'resumed', step });
         }
+        // a step taken while paused (single-stepping) is reported at once
+        const singleStep = control.paused;
         if (options.signal?.aborted) {
           status = 'aborted';
           break outer;
@@ -332,7 +334,7 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
         windowSteps++;
         windowSamples += arrays.size;
         const endOfEpoch = i === stepsPerEpoch - 1 || step >= totalSteps;
-        if (step % reportEvery === 0 || endOfEpoch || (options.reportFirstStep && step === startStep + 1)) {
+        if (step % reportEvery === 0 || endOfEpoch || singleStep || (options.reportFirstStep && step === startStep + 1)) {
           if (!(await report(epoch, i + 1))) {
             status = 'diverged';
             break outer;

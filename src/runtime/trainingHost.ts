@@ -375,7 +375,8 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
           s.step = step;
           s.epoch = epoch;
           s.weights = { step, values: await program.readWeights() };
-          const due = step - lastPreviewStep >= s.options.previewEvery || s.previewRequested || lastPreviewStep === -Infinity;
+          // pictures every `previewEvery` steps, on request, and after each single step while paused
+          const due = step - lastPreviewStep >= s.options.previewEvery || s.previewRequested || s.control.paused || lastPreviewStep === -Infinity;
           if (due && program.plan.generation && s.previewSet) {
             s.previewRequested = false;
             lastPreviewStep = step;

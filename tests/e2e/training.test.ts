@@ -41,6 +41,15 @@ async function configure(page: Page, run: QuickRun): Promise<void> {
   await set('report-every', run.reportEvery);
 }
 
+/** The whole dashboard: the panel scrolls inside the page, so grow the viewport to its height first. */
+async function snap(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1400, height: 1000 };
+  const height = await page.getByTestId('dashboard').evaluate((el) => el.scrollHeight + 60);
+  await page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.min(height, 6000)) });
+  await page.screenshot({ path: screenshotPath(name) });
+  await page.setViewportSize(size);
+}
+
 const step = async (page: Page): Promise<number> => Number((await page.getByTestId('step-count').textContent()) ?? '0');
 const loss = async (page: Page): Promise<number> => Number((await page.getByTestId('loss').textContent()) ?? 'NaN');
 const phase = async (page: Page): Promise<string> => (await page.getByTestId('run-phase').textContent()) ?? '';
@@ -80,7 +89,7 @@ test('trains the VAE on WebGPU: loss falls, pictures change, tensors stay flat',
   // tensors at a report in the first epoch (after the first pictures)
   await expect.poll(() => step(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(5);
   const tensorsEpoch1 = await tensors(page);
-  await page.screenshot({ path: screenshotPath('training-webgpu-running.png'), fullPage: true });
+  await snap(page, 'training-webgpu-running.png');
 
   await expect.poll(() => phase(page), { timeout: 240_000 }).toBe('Finished');
   const late = await canvasPixels(page, 'samples');
@@ -104,7 +113,7 @@ test('trains the VAE on WebGPU: loss falls, pictures change, tensors stay flat',
     'samples.png',
     'reconstructions.png',
   ]);
-  await page.screenshot({ path: screenshotPath('training-webgpu-finished.png'), fullPage: true });
+  await snap(page, 'training-webgpu-finished.png');
   console.log(`webgpu: first step after ${firstStepSeconds.toFixed(1)} s; ${await page.getByTestId('progress').textContent()}`);
   expect(session.errors).toEqual([]);
 });
@@ -122,7 +131,7 @@ test('without WebGPU it trains on a fallback backend and says why', async () => 
   await expect.poll(() => phase(page), { timeout: 120_000 }).toBe('Finished');
   const [first, last] = await trainCurve(page, 'objective');
   expect(last).toBeLessThan(first);
-  await page.screenshot({ path: screenshotPath('training-fallback.png'), fullPage: true });
+  await snap(page, 'training-fallback.png');
   console.log(`fallback: ${await page.getByTestId('backend-note').textContent()}`);
   expect(session.errors).toEqual([]);
 });
@@ -150,7 +159,7 @@ test('a lost GPU device: training continues on the next backend with the weights
   const after = await loss(page);
   // the weights were kept: the loss goes on from where it was instead of starting over
   expect(after).toBeLessThan(before + (initial - before) / 4);
-  await page.screenshot({ path: screenshotPath('training-device-lost.png'), fullPage: true });
+  await snap(page, 'training-device-lost.png');
   await page.getByTestId('stop').click();
   await expect.poll(() => phase(page), { timeout: 60_000 }).toBe('Stopped');
   console.log(`device lost at step ${stepBefore}: resumed at ${resumedAt}; loss ${initial} → ${before} → ${after}; ${notes}`);

@@ -23,6 +23,29 @@ function smallVae(): GraphDoc {
   return doc;
 }
 
+/** The small VAE as a plain autoencoder: the decoder reads μ; no Reparameterize, no KL. */
+function smallAe(): GraphDoc {
+  const doc = smallVae();
+  doc.nodes = doc.nodes.filter((n) => n.id !== 'reparam' && n.id !== 'kl');
+  doc.edges = doc.edges.filter((e) => e.from.node !== 'reparam' && e.to.node !== 'reparam' && e.to.node !== 'kl' && e.from.node !== 'kl');
+  doc.edges.push({ id: 'e-mean-decoder', from: { node: 'encoder', port: 'mean' }, to: { node: 'decoder', port: 'z' } });
+  return doc;
+}
+
+/** The small VAE with a β node weighting the KL. */
+function smallBetaVae(beta: number): GraphDoc {
+  const doc = smallVae();
+  doc.nodes.push({ id: 'beta', type: 'Beta', version: 1, params: { beta }, position: { x: 0, y: 0 } });
+  doc.edges = doc.edges.filter((e) => e.id !== 'e-kl-loss');
+  doc.edges.push(
+    { id: 'e-kl-beta', from: { node: 'kl', port: 'kl' }, to: { node: 'beta', port: 'kl' } },
+    { id: 'e-beta-loss', from: { node: 'beta', port: 'loss' }, to: { node: 'loss', port: 'terms' } },
+  );
+  const parsed = parseGraph(doc, specRegistry);
+  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
+  return parsed.doc;
+}
+
 /** A host on the Node wasm backend; the "device" of `losable` can be lost on demand. */
 function nodeHost(options: { losable?: BackendName } = {}) {
   const messages: FromWorker[] = [];
@@ -170,6 +193,52 @@ describe('training host', () => {
     const why = of('failed', 4)[0];
     expect(why?.diagnostics.some((d) => d.nodeId === 'decoder')).toBe(true);
     expect(why?.message).toContain("node 'decoder'");
+  });
+
+  test('pause, single steps, live β and learning rate, resume, stop', async () => {
+    const { host, of, waitFor } = nodeHost();
+    host.handle({ type: 'start', runId: 1, doc: smallBetaVae(2), options: { ...quick, epochs: 50, reportEvery: 4, previewEvery: 1000 } });
+    await waitFor(() => of('progress', 1).length >= 2, 'two reports');
+    expect(of('started', 1)[0]?.betaNodes).toEqual([{ nodeId: 'beta', beta: 2 }]);
+    expect(of('progress', 1)[0]?.train.beta).toBe(2);
+    host.handle({ type: 'pause', runId: 1 });
+    await waitFor(() => of('paused', 1).length > 0, 'the pause');
+    const at = of('paused', 1)[0]!.step;
+    const reports = of('progress', 1).length;
+    const previews = of('preview', 1).length;
+    host.handle({ type: 'setLive', runId: 1, nodeId: 'beta', key: 'beta', value: 6 });
+    host.handle({ type: 'setLearningRate', runId: 1, value: 0.0005 });
+    host.handle({ type: 'step', runId: 1, steps: 1 });
+    await waitFor(() => of('progress', 1).length > reports && of('preview', 1).length > previews, 'a single step');
+    const stepped = of('progress', 1).at(-1)!;
+    // one step, reported (and drawn) at once, with the live values in effect
+    expect(stepped.step).toBe(at + 1);
+    expect(stepped.train.beta).toBe(6);
+    expect(stepped.learningRate).toBe(0.0005);
+    expect(of('preview', 1).at(-1)?.preview.step).toBe(at + 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(of('progress', 1).at(-1)?.step).toBe(at + 1); // still paused
+    host.handle({ type: 'resume', runId: 1 });
+    await waitFor(() => of('resumed', 1).length > 0 && of('progress', 1).at(-1)!.step >= at + 8, 'training to go on');
+    host.handle({ type: 'stop', runId: 1 });
+    await waitFor(() => of('finished', 1).length > 0, 'the stop');
+    expect(of('finished', 1)[0]?.status).toBe('stopped');
+    expect(of('finished', 1)[0]?.final?.betaKl).toBeCloseTo(6 * of('finished', 1)[0]!.final!.kl, 3);
+    await host.idle();
+  });
+
+  test('an autoencoder trains too; its preview has no KL and says so', async () => {
+    const { host, of, waitFor } = nodeHost();
+    host.handle({ type: 'start', runId: 1, doc: smallAe(), options: { ...quick, epochs: 1 } });
+    await waitFor(() => of('finished', 1).length > 0 || of('failed', 1).length > 0, 'the end of the run');
+    expect(of('failed', 1)).toEqual([]);
+    expect(of('started', 1)[0]).toMatchObject({ variational: false, hasEncoder: true, latentDim: 4 });
+    const preview = of('preview', 1).at(-1)!.preview;
+    expect(preview.klPerDim).toEqual([]);
+    expect(preview.meanVariance.length).toBe(4);
+    expect(preview.samples.n).toBe(20);
+    expect(of('progress', 1).every((p) => p.train.kl === 0)).toBe(true);
+    await host.idle();
   });
 
   test('a lost device: training continues on the next backend from the copied weights', async () => {
