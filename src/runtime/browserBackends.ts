@@ -90,7 +90,9 @@ export function watchDevice(tf: TfModule, backend: BackendName, onLost: (reason:
   if (!device) return () => {};
   let watching = true;
   void device.lost.then((info) => {
-    if (watching) onLost(`the WebGPU device was lost (${info.reason === 'destroyed' ? 'destroyed' : 'GPU reset or driver error'}${info.message ? `: ${info.message}` : ''})`);
+    if (!watching) return;
+    const detail = info.message.trim().replace(/\.$/, '') || (info.reason === 'destroyed' ? 'destroyed' : 'GPU reset or driver error');
+    onLost(`the WebGPU device was lost (${detail})`);
   });
   return () => {
     watching = false;

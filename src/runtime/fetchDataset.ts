@@ -46,7 +46,7 @@ async function readWithProgress(response: Response, onProgress: (loaded: number,
   return out;
 }
 
-async function fetchDataset(id: DatasetId, base: string, onProgress: (loaded: number, total: number | undefined) => void): Promise<DatasetData> {
+export async function fetchDataset(id: DatasetId, base: string, onProgress: (loaded: number, total: number | undefined) => void): Promise<DatasetData> {
   const url = datasetUrl(id, base);
   let response: Response;
   try {

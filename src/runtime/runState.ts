@@ -4,7 +4,7 @@
  * ignored here, so a cancelled run can never write into the next one.
  */
 import type { Diagnostic } from '../core/diagnostics';
-import type { BackendAttempt, BackendName } from './backends';
+import { backendTitles, type BackendAttempt, type BackendName } from './backends';
 import type { FromWorker, FromWorkerOf } from './protocol';
 
 export type RunPhase = 'idle' | 'preparing' | 'training' | 'paused' | 'finished' | 'stopped' | 'diverged' | 'failed' | 'cancelled';
@@ -212,7 +212,7 @@ export function reduceRun(view: RunView, m: FromWorker, now: number): RunView {
           {
             kind: 'warning',
             text:
-              `${m.reason}. Training continues on ${m.to} from step ${m.resumedAtStep} with the weights kept` +
+              `${m.reason}. Training continues on ${backendTitles[m.to]} from step ${m.resumedAtStep} with the weights kept` +
               (m.lostSteps > 0 ? ` (${m.lostSteps} step${m.lostSteps === 1 ? '' : 's'} redone).` : '.'),
           },
         ],

@@ -93,7 +93,7 @@ describe('reduceRun', () => {
     expect(v.phase).toBe('training');
     expect(v.backend?.name).toBe('webgl');
     expect(v.notes.map((n) => n.text)).toEqual([
-      'the WebGPU device was lost (destroyed). Training continues on webgl from step 20 with the weights kept (1 step redone).',
+      'the WebGPU device was lost (destroyed). Training continues on WebGL from step 20 with the weights kept (1 step redone).',
     ]);
     expect(v.curves.objective.train.map((p) => p.step)).toEqual([10, 20, 21]);
   });
