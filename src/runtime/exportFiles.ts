@@ -25,13 +25,13 @@ function batch(preview: Preview, data: Float32Array, n: number): ImageBatch {
 }
 
 /** Samples from the prior as a PNG grid (10 per row, 3× scale). */
-export function samplesPng(preview: Preview, doc: GraphDoc, facts: RunFacts): Uint8Array {
+export function encodeSamplesPng(preview: Preview, doc: GraphDoc, facts: RunFacts): Uint8Array {
   const grid = imageGrid(batch(preview, preview.samples.data, preview.samples.n), { columns: 10, scale: 3, gap: 3 });
   return encodePng(grid, pngText(doc, facts, 'samples'));
 }
 
 /** Inputs (top row) above their reconstructions (bottom row) as a PNG. */
-export function reconstructionsPng(preview: Preview, doc: GraphDoc, facts: RunFacts): Uint8Array {
+export function encodeReconstructionsPng(preview: Preview, doc: GraphDoc, facts: RunFacts): Uint8Array {
   const n = preview.inputs.n;
   const both = new Float32Array(preview.inputs.data.length + preview.reconstructions.data.length);
   both.set(preview.inputs.data, 0);
@@ -81,8 +81,8 @@ export async function exportRun(tf: TfModule, program: Program, doc: GraphDoc, p
   zipped['README.txt'] = strToU8(readme(doc, facts, encoder !== undefined));
   const files: ExportFile[] = [];
   if (preview) {
-    const samples = samplesPng(preview, doc, facts);
-    const recon = reconstructionsPng(preview, doc, facts);
+    const samples = encodeSamplesPng(preview, doc, facts);
+    const recon = encodeReconstructionsPng(preview, doc, facts);
     zipped['samples.png'] = samples;
     zipped['reconstructions.png'] = recon;
     files.push({ name: 'samples.png', mime: 'image/png', bytes: samples }, { name: 'reconstructions.png', mime: 'image/png', bytes: recon });

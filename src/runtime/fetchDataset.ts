@@ -9,7 +9,7 @@ import { decodeDatasetAsset, decodeDatasetBytes, isGzip, type DatasetData } from
 
 const cache = new Map<DatasetId, Promise<DatasetData>>();
 
-export function datasetUrl(id: DatasetId, base: string): string {
+export function resolveDatasetUrl(id: DatasetId, base: string): string {
   return `${base.replace(/\/?$/, '/')}generated/${id}.bin.gz`;
 }
 
@@ -47,7 +47,7 @@ async function readWithProgress(response: Response, onProgress: (loaded: number,
 }
 
 export async function fetchDataset(id: DatasetId, base: string, onProgress: (loaded: number, total: number | undefined) => void): Promise<DatasetData> {
-  const url = datasetUrl(id, base);
+  const url = resolveDatasetUrl(id, base);
   let response: Response;
   try {
     response = await fetch(url);

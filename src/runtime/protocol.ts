@@ -235,32 +235,35 @@ export type FromWorkerOf<K extends FromWorkerType> = Extract<FromWorker, { type:
 
 export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string; runId?: number };
 
-function parseWith<T>(schemas: Readonly<Record<string, z.ZodType>>, raw: unknown, side: string): Parsed<T> {
+function hasKey<O extends object>(o: O, key: string): key is Extract<keyof O, string> {
+  return Object.hasOwn(o, key);
+}
+
+function parseWith<S extends Record<string, z.ZodType>>(schemas: S, raw: unknown, side: string): Parsed<z.output<S[keyof S]>> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, error: `${side}: expected a message object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'a list' : typeof raw}` };
   }
   const type = 'type' in raw ? raw.type : undefined;
   const runId = 'runId' in raw && typeof raw.runId === 'number' && Number.isInteger(raw.runId) && raw.runId >= 0 ? raw.runId : undefined;
-  if (typeof type !== 'string') return { ok: false, error: `${side}: the message has no 'type'`, ...(runId !== undefined ? { runId } : {}) };
-  const schema = Object.hasOwn(schemas, type) ? schemas[type] : undefined;
-  if (!schema) {
-    return { ok: false, error: `${side}: unknown message type '${type.slice(0, 40)}'`, ...(runId !== undefined ? { runId } : {}) };
-  }
+  const withRun = runId !== undefined ? { runId } : {};
+  if (typeof type !== 'string') return { ok: false, error: `${side}: the message has no 'type'`, ...withRun };
+  if (!hasKey(schemas, type)) return { ok: false, error: `${side}: unknown message type '${type.slice(0, 40)}'`, ...withRun };
+  const schema: S[keyof S] = schemas[type];
   const result = schema.safeParse(raw);
-  if (result.success) return { ok: true, message: result.data as T };
+  if (result.success) return { ok: true, message: result.data };
   const details = result.error.issues
     .slice(0, 3)
     .map((issue) => `${formatPath(issue.path) || 'message'} ${describeIssue(issue, raw)}`)
     .join('; ');
-  return { ok: false, error: `${side}: malformed '${type}' message: ${details}`, ...(runId !== undefined ? { runId } : {}) };
+  return { ok: false, error: `${side}: malformed '${type}' message: ${details}`, ...withRun };
 }
 
 /** Validates a command arriving in the worker. */
 export function parseToWorker(raw: unknown): Parsed<ToWorker> {
-  return parseWith<ToWorker>(toWorkerSchemas, raw, 'training worker');
+  return parseWith(toWorkerSchemas, raw, 'training worker');
 }
 
 /** Validates a report arriving from the worker. */
 export function parseFromWorker(raw: unknown): Parsed<FromWorker> {
-  return parseWith<FromWorker>(fromWorkerSchemas, raw, 'dashboard');
+  return parseWith(fromWorkerSchemas, raw, 'dashboard');
 }

@@ -69,7 +69,7 @@ export interface RunView {
 
 const emptyCurve = (): Curve => ({ train: [], test: [] });
 
-export function idleRun(runId = 0): RunView {
+export function createIdleRun(runId = 0): RunView {
   return {
     runId,
     phase: 'idle',
@@ -98,8 +98,8 @@ export function idleRun(runId = 0): RunView {
 }
 
 /** A new run waiting for the worker. */
-export function preparingRun(runId: number): RunView {
-  return { ...idleRun(runId), phase: 'preparing' };
+export function createPreparingRun(runId: number): RunView {
+  return { ...createIdleRun(runId), phase: 'preparing' };
 }
 
 export const isActive = (phase: RunPhase): boolean => phase === 'preparing' || phase === 'training' || phase === 'paused';

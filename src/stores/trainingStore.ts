@@ -9,7 +9,7 @@ import { computed, markRaw, reactive, shallowRef } from 'vue';
 import type { GraphDoc } from '../core/schema';
 import type { BackendChoice } from '../runtime/backends';
 import type { ExportFile, FromWorker, Preview, PreviewPicks, RunOptions, ToWorkerInput } from '../runtime/protocol';
-import { idleRun, isActive, preparingRun, reduceRun, type RunView } from '../runtime/runState';
+import { createIdleRun, isActive, createPreparingRun, reduceRun, type RunView } from '../runtime/runState';
 import { createWorkerClient, type WorkerClient } from '../runtime/workerClient';
 
 export interface RunSettings {
@@ -28,7 +28,7 @@ export type ExportState =
   | { status: 'failed'; message: string };
 
 export const useTrainingStore = defineStore('training', () => {
-  const run = shallowRef<RunView>(idleRun());
+  const run = shallowRef<RunView>(createIdleRun());
   const preview = shallowRef<Preview | undefined>(undefined);
   const exportState = shallowRef<ExportState>({ status: 'idle' });
   /** Problems with messages (malformed, stale commands); shown, never thrown. */
@@ -95,7 +95,7 @@ export const useTrainingStore = defineStore('training', () => {
 
   function start(doc: GraphDoc): void {
     const runId = nextRunId++;
-    run.value = preparingRun(runId);
+    run.value = createPreparingRun(runId);
     preview.value = undefined;
     exportState.value = { status: 'idle' };
     problems.value = [];

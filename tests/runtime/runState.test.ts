@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { FromWorker } from '../../src/runtime/protocol';
-import { formatDuration, preparingRun, reduceRun, type RunView } from '../../src/runtime/runState';
+import { formatDuration, createPreparingRun, reduceRun, type RunView } from '../../src/runtime/runState';
 
 const train = (objective: number) => ({ objective, recon: objective - 10, kl: 10, betaKl: 10, beta: 1 });
 const progress = (runId: number, step: number, objective: number): FromWorker => ({
@@ -41,7 +41,7 @@ function play(view: RunView, messages: FromWorker[], dt = 1000): RunView {
 
 describe('reduceRun', () => {
   test('a run goes from preparing to finished, with curves, ETA and records', () => {
-    const v = play(preparingRun(3), [
+    const v = play(createPreparingRun(3), [
       { type: 'backend', runId: 3, backend: 'webgpu', attempts: [{ backend: 'webgpu', ok: true }], note: 'Training on WebGPU' },
       started(3),
       progress(3, 10, 500),
@@ -74,14 +74,14 @@ describe('reduceRun', () => {
   });
 
   test('reports from another run are ignored', () => {
-    const v = play(preparingRun(2), [started(2), progress(1, 50, 10), progress(2, 5, 600), { type: 'finished', runId: 1, status: 'finished', steps: 9, final: null }]);
+    const v = play(createPreparingRun(2), [started(2), progress(1, 50, 10), progress(2, 5, 600), { type: 'finished', runId: 1, status: 'finished', steps: 9, final: null }]);
     expect(v.step).toBe(5);
     expect(v.phase).toBe('training');
     expect(v.curves.objective.train).toEqual([{ step: 5, value: 600 }]);
   });
 
   test('pause, resume; a fallback adds a note and keeps the curves', () => {
-    let v = play(preparingRun(1), [started(1), progress(1, 10, 500), { type: 'paused', runId: 1, step: 10 }]);
+    let v = play(createPreparingRun(1), [started(1), progress(1, 10, 500), { type: 'paused', runId: 1, step: 10 }]);
     expect(v.phase).toBe('paused');
     v = play(v, [
       { type: 'resumed', runId: 1, step: 10 },
@@ -100,7 +100,7 @@ describe('reduceRun', () => {
 
   test('a failure keeps the diagnostics that name the node', () => {
     const v = reduceRun(
-      preparingRun(1),
+      createPreparingRun(1),
       { type: 'failed', runId: 1, message: "node 'decoder' (Decoder): needs a latent code z", diagnostics: [{ severity: 'error', code: 'missing-input', message: "node 'decoder' (Decoder): needs a latent code z", nodeId: 'decoder' }] },
       0,
     );
