@@ -4,6 +4,8 @@
  *    the target is well under one 60 Hz frame, 16.7 ms),
  *  - compile time,
  *  - training throughput (samples/s) of the MLP VAE per Node backend, and tensor counts (leaks),
+ *  - in-browser training throughput per backend in Chromium (webgpu on SwiftShader, webgl, wasm, cpu),
+ *    measured in the page's training worker; skip with --no-browser.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,7 +78,7 @@ async function trainingThroughput(backend: NodeBackend, steps: number) {
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2), { values: ['steps', 'backends'], switches: [] });
+  const args = parseArgs(process.argv.slice(2), { values: ['steps', 'backends'], switches: ['no-browser'] });
   const steps = intArg(args, 'steps', 5, 100_000) ?? 60;
   const backends = (args.values.get('backends') ?? 'cpu,wasm,webgpu').split(',') as NodeBackend[];
   const big = wideVaeGraph(33);
@@ -92,6 +94,14 @@ async function main() {
   for (const b of backends) {
     // cpu is slow: fewer steps
     (report.trainingNode as unknown[]).push(await trainingThroughput(b, b === 'cpu' ? Math.min(steps, 20) : steps));
+  }
+  if (!args.switches.has('no-browser')) {
+    try {
+      const { benchBrowserBackends } = await import('./benchBrowser');
+      report.trainingBrowser = await benchBrowserBackends({ steps: Math.min(steps, 40), graph: 'vae' });
+    } catch (e) {
+      report.trainingBrowser = { error: e instanceof Error ? e.message : String(e) };
+    }
   }
   console.log(JSON.stringify(report, null, 2));
 }

@@ -18,7 +18,7 @@ import type { DatasetData } from '../data/format';
 import { loadDatasetNode } from '../data/loadNode';
 import { relativeSharpness, type SharpnessScores } from '../metrics/sharpness';
 import { initNodeBackend } from '../runtime/nodeBackend';
-import { priorSamples, reconstructions } from '../runtime/previews';
+import { priorSamples, reconstructions } from '../runtime/pictures';
 import { train, type EvalMetrics, type TrainStatus } from '../runtime/trainer';
 import { chooseBackend, GraphError, loadGraphFile, type BackendChoice } from './trainRun';
 

@@ -18,7 +18,7 @@ import type { DatasetData } from '../data/format';
 import { loadDatasetNode } from '../data/loadNode';
 import { missingKernels } from '../runtime/kernels';
 import { initNodeBackend, type NodeBackend } from '../runtime/nodeBackend';
-import { dimsByKl, encodeMeans, pairRows, priorSamples, reconstructions, traversal, traversalValues } from '../runtime/previews';
+import { dimsByKl, encodeMeans, pairRows, priorSamples, reconstructions, traversal, traversalValues } from '../runtime/pictures';
 import { train, type EpochRecord, type EvalMetrics, type TrainEvent, type TrainStatus } from '../runtime/trainer';
 
 export type BackendChoice = NodeBackend | 'auto';

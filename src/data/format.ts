@@ -50,6 +50,16 @@ export function decodeDatasetAsset(gz: Uint8Array): DatasetData {
   } catch (e) {
     throw new Error(`the dataset file is damaged (not gzip): ${e instanceof Error ? e.message : String(e)}`);
   }
+  return decodeDatasetBytes(raw);
+}
+
+/** Whether the bytes are gzip (a server may already have decompressed the asset on the way). */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Decodes the uncompressed asset bytes. */
+export function decodeDatasetBytes(raw: Uint8Array): DatasetData {
   if (raw.length < HEADER) throw new Error('the dataset file is damaged (too short)');
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   if (view.getUint32(0, true) !== MAGIC) throw new Error('not a Bottleneck dataset file (bad magic)');

@@ -1,107 +1,240 @@
 /**
- * The pictures that make a trained model visible: reconstructions beside their
- * inputs, samples from the prior, latent traversals and interpolations. Each
- * returns plain Float32Arrays (never tensors) so they can go to a UI or a PNG.
+ * The dashboard's pictures, made from the live program between training steps:
+ * reconstructions of fixed test images, samples from fixed prior codes (the
+ * same ε every time, so they visibly sharpen), the latent scatter (PCA when
+ * d > 2), KL and activity per dimension, a traversal of one code and an
+ * interpolation between two. Only Float32Arrays and numbers leave this file;
+ * every tensor is disposed before it returns.
  */
 import type { Tensor } from '../../nodes/defineNode';
 import type { Program } from '../compiler/program';
-import type { ImageBatch } from '../core/imageGrid';
-import type { BatchArrays } from '../data/batches';
+import { BatchSampler, type BatchArrays } from '../data/batches';
+import type { DatasetData } from '../data/format';
+import { projectPca } from './pca';
+import type { Preview, PreviewPicks } from './protocol';
 
-async function toBatch(t: Tensor): Promise<ImageBatch> {
-  const [n, h, w, c] = t.shape as [number, number, number, number];
-  const data = (await t.data()) as Float32Array;
-  t.dispose();
-  return { data: Float32Array.from(data), n, h, w, c };
+export const PREVIEW_SAMPLES = 20;
+export const TRAVERSAL_ROWS = 8;
+export const TRAVERSAL_STEPS = 9;
+export const INTERPOLATION_STEPS = 9;
+/** Traversal range, in prior standard deviations (VAE) or test-set standard deviations of μ (AE). */
+export const TRAVERSAL_RANGE = 3;
+const ENCODE_CHUNK = 250;
+
+export interface PreviewSet {
+  /** Fixed test images shown in every preview (one per class where possible). */
+  fixed: BatchArrays;
+  /** Test images encoded for the scatter and the per-dimension statistics. */
+  scatter: BatchArrays;
 }
 
-function imagesTensor(program: Program, images: BatchArrays): Tensor {
-  const [h, w, c] = program.plan.imageShape;
-  return program.tf.tensor4d(images.x, [images.size, h, w, c]);
-}
-
-/** What the encoder saw and what the decoder made of it (z = μ). */
-export async function reconstructions(program: Program, images: BatchArrays): Promise<{ input: ImageBatch; output: ImageBatch }> {
-  const { tf } = program;
-  const [input, output] = tf.tidy(() => {
-    const r = program.reconstruct(imagesTensor(program, images), 'preview');
-    return [r.input.clone(), r.output.clone()];
-  });
-  return { input: await toBatch(input as Tensor), output: await toBatch(output as Tensor) };
-}
-
-/** Decodes n codes z ~ N(0, I); the same key gives the same codes, so samples can be watched as training goes. */
-export async function priorSamples(program: Program, n: number, key = 'samples'): Promise<ImageBatch> {
-  const t = program.tf.tidy(() => program.decode(program.priorCodes(n, key)));
-  return toBatch(t);
-}
-
-/** Means μ of q(z|x) for a batch of images, [n × d]. */
-export async function encodeMeans(program: Program, images: BatchArrays): Promise<{ values: Float32Array; d: number }> {
-  const t = program.tf.tidy(() => program.encode(imagesTensor(program, images)).mean);
-  const d = t.shape[1] as number;
-  const values = Float32Array.from((await t.data()) as Float32Array);
-  t.dispose();
-  return { values, d };
-}
-
-/**
- * Rows = latent dimensions, columns = values: each row changes one dimension of
- * `base` and keeps the rest, showing what that dimension encodes.
- */
-export async function traversal(program: Program, base: Float32Array, dims: ReadonlyArray<number>, values: ReadonlyArray<number>): Promise<ImageBatch> {
-  const d = base.length;
-  const codes = new Float32Array(dims.length * values.length * d);
-  dims.forEach((dim, r) => {
-    values.forEach((v, c) => {
-      const off = (r * values.length + c) * d;
-      codes.set(base, off);
-      codes[off + dim] = v;
-    });
-  });
-  const t = program.tf.tidy(() => program.decode(program.tf.tensor2d(codes, [dims.length * values.length, d])));
-  return toBatch(t);
-}
-
-/** Decodes the straight line between two codes in `steps` images (ends included). */
-export async function interpolation(program: Program, a: Float32Array, b: Float32Array, steps: number): Promise<ImageBatch> {
-  const d = a.length;
-  const codes = new Float32Array(steps * d);
-  for (let s = 0; s < steps; s++) {
-    const t = steps === 1 ? 0 : s / (steps - 1);
-    for (let j = 0; j < d; j++) codes[s * d + j] = (1 - t) * (a[j] as number) + t * (b[j] as number);
+/** The first test image of each class, then the next ones, up to `count` (indices into the test split). */
+export function pickFixedIndices(labels: ArrayLike<number>, count: number): number[] {
+  const firsts = new Map<number, number>();
+  for (let i = 0; i < labels.length && firsts.size < count; i++) {
+    const l = labels[i] as number;
+    if (!firsts.has(l)) firsts.set(l, i);
   }
-  const out = program.tf.tidy(() => program.decode(program.tf.tensor2d(codes, [steps, d])));
-  return toBatch(out);
+  const chosen = [...firsts.entries()].sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+  for (let i = 0; i < labels.length && chosen.length < count; i++) if (!chosen.includes(i)) chosen.push(i);
+  return chosen.slice(0, count);
 }
 
-/** Latent dimensions ordered by KL, most informative first. */
-export function dimsByKl(klPerDim: ReadonlyArray<number>, limit: number): number[] {
-  return klPerDim
-    .map((kl, i) => ({ kl, i }))
-    .sort((x, y) => y.kl - x.kl || x.i - y.i)
-    .slice(0, limit)
-    .map((e) => e.i);
+export function createPreviewSet(program: Program, data: DatasetData, options: { fixedCount?: number; scatterSize: number }): PreviewSet {
+  const sampler = new BatchSampler(data, {
+    split: 'test',
+    batchSize: 1,
+    binarize: program.plan.dataset.binarize,
+    seed: program.seed,
+  });
+  const fixed = sampler.images(pickFixedIndices(data.test.labels, options.fixedCount ?? 10));
+  const n = Math.min(options.scatterSize, data.test.count);
+  const scatter = sampler.images(Array.from({ length: n }, (_, i) => i));
+  return { fixed, scatter };
 }
 
-/** −3 … 3 in `n` steps: the range a standard normal prior covers. */
-export function traversalValues(n = 9, range = 3): number[] {
-  return Array.from({ length: n }, (_, i) => -range + (2 * range * i) / (n - 1));
+function linspace(a: number, b: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => (n === 1 ? a : a + ((b - a) * i) / (n - 1)));
 }
 
-/** Interleaves inputs and outputs row by row: input row, output row, … (for one picture). */
-export function pairRows(input: ImageBatch, output: ImageBatch, columns: number): ImageBatch {
-  const { h, w, c } = input;
-  const per = h * w * c;
-  const rows = Math.ceil(input.n / columns);
-  const data = new Float32Array(rows * 2 * columns * per);
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < columns; k++) {
-      const i = r * columns + k;
-      if (i >= input.n) continue;
-      data.set(input.data.subarray(i * per, (i + 1) * per), ((2 * r) * columns + k) * per);
-      data.set(output.data.subarray(i * per, (i + 1) * per), ((2 * r + 1) * columns + k) * per);
+/** Indices 0..d-1 sorted by score, highest first. */
+export function rankDimensions(scores: ReadonlyArray<number>): number[] {
+  return scores
+    .map((s, i) => [Number.isFinite(s) ? s : -Infinity, i] as const)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+    .map(([, i]) => i);
+}
+
+/** KL(N(μ, σ²) ‖ N(0, 1)) per dimension averaged over n codes, and Var[μ] per dimension. */
+export function summarizeLatents(mean: Float32Array, logVar: Float32Array | undefined, n: number, d: number): { klPerDim: number[]; meanVariance: number[] } {
+  const klPerDim = logVar ? new Array<number>(d).fill(0) : [];
+  const m1 = new Array<number>(d).fill(0);
+  const m2 = new Array<number>(d).fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const mu = mean[i * d + j] as number;
+      m1[j] = (m1[j] as number) + mu / n;
+      m2[j] = (m2[j] as number) + (mu * mu) / n;
+      if (logVar) {
+        const lv = logVar[i * d + j] as number;
+        klPerDim[j] = (klPerDim[j] as number) + (0.5 * (mu * mu + Math.exp(lv) - lv - 1)) / n;
+      }
     }
   }
-  return { data, n: rows * 2 * columns, h, w, c };
+  const meanVariance = m1.map((m, j) => Math.max(0, (m2[j] as number) - m * m));
+  return { klPerDim, meanVariance };
+}
+
+/** Reads every tensor of a record back as Float32Arrays, then disposes them all (also on failure). */
+async function readAll<K extends string>(tensors: Partial<Record<K, Tensor>>): Promise<Partial<Record<K, Float32Array>>> {
+  const entries = Object.entries(tensors).filter((e): e is [K, Tensor] => e[1] !== undefined);
+  try {
+    const values = await Promise.all(entries.map(([, t]) => t.data()));
+    const out: Partial<Record<K, Float32Array>> = {};
+    entries.forEach(([k], i) => {
+      const v = values[i];
+      if (v) out[k] = v instanceof Float32Array ? v : Float32Array.from(v);
+    });
+    return out;
+  } finally {
+    for (const [, t] of entries) t.dispose();
+  }
+}
+
+function required(v: Float32Array | undefined, what: string): Float32Array {
+  if (!v) throw new Error(`the preview lost its ${what}`);
+  return v;
+}
+
+export async function makePreview(
+  program: Program,
+  set: PreviewSet,
+  picks: PreviewPicks,
+  at: { step: number; epoch: number },
+): Promise<Preview> {
+  const { tf, plan } = program;
+  const gen = plan.generation;
+  if (!gen) throw new Error('this graph has no decoder feeding a reconstruction loss, so there is nothing to draw');
+  const [h, w, c] = plan.imageShape;
+  const d = gen.latentDim;
+  const hasEncoder = gen.mean !== undefined;
+  const nf = set.fixed.size;
+  const ns = hasEncoder ? set.scatter.size : 0;
+
+  // Phase 1: reconstructions, samples, codes of the fixed and scatter images.
+  const first = tf.tidy(() => {
+    const xFixed = tf.tensor4d(set.fixed.x, [nf, h, w, c]);
+    const { input, output } = program.reconstruct(xFixed, 'preview');
+    const samples = program.decode(program.priorCodes(PREVIEW_SAMPLES, 'preview'));
+    const out: Partial<Record<'input' | 'output' | 'samples' | 'fixedMean' | 'mean' | 'logVar', Tensor>> = { input, output, samples };
+    if (hasEncoder) {
+      out.fixedMean = program.encode(xFixed).mean;
+      const means: Tensor[] = [];
+      const logVars: Tensor[] = [];
+      for (let start = 0; start < ns; start += ENCODE_CHUNK) {
+        const size = Math.min(ENCODE_CHUNK, ns - start);
+        const x = tf.tensor4d(set.scatter.x.subarray(start * h * w * c, (start + size) * h * w * c), [size, h, w, c]);
+        const e = program.encode(x);
+        means.push(e.mean);
+        if (e.logVar) logVars.push(e.logVar);
+      }
+      out.mean = means.length === 1 ? (means[0] as Tensor) : tf.concat(means);
+      if (logVars.length === means.length) out.logVar = logVars.length === 1 ? (logVars[0] as Tensor) : tf.concat(logVars);
+    }
+    return out;
+  });
+  const got = await readAll(first);
+  const inputs = required(got.input, 'input images');
+  const reconstructions = required(got.output, 'reconstructions');
+  const samples = required(got.samples, 'samples');
+  const { fixedMean, mean, logVar } = got;
+
+  const base = {
+    step: at.step,
+    epoch: at.epoch,
+    imageShape: [h, w, c] as [number, number, number],
+    inputs: { n: nf, data: inputs },
+    reconstructions: { n: nf, data: reconstructions },
+    labels: Array.from(set.fixed.labels),
+    samples: { n: PREVIEW_SAMPLES, data: samples },
+  };
+  if (!mean || !fixedMean) {
+    return {
+      ...base,
+      scatter: { n: 0, points: new Float32Array(0), labels: new Uint8Array(0), projection: 'raw', explained: [0, 0] },
+      traversal: null,
+      interpolation: null,
+      klPerDim: [],
+      meanVariance: [],
+      activeUnits: 0,
+      numTensors: tf.memory().numTensors,
+    };
+  }
+
+  // Latent statistics and the 2-D projection, on the CPU.
+  const stats = summarizeLatents(mean, logVar, ns, d);
+  const activeUnits = stats.meanVariance.filter((v) => v > 0.01).length;
+  const scatter = projectScatter(mean, ns, d);
+
+  // Phase 2: traversal and interpolation codes, decoded.
+  const code = Math.min(picks.code, nf - 1);
+  const order = rankDimensions(logVar ? stats.klPerDim : stats.meanVariance).slice(0, Math.min(d, TRAVERSAL_ROWS));
+  const ts = linspace(-TRAVERSAL_RANGE, TRAVERSAL_RANGE, TRAVERSAL_STEPS);
+  const traversalCodes = new Float32Array(order.length * ts.length * d);
+  order.forEach((dim, r) => {
+    const std = Math.sqrt(stats.meanVariance[dim] as number);
+    const centre = logVar ? 0 : meanOf(mean, ns, d, dim);
+    ts.forEach((t, k) => {
+      const off = (r * ts.length + k) * d;
+      traversalCodes.set(fixedMean.subarray(code * d, (code + 1) * d), off);
+      // VAE: the prior's scale (σ = 1); AE: the spread of μ over the test images
+      traversalCodes[off + dim] = logVar ? t : centre + t * std;
+    });
+  });
+  const [a, b] = [Math.min(picks.pair[0], nf - 1), Math.min(picks.pair[1], nf - 1)];
+  const alphas = linspace(0, 1, INTERPOLATION_STEPS);
+  const interpolationCodes = new Float32Array(alphas.length * d);
+  alphas.forEach((alpha, k) => {
+    for (let j = 0; j < d; j++) {
+      interpolationCodes[k * d + j] = (1 - alpha) * (fixedMean[a * d + j] as number) + alpha * (fixedMean[b * d + j] as number);
+    }
+  });
+  const second = tf.tidy(() => ({
+    traversal: program.decode(tf.tensor2d(traversalCodes, [order.length * ts.length, d])),
+    interpolation: program.decode(tf.tensor2d(interpolationCodes, [alphas.length, d])),
+  }));
+  const decoded = await readAll(second);
+  const traversalImages = required(decoded.traversal, 'traversal');
+  const interpolationImages = required(decoded.interpolation, 'interpolation');
+
+  return {
+    ...base,
+    scatter,
+    traversal: { code, dims: order, values: ts, images: { n: order.length * ts.length, data: traversalImages } },
+    interpolation: { pair: [a, b], images: { n: alphas.length, data: interpolationImages } },
+    klPerDim: stats.klPerDim,
+    meanVariance: stats.meanVariance,
+    activeUnits,
+    numTensors: tf.memory().numTensors,
+  };
+
+  function projectScatter(codes: Float32Array, n: number, dims: number): Preview['scatter'] {
+    const labels = Uint8Array.from(set.scatter.labels.subarray(0, n));
+    if (dims > 2) {
+      const p = projectPca(codes, n, dims, 2);
+      return { n, points: p.points, labels, projection: 'pca', explained: [p.explained[0] ?? 0, p.explained[1] ?? 0] };
+    }
+    const points = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      points[i * 2] = codes[i * dims] as number;
+      points[i * 2 + 1] = dims === 2 ? (codes[i * dims + 1] as number) : 0;
+    }
+    return { n, points, labels, projection: 'raw', explained: [0, 0] };
+  }
+}
+
+function meanOf(codes: Float32Array, n: number, d: number, dim: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += codes[i * d + dim] as number;
+  return s / n;
 }

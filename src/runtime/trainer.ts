@@ -23,6 +23,8 @@ export interface EvalMetrics {
   /** −log p(x|z) per example, averaged over the test set. */
   recon: number;
   kl: number;
+  /** The weighted KL as it enters the objective (β·|KL − C|), per example. */
+  betaKl: number;
   /** ELBO = −(recon + KL), per example (nats; higher is better). */
   elbo: number;
   klPerDim: number[];
@@ -119,6 +121,13 @@ export interface TrainOptions {
   testBatchSize?: number;
   /** Stop after this many steps in total (benchmarks). */
   maxSteps?: number;
+  /**
+   * Continue from this global step (after moving to another backend with the
+   * weights kept): the same batches, noise and schedules as if never interrupted.
+   */
+  startStep?: number;
+  /** Also report after the first step (a first reading of the loss, and time to first step). */
+  reportFirstStep?: boolean;
 }
 
 const SCALARS = 5; // objective, recon, kl, betaKl, beta
@@ -147,8 +156,8 @@ export async function evaluateProgram(
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
   });
   const d = plan.generation?.latentDim ?? 0;
-  // [recon·n, kl·n, n, klPerDim·n (d), Σμ (d), Σμ² (d)]
-  const width = 3 + 3 * d;
+  // [recon·n, kl·n, n, betaKl·n, klPerDim·n (d), Σμ (d), Σμ² (d)]
+  const width = 4 + 3 * d;
   const acc = tf.tidy(() => tf.variable(tf.zeros([width]), false));
   try {
     for (let i = 0; i < sampler.batchesPerEpoch; i++) {
@@ -157,7 +166,7 @@ export async function evaluateProgram(
         const batch = toBatch(tf, arrays, plan.imageShape);
         const t = program.losses(batch, { mode: 'test', step: options.step, noiseKey: `test:${i}`, ...(options.live ? { live: options.live } : {}) });
         const n = arrays.size;
-        const parts: Tensor[] = [tf.stack([tf.mul(t.recon, n), tf.mul(t.kl, n), tf.scalar(n)])];
+        const parts: Tensor[] = [tf.stack([tf.mul(t.recon, n), tf.mul(t.kl, n), tf.scalar(n), tf.mul(t.betaKl, n)])];
         if (d > 0) {
           parts.push(t.klPerDim && t.klPerDim.size === d ? tf.mul(t.klPerDim, n) : tf.zeros([d]));
           parts.push(t.mean ? tf.sum(t.mean, 0) : tf.zeros([d]));
@@ -171,9 +180,9 @@ export async function evaluateProgram(
     const klPerDim: number[] = [];
     const meanVariance: number[] = [];
     for (let j = 0; j < d; j++) {
-      klPerDim.push((v[3 + j] as number) / n);
-      const m = (v[3 + d + j] as number) / n;
-      const m2 = (v[3 + 2 * d + j] as number) / n;
+      klPerDim.push((v[4 + j] as number) / n);
+      const m = (v[4 + d + j] as number) / n;
+      const m2 = (v[4 + 2 * d + j] as number) / n;
       meanVariance.push(Math.max(0, m2 - m * m));
     }
     const recon = (v[0] as number) / n;
@@ -181,6 +190,7 @@ export async function evaluateProgram(
     return {
       recon,
       kl,
+      betaKl: (v[3] as number) / n,
       elbo: -(recon + kl),
       klPerDim,
       meanVariance,
@@ -214,7 +224,8 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
   const history: EpochRecord[] = [];
   const stepsPerEpoch = sampler.batchesPerEpoch;
   const totalSteps = Math.min(options.maxSteps ?? Infinity, epochs * stepsPerEpoch);
-  let step = 0;
+  const startStep = Math.max(0, Math.min(options.startStep ?? 0, totalSteps));
+  let step = startStep;
   let windowSteps = 0;
   let windowSamples = 0;
   let windowStart = now();
@@ -284,15 +295,18 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
   emit({ type: 'started', totalSteps, stepsPerEpoch, epochs, paramCount: plan.totalParams, backend: tf.getBackend() });
   takeSnapshot();
   try {
-    outer: for (let epoch = 0; epoch < epochs; epoch++) {
+    const firstEpoch = Math.floor(startStep / stepsPerEpoch);
+    outer: for (let epoch = firstEpoch; epoch < epochs; epoch++) {
       epochStart = now();
-      for (let i = 0; i < stepsPerEpoch; i++) {
+      for (let i = epoch === firstEpoch ? startStep % stepsPerEpoch : 0; i < stepsPerEpoch; i++) {
         if (step >= totalSteps) break outer;
         if (control.paused) {
           emit({ type: 'paused', step });
           await control.gate(options.signal);
           if (!control.paused) emit({ type: 'resumed', step });
         }
+        // a step taken while paused (single-stepping) is reported at once
+        const singleStep = control.paused;
         if (options.signal?.aborted) {
           status = 'aborted';
           break outer;
@@ -320,7 +334,7 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
         windowSteps++;
         windowSamples += arrays.size;
         const endOfEpoch = i === stepsPerEpoch - 1 || step >= totalSteps;
-        if (step % reportEvery === 0 || endOfEpoch) {
+        if (step % reportEvery === 0 || endOfEpoch || singleStep || (options.reportFirstStep && step === startStep + 1)) {
           if (!(await report(epoch, i + 1))) {
             status = 'diverged';
             break outer;

@@ -1,0 +1,269 @@
+/**
+ * The messages between the dashboard and the training worker, as zod schemas:
+ * both sides validate what arrives, so a malformed message becomes a clear
+ * error instead of a crash.
+ *
+ * Every run has a counter id (`runId`, increasing). The worker ignores
+ * commands for a run that is not the current one, and the dashboard ignores
+ * reports from an older run, so nothing from a cancelled run leaks into the
+ * next one.
+ */
+import { z } from 'zod';
+import { describeIssue, formatPath } from '../core/issues';
+import { zBackendChoice, zBackendName } from './backends';
+
+/** Typed arrays arrive as themselves (structured clone), never as plain lists. */
+const zFloat32Array = z.custom<Float32Array>((v) => v instanceof Float32Array, 'must be a Float32Array');
+const zUint8Array = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be a Uint8Array');
+
+const zRunId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const zCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const zFinite = z.number().refine(Number.isFinite, 'must be a finite number');
+/** A metric: any number, NaN and ±∞ included (a diverging run; the UI says so). */
+const zMetric = z.custom<number>((v) => typeof v === 'number', 'must be a number');
+
+// ---------- UI → worker ----------
+
+/** Which fixed test images the traversal and the interpolation use. */
+export const zPreviewPicks = z.strictObject({
+  /** Index into the fixed preview images: the code whose dimensions are traversed. */
+  code: z.number().int().min(0).max(63),
+  /** Two fixed images to interpolate between. */
+  pair: z.tuple([z.number().int().min(0).max(63), z.number().int().min(0).max(63)]),
+});
+export type PreviewPicks = z.infer<typeof zPreviewPicks>;
+
+export const zLiveValues = z.record(z.string().max(64), z.record(z.string().max(64), zFinite));
+
+export const zRunOptions = z.strictObject({
+  backend: zBackendChoice.default('auto'),
+  /** Overrides the graph's epochs. */
+  epochs: z.number().int().min(1).max(1000).optional(),
+  /** Overrides the graph's learning rate. */
+  learningRate: z.number().gt(0).max(1).optional(),
+  /** Numbers come back every N steps. */
+  reportEvery: z.number().int().min(1).max(10_000).default(20),
+  /** Pictures are made every N steps (at the next report). */
+  previewEvery: z.number().int().min(1).max(1_000_000).default(100),
+  /** Train / test on the first N images only (quick runs). */
+  trainLimit: z.number().int().min(1).optional(),
+  testLimit: z.number().int().min(1).optional(),
+  /** Stop after N steps in total. */
+  maxSteps: z.number().int().min(1).optional(),
+  /** Test images encoded for the latent scatter. */
+  scatterSize: z.number().int().min(10).max(5000).default(500),
+  live: zLiveValues.optional(),
+  picks: zPreviewPicks.optional(),
+});
+export type RunOptions = z.input<typeof zRunOptions>;
+export type ParsedRunOptions = z.output<typeof zRunOptions>;
+
+const run = <T extends string>(type: T) => z.strictObject({ type: z.literal(type), runId: zRunId });
+
+export const toWorkerSchemas = {
+  /** `doc` is validated by the worker with parseGraph (it names node and field). */
+  start: run('start').extend({ doc: z.unknown(), options: zRunOptions }),
+  pause: run('pause'),
+  resume: run('resume'),
+  step: run('step').extend({ steps: z.number().int().min(1).max(10_000).default(1) }),
+  /** Ends training early; the weights stay for pictures and export. */
+  stop: run('stop'),
+  /** Ends training and forgets the run. */
+  cancel: run('cancel'),
+  setLive: run('setLive').extend({ nodeId: z.string().min(1).max(64), key: z.string().min(1).max(64), value: zFinite }),
+  setLearningRate: run('setLearningRate').extend({ value: z.number().gt(0).max(1) }),
+  setPicks: run('setPicks').extend({ picks: zPreviewPicks }),
+  export: run('export').extend({ requestId: zCount }),
+  /** Destroys the WebGPU device (to check that training survives a lost GPU). */
+  debugLoseDevice: run('debugLoseDevice'),
+} as const;
+
+export type ToWorkerType = keyof typeof toWorkerSchemas;
+export type ToWorker = { [K in ToWorkerType]: z.output<(typeof toWorkerSchemas)[K]> }[ToWorkerType];
+export type ToWorkerInput = { [K in ToWorkerType]: z.input<(typeof toWorkerSchemas)[K]> }[ToWorkerType];
+
+// ---------- worker → UI ----------
+
+export const zTrainMetrics = z.strictObject({
+  objective: zMetric,
+  recon: zMetric,
+  kl: zMetric,
+  betaKl: zMetric,
+  beta: zMetric,
+});
+
+export const zEvalMetrics = z.strictObject({
+  recon: zMetric,
+  kl: zMetric,
+  betaKl: zMetric,
+  elbo: zMetric,
+  klPerDim: z.array(zMetric),
+  meanVariance: z.array(zMetric),
+  activeUnits: zCount,
+});
+
+export const zEpochRecord = z.strictObject({
+  epoch: zCount,
+  step: zCount,
+  train: zTrainMetrics,
+  test: zEvalMetrics,
+  seconds: zMetric,
+});
+
+const zImages = z
+  .strictObject({
+    n: zCount,
+    data: zFloat32Array,
+  });
+
+const zBackendAttempt = z.strictObject({ backend: zBackendName, ok: z.boolean(), reason: z.string().optional() });
+
+export const zPreview = z.strictObject({
+  step: zCount,
+  epoch: zCount,
+  imageShape: z.tuple([zCount, zCount, zCount]),
+  /** The fixed test images (as the encoder saw them) and their reconstructions. */
+  inputs: zImages,
+  reconstructions: zImages,
+  labels: z.array(zCount),
+  /** Decoded from fixed codes ε ~ N(0, I): the same codes at every preview. */
+  samples: zImages,
+  /** μ of test images projected to 2-D. */
+  scatter: z.strictObject({
+    n: zCount,
+    points: zFloat32Array,
+    labels: zUint8Array,
+    /** 'pca' when d > 2 (with the variance share of each axis), 'raw' when d ≤ 2. */
+    projection: z.enum(['pca', 'raw']),
+    explained: z.tuple([zMetric, zMetric]),
+  }),
+  /** Rows: latent dimensions (most informative first); columns: values. */
+  traversal: z
+    .strictObject({ code: zCount, dims: z.array(zCount), values: z.array(zMetric), images: zImages })
+    .nullable(),
+  interpolation: z.strictObject({ pair: z.tuple([zCount, zCount]), images: zImages }).nullable(),
+  /** Computed on the scatter images: KL per dimension (nats), Var[μ] per dimension. */
+  klPerDim: z.array(zMetric),
+  meanVariance: z.array(zMetric),
+  activeUnits: zCount,
+  numTensors: zCount,
+});
+export type Preview = z.infer<typeof zPreview>;
+
+const zDiagnostic = z.strictObject({
+  severity: z.enum(['error', 'warning']),
+  code: z.string(),
+  message: z.string(),
+  nodeId: z.string().optional(),
+  field: z.string().optional(),
+  edgeId: z.string().optional(),
+});
+
+export const zExportFile = z.strictObject({ name: z.string(), mime: z.string(), bytes: zUint8Array });
+export type ExportFile = z.infer<typeof zExportFile>;
+
+export const fromWorkerSchemas = {
+  ready: z.strictObject({ type: z.literal('ready') }),
+  /** A message the worker could not accept. */
+  protocolError: z.strictObject({ type: z.literal('protocolError'), message: z.string(), runId: zRunId.optional() }),
+  loading: run('loading').extend({ what: z.string(), loaded: zCount, total: zCount.optional() }),
+  backend: run('backend').extend({ backend: zBackendName, attempts: z.array(zBackendAttempt), note: z.string() }),
+  started: run('started').extend({
+    backend: zBackendName,
+    totalSteps: zCount,
+    stepsPerEpoch: zCount,
+    epochs: zCount,
+    paramCount: zCount,
+    /** > 0 when training resumed (after a backend fallback). */
+    startStep: zCount,
+    dataset: z.string(),
+    latentDim: zCount,
+    /** The graph samples z (a VAE); false for a plain autoencoder. */
+    variational: z.boolean(),
+    hasEncoder: z.boolean(),
+    hasDecoder: z.boolean(),
+    /** Live-adjustable β nodes: id and current β. */
+    betaNodes: z.array(z.strictObject({ nodeId: z.string(), beta: zFinite })),
+    /** Milliseconds from the start command to this point (backend, data, compile). */
+    setupMs: zFinite,
+  }),
+  progress: run('progress').extend({
+    step: zCount,
+    epoch: zCount,
+    epochStep: zCount,
+    samplesPerSecond: zFinite,
+    train: zTrainMetrics,
+    klPerDim: z.array(zMetric),
+    learningRate: zFinite,
+    numTensors: zCount,
+    numBytes: zCount,
+    /** Milliseconds from the start command to the end of the first step (first report only). */
+    firstStepMs: zFinite.optional(),
+  }),
+  epochEnded: run('epochEnded').extend({ record: zEpochRecord }),
+  preview: run('preview').extend({ preview: zPreview }),
+  paused: run('paused').extend({ step: zCount }),
+  resumed: run('resumed').extend({ step: zCount }),
+  diverged: run('diverged').extend({ step: zCount, message: z.string() }),
+  /** The backend failed mid-run (e.g. GPU device lost); training goes on elsewhere. */
+  fallback: run('fallback').extend({
+    from: zBackendName,
+    to: zBackendName,
+    reason: z.string(),
+    resumedAtStep: zCount,
+    lostSteps: zCount,
+    note: z.string(),
+  }),
+  finished: run('finished').extend({
+    status: z.enum(['finished', 'stopped', 'diverged']),
+    steps: zCount,
+    final: zEvalMetrics.nullable(),
+    message: z.string().optional(),
+  }),
+  failed: run('failed').extend({ message: z.string(), diagnostics: z.array(zDiagnostic).default([]) }),
+  cancelled: run('cancelled'),
+  exported: run('exported').extend({ requestId: zCount, files: z.array(zExportFile) }),
+  exportFailed: run('exportFailed').extend({ requestId: zCount, message: z.string() }),
+} as const;
+
+export type FromWorkerType = keyof typeof fromWorkerSchemas;
+export type FromWorker = { [K in FromWorkerType]: z.output<(typeof fromWorkerSchemas)[K]> }[FromWorkerType];
+export type FromWorkerInput = { [K in FromWorkerType]: z.input<(typeof fromWorkerSchemas)[K]> }[FromWorkerType];
+export type FromWorkerOf<K extends FromWorkerType> = Extract<FromWorker, { type: K }>;
+
+// ---------- validation ----------
+
+export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string; runId?: number };
+
+function hasKey<O extends object>(o: O, key: string): key is Extract<keyof O, string> {
+  return Object.hasOwn(o, key);
+}
+
+function parseWith<S extends Record<string, z.ZodType>>(schemas: S, raw: unknown, side: string): Parsed<z.output<S[keyof S]>> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, error: `${side}: expected a message object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'a list' : typeof raw}` };
+  }
+  const type = 'type' in raw ? raw.type : undefined;
+  const runId = 'runId' in raw && typeof raw.runId === 'number' && Number.isInteger(raw.runId) && raw.runId >= 0 ? raw.runId : undefined;
+  const withRun = runId !== undefined ? { runId } : {};
+  if (typeof type !== 'string') return { ok: false, error: `${side}: the message has no 'type'`, ...withRun };
+  if (!hasKey(schemas, type)) return { ok: false, error: `${side}: unknown message type '${type.slice(0, 40)}'`, ...withRun };
+  const schema: S[keyof S] = schemas[type];
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, message: result.data };
+  const details = result.error.issues
+    .slice(0, 3)
+    .map((issue) => `${formatPath(issue.path) || 'message'} ${describeIssue(issue, raw)}`)
+    .join('; ');
+  return { ok: false, error: `${side}: malformed '${type}' message: ${details}`, ...withRun };
+}
+
+/** Validates a command arriving in the worker. */
+export function parseToWorker(raw: unknown): Parsed<ToWorker> {
+  return parseWith(toWorkerSchemas, raw, 'training worker');
+}
+
+/** Validates a report arriving from the worker. */
+export function parseFromWorker(raw: unknown): Parsed<FromWorker> {
+  return parseWith(fromWorkerSchemas, raw, 'dashboard');
+}
