@@ -40,6 +40,12 @@ export const useUiStore = defineStore('ui', () => {
   const theme = ref<ThemeMode>(readSetting(THEME_KEY, z.enum(themeModes), 'system'));
   const largeText = ref<boolean>(readSetting(LARGE_KEY, z.enum(['true', 'false']), 'false') === 'true');
   const helpOpen = ref(false);
+  /** Bumped to open the training panel (it may be collapsed to leave the canvas room). */
+  const dashboardSignal = ref(0);
+
+  function openDashboard(): void {
+    dashboardSignal.value++;
+  }
 
   function toast(text: string, kind: ToastKind = 'info', ms = kind === 'error' ? 8000 : 4500): void {
     const id = nextToast++;
@@ -67,5 +73,5 @@ export const useUiStore = defineStore('ui', () => {
     writeSetting(LARGE_KEY, String(on));
   }
 
-  return { toasts, toast, dismiss, theme, setTheme, cycleTheme, largeText, setLargeText, helpOpen };
+  return { toasts, toast, dismiss, theme, setTheme, cycleTheme, largeText, setLargeText, helpOpen, dashboardSignal, openDashboard };
 });

@@ -24,6 +24,10 @@ interface QuickRun {
 
 async function open(page: Page, query = ''): Promise<void> {
   await page.goto(`${inject('baseUrl')}/${query}`);
+  await page.locator('.app[data-ready="true"]').waitFor({ timeout: 60_000 });
+  // on narrower screens the training panel starts collapsed, leaving the canvas room
+  const show = page.getByRole('button', { name: 'Show Training' });
+  if (await show.isVisible()) await show.click();
   await page.getByTestId('train').waitFor({ timeout: 60_000 });
 }
 
