@@ -19,8 +19,12 @@ export const targetTitle: Record<ExportTarget, string> = { pytorch: 'PyTorch', k
 export interface WeightLink {
   browser: string;
   python: string;
-  /** dense: [in, out] ↔ [out, in]; conv: [k, k, in, out] ↔ [out, in, k, k]; deconv: [k, k, out, in] ↔ [in, out, k, k]. */
-  layout: 'dense' | 'conv' | 'deconv' | 'vector' | 'scalar';
+  /**
+   * How the browser's array becomes the script's: `same` (Keras keeps the browser's layouts); for PyTorch,
+   * dense [in, out] → [out, in], conv [k, k, in, out] → [out, in, k, k], deconv [k, k, out, in] → [in, out, k, k],
+   * vector and scalar unchanged.
+   */
+  layout: 'same' | 'dense' | 'conv' | 'deconv' | 'vector' | 'scalar';
 }
 
 export type CodeExportResult =

@@ -72,6 +72,16 @@ function autoencoder(doc: GraphDoc): GraphDoc {
   return rewire(d, (e) => ['reparam', 'kl'].includes(e.from.node) || ['reparam', 'kl'].includes(e.to.node), [['encoder', 'mean', 'decoder', 'z']]);
 }
 
+/** Renames nodes (and their connections). */
+function renameIds(doc: GraphDoc, names: Record<string, string>): GraphDoc {
+  const r = (id: string) => names[id] ?? id;
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => ({ ...n, id: r(n.id) })),
+    edges: doc.edges.map((e) => ({ ...e, from: { ...e.from, node: r(e.from.node) }, to: { ...e.to, node: r(e.to.node) } })),
+  };
+}
+
 export interface Variant {
   name: string;
   doc: GraphDoc;
@@ -110,5 +120,17 @@ export function graphVariants(): Variant[] {
     v('static-binarized', setParams(vae, 'data', { binarize: 'static' })),
     v('dynamic-binarized-sgd', { ...setParams(vae, 'data', { binarize: 'dynamic', batchSize: 64 }), training: { epochs: 3, optimizer: 'sgd', learningRate: 0.01, seed: 42 } }),
     v('fashion', setParams(vae, 'data', { dataset: 'fashion-mnist' })),
+    // ids that are Python keywords or names the scripts and torch / Keras use themselves
+    v('awkward-ids', renameIds(withBeta(setParams(vae, 'recon', { distribution: 'gaussian', learnSigma: true }), { schedule: 'warmup' }), {
+      data: 'x',
+      encoder: 'train',
+      reparam: 'class',
+      decoder: 'forward',
+      recon: 'Model',
+      kl: 'self',
+      beta: 'trainable_variables',
+      loss: 'step',
+    })),
+    v('ids-with-dashes', renameIds(conv(vae, 4), { encoder: 'enc-1', decoder: 'enc_1', recon: 'enc-1-mean', kl: 'Kl' })),
   ];
 }
