@@ -310,7 +310,7 @@ describe('fuzzing the import path', () => {
         if (i % 4 === 2 && text.length < 300_000) {
           const run = toText(rng.int(2) === 0 ? randomValue(rng, 2) : { format: 'bottleneck-run', version: 1, seed: rng.int(5) - 1 }) ?? 'null';
           const png = encodePng(tinyImage, { [PNG_GRAPH_KEY]: text, ...(rng.int(2) === 0 ? { [PNG_RUN_KEY]: run } : {}) });
-          const viaPng = await importAny(new Blob([png]));
+          const viaPng = await importAny(new Blob([png.slice()]));
           if (!viaPng.ok) checkErrors(viaPng.errors, `${label} (png)`);
           else expect(parsed.ok, `${label} (png)`).toBe(true);
         }
