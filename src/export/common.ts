@@ -3,7 +3,7 @@
  * script is, the settings block, the per-node comments, and the numbers of
  * the β schedule.
  */
-import { datasetInfo } from '../core/datasets';
+import { datasetInfo, type DatasetId } from '../core/datasets';
 import type { Diagnostic } from '../core/diagnostics';
 import { formatCount } from '../core/shape';
 import { graphFileStem } from '../share/graphFile';
@@ -11,6 +11,10 @@ import type { ExportModel, ExportStep } from './describe';
 import { commentLines, nodeTitle, pyFloat, pyNumber, pyString, sanitizeText } from './python';
 
 export type ExportTarget = 'pytorch' | 'keras';
+
+/** Where each dataset comes from in each framework (a new dataset must say, or the export does not compile). */
+export const torchvisionDatasets: Record<DatasetId, string> = { mnist: 'datasets.MNIST', 'fashion-mnist': 'datasets.FashionMNIST' };
+export const kerasDatasets: Record<DatasetId, string> = { mnist: 'keras.datasets.mnist', 'fashion-mnist': 'keras.datasets.fashion_mnist' };
 export const exportTargets: ReadonlyArray<ExportTarget> = ['pytorch', 'keras'];
 
 export const targetTitle: Record<ExportTarget, string> = { pytorch: 'PyTorch', keras: 'Keras' };
@@ -142,8 +146,3 @@ export const distributionTitle: Record<Extract<ExportStep, { kind: 'Reconstructi
   l1: 'L1: absolute error of the mean image',
   'continuous-bernoulli': 'continuous Bernoulli: cross-entropy on the logits minus log C(λ)',
 };
-
-/** Indents a block of lines. */
-export function indent(lines: ReadonlyArray<string>, by: string): string[] {
-  return lines.map((l) => (l === '' ? '' : `${by}${l}`));
-}

@@ -16,7 +16,7 @@ import type { Activation } from '../../nodes/layers';
 import type { NoiseParams } from '../../nodes/noise';
 import type { ReconstructionDistribution } from '../../nodes/reconstructionLoss';
 import { compileGraph, type BinarizeMode, type Plan, type PlanNode } from '../compiler/plan';
-import { datasetIds, type DatasetId } from '../core/datasets';
+import type { DatasetId } from '../core/datasets';
 import type { Diagnostic } from '../core/diagnostics';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
 import type { GraphDoc, PortRef, TrainingSettings } from '../core/schema';
@@ -126,7 +126,7 @@ export interface ExportModel {
   training: TrainingSettings;
   steps: ExportStep[];
   /** Variables summed into the numbers the scripts print. */
-  metrics: { recon: string[]; kl: string[]; betaKl: string[] };
+  metrics: { recon: string[]; kl: string[] };
   objective: string;
   /** Trainable parameters of the exported model (the layers the browser builds). */
   totalParams: number;
@@ -208,9 +208,6 @@ function describePlan(doc: GraphDoc, plan: Plan): DescribeResult {
       return fail(n.id, `node '${n.id}' (${n.type}): ${n.type} nodes cannot be exported to Python; remove it or export the graph as JSON`);
     }
   }
-  if (!datasetIds.includes(plan.dataset.id)) {
-    return fail(plan.dataset.nodeId, `node '${plan.dataset.nodeId}' (Dataset): the dataset '${plan.dataset.id}' has no Python loader`);
-  }
   const names = new PyNames(TEMPLATE_NAMES);
   const docNodes = new Map(doc.nodes.map((n) => [n.id, n]));
   const stems = new Map<string, string>();
@@ -241,8 +238,8 @@ function describePlan(doc: GraphDoc, plan: Plan): DescribeResult {
   };
 
   const steps: ExportStep[] = [];
-  const metrics: ExportModel['metrics'] = { recon: [], kl: [], betaKl: [] };
-  let objective = 'objective';
+  const metrics: ExportModel['metrics'] = { recon: [], kl: [] };
+  const objective = 'objective';
   let totalParams = 0;
 
   for (const node of plan.nodes) {
@@ -334,7 +331,6 @@ function describePlan(doc: GraphDoc, plan: Plan): DescribeResult {
         const beta = names.claim(`${stem(node.id)}_beta`);
         const capacity = names.claim(`${stem(node.id)}_capacity`);
         const o = out(node, 'loss', 'loss');
-        metrics.betaKl.push(o);
         steps.push({ kind: 'Beta', node: ref, params, input: inputVar, beta, capacity, out: o });
         break;
       }
@@ -345,7 +341,6 @@ function describePlan(doc: GraphDoc, plan: Plan): DescribeResult {
           return v;
         });
         if (terms.length === 0) throw new StepError(node.id, `node '${node.id}' (Loss): needs at least one loss term`);
-        objective = 'objective';
         steps.push({ kind: 'Loss', node: ref, terms, out: objective });
         break;
       }

@@ -15,6 +15,7 @@ import {
   capacityExpression,
   distributionTitle,
   header,
+  kerasDatasets,
   scriptFileName,
   settings,
   stepComment,
@@ -273,7 +274,7 @@ function helpers(model: ExportModel): string[] {
 }
 
 function dataAndTraining(model: ExportModel): string[] {
-  const source = model.dataset.id === 'mnist' ? 'keras.datasets.mnist' : 'keras.datasets.fashion_mnist';
+  const source = kerasDatasets[model.dataset.id];
   return [
     'def load_images(train):',
     '    """The train or test images as float32 [N, H, W, C] in 0..1, binarized as BINARIZE says (downloaded on first use)."""',
@@ -412,7 +413,7 @@ export function writeKeras(model: ExportModel, options: CodeExportOptions = {}):
     builders.set(s.module, builder);
     blocks.push(s.kind === 'Encoder' ? encoderBuilder(s, builder) : decoderBuilder(s, builder));
   }
-  const loader = model.dataset.id === 'mnist' ? 'keras.datasets.mnist' : 'keras.datasets.fashion_mnist';
+  const loader = kerasDatasets[model.dataset.id];
   const lines = [
     ...header(model, 'keras', fileName, loader, 'pip install tensorflow   # TensorFlow 2.11 or newer; Keras comes with it'),
     '',

@@ -76,8 +76,7 @@ export function pascalCase(id: string): string {
 /** A number as a Python literal: integers stay integers, floats keep a decimal point or exponent. */
 export function pyNumber(n: number): string {
   if (!Number.isFinite(n)) throw new Error(`cannot write ${n} as a Python number`);
-  const s = String(n);
-  return s;
+  return String(n);
 }
 
 /** A float literal (`4` → `4.0`). */

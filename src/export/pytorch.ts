@@ -20,6 +20,7 @@ import {
   scriptFileName,
   settings,
   stepComment,
+  torchvisionDatasets,
   type CodeExportOptions,
   type CodeExportResult,
   type WeightLink,
@@ -323,7 +324,7 @@ function helpers(model: ExportModel): string[] {
 }
 
 function dataAndTraining(model: ExportModel): string[] {
-  const loader = model.dataset.id === 'mnist' ? 'datasets.MNIST' : 'datasets.FashionMNIST';
+  const loader = torchvisionDatasets[model.dataset.id];
   return [
     'def load_images(train, data_dir):',
     '    """The train or test images as floats [N, C, H, W] in 0..1, binarized as BINARIZE says."""',
@@ -455,7 +456,7 @@ function weightLinks(model: ExportModel): WeightLink[] {
 export function writePyTorch(model: ExportModel, options: CodeExportOptions = {}): string {
   const fileName = scriptFileName(model, options);
   const [h, w, c] = model.dataset.imageShape;
-  const loader = `torchvision (${model.dataset.id === 'mnist' ? 'datasets.MNIST' : 'datasets.FashionMNIST'})`;
+  const loader = `torchvision (${torchvisionDatasets[model.dataset.id]})`;
   const classes: string[][] = [];
   for (const s of model.steps) {
     if (s.kind === 'Encoder') classes.push(encoderClass(s, (e) => act(s.params.activation, e)));

@@ -21,7 +21,7 @@ import type { Diagnostic } from '../core/diagnostics';
 import { describeIssue, formatPath } from '../core/issues';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
 import { limits, type GraphDoc } from '../core/schema';
-import { internalError, readGraphText, serializeGraph } from './graphFile';
+import { internalError, readGraphText, shareableText } from './graphFile';
 
 const zHideEntry = z
   .string()
@@ -153,8 +153,9 @@ export function encodeShareHash(doc: GraphDoc, options: Partial<LinkOptions> = {
   try {
     const opts = zLinkOptions.safeParse({ ...defaultLinkOptions, ...options });
     if (!opts.success) return { ok: false, errors: optionErrors(opts.error.issues, options) };
-    const json = serializeGraph(doc, { registry, compact: true });
-    const bytes = new TextEncoder().encode(json);
+    const shareable = shareableText(doc, registry, true);
+    if (!shareable.ok) return shareable;
+    const bytes = new TextEncoder().encode(shareable.text);
     if (bytes.length > limits.documentBytes) {
       return {
         ok: false,

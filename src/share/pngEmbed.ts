@@ -16,7 +16,7 @@ import { describeIssue, formatPath } from '../core/issues';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
 import { encodePng, isPng, readPngText, type RasterImage } from '../core/png';
 import { optimizerKinds, type GraphDoc } from '../core/schema';
-import { internalError, readGraphText, serializeGraph } from './graphFile';
+import { internalError, readGraphText, shareableText } from './graphFile';
 
 export const PNG_GRAPH_KEY = 'bottleneck:graph';
 export const PNG_RUN_KEY = 'bottleneck:run';
@@ -125,7 +125,9 @@ export type EmbedResult = { ok: true; bytes: Uint8Array } | { ok: false; errors:
 /** A PNG of `image` carrying the graph (and the run, when given) in its text chunks. */
 export function embedExperiment(image: RasterImage, doc: GraphDoc, run?: RunInfo, registry: NodeSpecRegistry = specRegistry): EmbedResult {
   try {
-    const text: Record<string, string> = { [PNG_GRAPH_KEY]: serializeGraph(doc, { registry }) };
+    const shareable = shareableText(doc, registry, false);
+    if (!shareable.ok) return shareable;
+    const text: Record<string, string> = { [PNG_GRAPH_KEY]: shareable.text };
     if (run) {
       const checked = zRunInfo.safeParse(run);
       if (!checked.success) return { ok: false, errors: runIssues(checked.error.issues, run) };

@@ -140,6 +140,20 @@ describe('share links', () => {
     }
   });
 
+  test('a graph with invalid params is not turned into a link or picture that could not be opened', () => {
+    const vae = savedGraphs().find((g) => g.name === 'vae')?.doc as GraphDoc;
+    const bad: GraphDoc = { ...vae, nodes: vae.nodes.map((n) => (n.id === 'kl' ? { ...n, params: { freeBits: -1 } } : n)) };
+    const link = createShareLink(bad, 'https://example.org/');
+    expect(link.ok).toBe(false);
+    if (!link.ok) expect(link.errors[0]?.message).toMatch(/fix this first, or the graph cannot be opened again: node 'kl' \(KL\): param 'freeBits'/);
+    expect(embedExperiment(image, bad).ok).toBe(false);
+    // wiring problems are fine: such a graph opens and can be fixed
+    const unwired: GraphDoc = { ...vae, edges: vae.edges.filter((e) => e.to.node !== 'kl') };
+    const ok = createShareLink(unwired, 'https://example.org/');
+    expect(ok.ok).toBe(true);
+    if (ok.ok) expect(readShareLink(ok.url).ok).toBe(true);
+  });
+
   test('links are compact', () => {
     const vae = savedGraphs().find((g) => g.name === 'vae')?.doc as GraphDoc;
     const link = createShareLink(vae, 'https://example.org/');
