@@ -108,10 +108,12 @@ export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): Compile
       });
     }
     const spec = registry.get(n.type);
+    // the params as the node kind reads them (defaults filled in); analysis has already checked them
+    const parsed = spec?.params.safeParse(n.params);
     return {
       id,
       type: n.type,
-      params: n.params,
+      params: parsed?.success ? parsed.data : n.params,
       inputs,
       multipleInputs: Object.entries(spec?.inputs ?? {})
         .filter(([, port]) => port.multiple)

@@ -104,8 +104,9 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
     const fs = specs.get(from.id);
     const ts = specs.get(to.id);
     if (!fs || !ts) continue;
-    const outPort = fs.outputs[e.from.port];
-    const inPort = ts.inputs[e.to.port];
+    // own ports only: a port named like an Object method ('constructor', 'toString') is unknown
+    const outPort = Object.hasOwn(fs.outputs, e.from.port) ? fs.outputs[e.from.port] : undefined;
+    const inPort = Object.hasOwn(ts.inputs, e.to.port) ? ts.inputs[e.to.port] : undefined;
     if (!outPort) {
       addIssue(from, e.from.port, `has no output '${e.from.port}'`, 'unknown-port');
       continue;

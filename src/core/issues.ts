@@ -3,6 +3,11 @@ import type { z } from 'zod';
 
 type Issue = z.core.$ZodIssue;
 
+/** Text from a document, shortened for a message (`abc…`). */
+export function clip(s: string, max = 40): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
 function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
@@ -53,7 +58,10 @@ export function describeIssue(issue: Issue, input: unknown): string {
     case 'invalid_value':
       return `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${got}`;
     case 'unrecognized_keys':
-      return `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+      return `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys
+        .slice(0, 5)
+        .map((k) => `'${clip(k)}'`)
+        .join(', ')}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ''}`;
     case 'invalid_format':
       return `${issue.message} (got ${got})`;
     default:

@@ -7,7 +7,7 @@
  * on the nodes, and the graph can still be opened and fixed.
  */
 import type { Diagnostic } from './diagnostics';
-import { describeIssue, formatPath } from './issues';
+import { clip, describeIssue, formatPath } from './issues';
 import { graphMigrations, type GraphMigration } from './migrations';
 import type { NodeSpecRegistry } from './nodeSpec';
 import { GRAPH_FORMAT, GRAPH_VERSION, limits, zGraphDoc, type GraphDoc, type GraphNode } from './schema';
@@ -48,7 +48,7 @@ function nodeLabel(raw: unknown, index: number): { id: string | undefined; label
   if (isRecord(raw)) {
     const id = typeof raw.id === 'string' ? raw.id : undefined;
     const type = typeof raw.type === 'string' ? raw.type : undefined;
-    if (id) return { id, label: `node '${id}'${type ? ` (${type})` : ''}` };
+    if (id) return { id, label: `node '${clip(id)}'${type ? ` (${clip(type)})` : ''}` };
   }
   return { id: undefined, label: `node #${index + 1}` };
 }
@@ -60,7 +60,7 @@ export function parseGraph(input: unknown, registry: NodeSpecRegistry, options: 
     return fail(
       input.format === undefined
         ? `this is not a Bottleneck graph (it has no "format": "${GRAPH_FORMAT}")`
-        : `this is not a Bottleneck graph (format is ${JSON.stringify(input.format)}, expected "${GRAPH_FORMAT}")`,
+        : `this is not a Bottleneck graph (format is ${typeof input.format === 'string' ? JSON.stringify(clip(input.format)) : 'not text'}, expected "${GRAPH_FORMAT}")`,
     );
   }
   const version = input.version;
@@ -197,11 +197,11 @@ export function parseGraph(input: unknown, registry: NodeSpecRegistry, options: 
     }
     const fromSpec = registry.get(from.type);
     const toSpec = registry.get(to.type);
-    if (fromSpec && !(e.from.port in fromSpec.outputs)) {
+    if (fromSpec && !Object.hasOwn(fromSpec.outputs, e.from.port)) {
       const ports = Object.keys(fromSpec.outputs).join(', ') || 'none';
       errors.push({ severity: 'error', code: 'unknown-port', message: `connection '${e.id}': node '${from.id}' (${from.type}) has no output '${e.from.port}' (outputs: ${ports})`, edgeId: e.id, nodeId: from.id, field: e.from.port });
     }
-    if (toSpec && !(e.to.port in toSpec.inputs)) {
+    if (toSpec && !Object.hasOwn(toSpec.inputs, e.to.port)) {
       const ports = Object.keys(toSpec.inputs).join(', ') || 'none';
       errors.push({ severity: 'error', code: 'unknown-port', message: `connection '${e.id}': node '${to.id}' (${to.type}) has no input '${e.to.port}' (inputs: ${ports})`, edgeId: e.id, nodeId: to.id, field: e.to.port });
     }

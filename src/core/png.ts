@@ -3,7 +3,7 @@
  * pictures can carry their graph, seed and metrics. Pure: runs in Node, the
  * browser and workers.
  */
-import { unzlibSync, zlibSync, strToU8, strFromU8 } from 'fflate';
+import { unzlibSync, zlibSync, strToU8, strFromU8, Unzlib } from 'fflate';
 
 export interface RasterImage {
   width: number;
@@ -141,10 +141,24 @@ export function readPngText(bytes: Uint8Array): Record<string, string> {
 }
 
 function inflateLimited(data: Uint8Array, limit: number): Uint8Array {
-  // zlib streams carry no size; inflate then check (bounded by the PNG's size ×
-  // the deflate ratio limit of ~1032, which the caller's file size limit bounds).
-  const out = unzlibSync(data);
-  if (out.length > limit) throw new Error('the PNG text is too large');
+  // zlib streams carry no size: inflate in small slices and stop as soon as the
+  // output passes the limit, so a decompression bomb cannot fill memory.
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const inflater = new Unzlib((chunk) => {
+    total += chunk.length;
+    if (total > limit) throw new Error('the PNG text is too large');
+    parts.push(chunk);
+  });
+  const slice = 1024;
+  if (data.length === 0) throw new Error('the PNG file has an empty compressed text chunk');
+  for (let i = 0; i < data.length; i += slice) inflater.push(data.subarray(i, Math.min(data.length, i + slice)), i + slice >= data.length);
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 

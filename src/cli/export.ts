@@ -1,0 +1,125 @@
+/**
+ * `npm run export -- graphs/vae.json --to pytorch --out vae.py`
+ *
+ * Writes a Python training script (PyTorch or Keras) for a graph given as a
+ * graph JSON file, a PNG exported by Bottleneck, or a share link.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { formatDiagnostics } from '../core/diagnostics';
+import { exportCode, exportTargets, targetTitle, type ExportTarget } from '../export/code';
+import { importBytes, importText, looksLikeLink, type ImportResult } from '../share/importAny';
+
+export const exportUsage = `Usage: npm run export -- <graph> [--to pytorch|keras] [--out FILE]
+
+Writes a self-contained Python training script for a Bottleneck graph: the same
+model, loss, optimizer, learning rate, epochs, batch size and seed, with a data
+loader for MNIST / Fashion-MNIST. Weights will differ from the browser run.
+
+<graph>        a graph file (.json), a PNG exported by Bottleneck, or a share link
+--to TARGET    pytorch (default) or keras
+--out FILE     write the script to FILE (default: print it)
+-h, --help     show this help
+
+npm prints its own lines before the script, so write files with --out
+(or run \`npx tsx src/cli/export.ts <graph> > script.py\`).
+`;
+
+export interface CliIO {
+  readFile(path: string): Uint8Array;
+  exists(path: string): boolean;
+  writeFile(path: string, text: string): void;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export const nodeIO: CliIO = {
+  readFile: (p) => readFileSync(p),
+  exists: (p) => existsSync(p),
+  writeFile: (p, text) => writeFileSync(p, text),
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+};
+
+function isTarget(v: string): v is ExportTarget {
+  return (exportTargets as ReadonlyArray<string>).includes(v);
+}
+
+/** Runs the command; returns the exit code (0 ok, 1 the graph cannot be exported, 2 bad usage). */
+export function runExportCli(argv: string[], io: CliIO = nodeIO): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { to: { type: 'string', default: 'pytorch' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    io.stderr(`${e instanceof Error ? e.message : String(e)}\n\n${exportUsage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(exportUsage);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    io.stderr(`${positionals.length === 0 ? 'Give the graph to export.' : 'Give one graph at a time.'}\n\n${exportUsage}`);
+    return 2;
+  }
+  const target = values.to ?? 'pytorch';
+  if (!isTarget(target)) {
+    io.stderr(`--to must be ${exportTargets.join(' or ')}, not '${target}'\n`);
+    return 2;
+  }
+  const source = positionals[0] as string;
+  let imported: ImportResult;
+  if (io.exists(source)) {
+    let bytes: Uint8Array;
+    try {
+      bytes = io.readFile(source);
+    } catch (e) {
+      io.stderr(`cannot read ${source}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
+    imported = importBytes(bytes);
+  } else if (looksLikeLink(source.trim())) {
+    imported = importText(source);
+  } else {
+    io.stderr(`no such file: ${source}\n`);
+    return 1;
+  }
+  if (!imported.ok) {
+    io.stderr(`${source} cannot be read:\n${formatDiagnostics(imported.errors)}\n`);
+    return 1;
+  }
+  const out = values.out;
+  const result = exportCode(imported.doc, target, out ? { fileName: basename(out) } : {});
+  if (!result.ok) {
+    io.stderr(`the graph cannot be exported to ${targetTitle[target]}:\n${formatDiagnostics(result.errors)}\n`);
+    return 1;
+  }
+  if (!out) {
+    io.stdout(result.code);
+    return 0;
+  }
+  try {
+    io.writeFile(out, result.code);
+  } catch (e) {
+    io.stderr(`cannot write ${out}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  io.stderr(`wrote ${out}: a ${targetTitle[target]} training script for "${imported.doc.name}" (${result.totalParams.toLocaleString('en')} parameters)\n`);
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // `… | head` closes the pipe early; that is not an error
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  process.exitCode = runExportCli(process.argv.slice(2));
+}

@@ -1,0 +1,148 @@
+/**
+ * Parts the PyTorch and Keras scripts share: the header that says what the
+ * script is, the settings block, the per-node comments, and the numbers of
+ * the β schedule.
+ */
+import { datasetInfo, type DatasetId } from '../core/datasets';
+import type { Diagnostic } from '../core/diagnostics';
+import { formatCount } from '../core/shape';
+import { graphFileStem } from '../share/graphFile';
+import type { ExportModel, ExportStep } from './describe';
+import { commentLines, nodeTitle, pyFloat, pyNumber, pyString, sanitizeText } from './python';
+
+export type ExportTarget = 'pytorch' | 'keras';
+
+/** Where each dataset comes from in each framework (a new dataset must say, or the export does not compile). */
+export const torchvisionDatasets: Record<DatasetId, string> = { mnist: 'datasets.MNIST', 'fashion-mnist': 'datasets.FashionMNIST' };
+export const kerasDatasets: Record<DatasetId, string> = { mnist: 'keras.datasets.mnist', 'fashion-mnist': 'keras.datasets.fashion_mnist' };
+export const exportTargets: ReadonlyArray<ExportTarget> = ['pytorch', 'keras'];
+
+export const targetTitle: Record<ExportTarget, string> = { pytorch: 'PyTorch', keras: 'Keras' };
+
+/** Browser weight `node/name` ↔ script parameter, with how the array is laid out in each. */
+export interface WeightLink {
+  browser: string;
+  python: string;
+  /**
+   * How the browser's array becomes the script's: `same` (Keras keeps the browser's layouts); for PyTorch,
+   * dense [in, out] → [out, in], conv [k, k, in, out] → [out, in, k, k], deconv [k, k, out, in] → [in, out, k, k],
+   * vector and scalar unchanged.
+   */
+  layout: 'same' | 'dense' | 'conv' | 'deconv' | 'vector' | 'scalar';
+}
+
+export type CodeExportResult =
+  | { ok: true; code: string; fileName: string; target: ExportTarget; totalParams: number; weights: WeightLink[] }
+  | { ok: false; errors: Diagnostic[] };
+
+export interface CodeExportOptions {
+  /** The script's file name, shown in its usage lines (letters, digits, . _ - only). */
+  fileName?: string;
+}
+
+export function scriptFileName(model: ExportModel, options: CodeExportOptions): string {
+  const wanted = options.fileName?.replace(/^.*[\\/]/, '');
+  return wanted && /^[A-Za-z0-9._-]{1,100}$/.test(wanted) ? wanted : `${graphFileStem(model.doc)}.py`;
+}
+
+/** How the browser's data differs from what the script downloads. */
+function datasetNote(model: ExportModel, loader: string): string {
+  if (model.dataset.id === 'mnist') {
+    return (
+      `The browser trains on a fixed 10,000-digit subset of MNIST (9,000 train / 1,000 test); ` +
+      `this script uses the full 60,000 / 10,000 from ${loader}, so its scores are not directly comparable.`
+    );
+  }
+  return `The data is the same ${datasetInfo[model.dataset.id].title.replace(/ \(.*\)$/, '')} set (60,000 train / 10,000 test), from ${loader}.`;
+}
+
+export function header(model: ExportModel, target: ExportTarget, fileName: string, loader: string, install: string): string[] {
+  const doc = model.doc;
+  const lines = [
+    '#!/usr/bin/env python3',
+    `# Training script for a Bottleneck graph, written for ${targetTitle[target]}.`,
+    '#',
+    ...commentLines(`Graph: ${sanitizeText(doc.name)}`),
+  ];
+  if (doc.description) lines.push(...commentLines(doc.description).map((l) => l.replace(/^#/, '#  ')));
+  lines.push(
+    '#',
+    ...commentLines(
+      'It builds the same model as the graph: the same layers and sizes, activations and output activation, ' +
+        'the same loss (summed over pixels, averaged over the batch), optimizer, learning rate, epochs, batch size, ' +
+        'binarization and seed.',
+    ),
+    ...commentLines(
+      `Weights and scores will differ from the browser run: the random numbers (initial weights, batch order, ` +
+        `the ε of the reparameterization, noise, binarization) come from ${target === 'pytorch' ? "PyTorch's" : "TensorFlow's and NumPy's"} ` +
+        `generators, not the browser's. ${datasetNote(model, loader)}`,
+    ),
+    '#',
+    `# Model: ${model.totalParams.toLocaleString('en')} trainable parameters (${formatCount(model.totalParams)}).`,
+    '#',
+    '# Run it:',
+    `#   ${install}`,
+    `#   python ${fileName}            # trains, printing train and test scores after each epoch`,
+    `#   python ${fileName} --help     # options: epochs, a step limit for a quick check, saving the weights`,
+  );
+  return lines;
+}
+
+export function settings(model: ExportModel, imageShapeComment: string, imageShape: string): string[] {
+  const t = model.training;
+  return [
+    `SEED = ${pyNumber(t.seed)}`,
+    `EPOCHS = ${pyNumber(t.epochs)}`,
+    `BATCH_SIZE = ${pyNumber(model.dataset.batchSize)}`,
+    `LEARNING_RATE = ${pyFloat(t.learningRate)}`,
+    `OPTIMIZER = ${pyString(t.optimizer)}  # "adam" or "sgd" (plain gradient descent, no momentum)`,
+    `DATASET = ${pyString(model.dataset.id)}`,
+    `# none: grey pixels in 0..1; static: each image drawn once as 0/1 pixels (pixel = 1 with probability`,
+    `# its grey value); dynamic: training images drawn afresh every time they are seen (test images static)`,
+    `BINARIZE = ${pyString(model.dataset.binarize)}`,
+    `IMAGE_SHAPE = ${imageShape}  # ${imageShapeComment}`,
+    'TEST_BATCH_SIZE = 500',
+    'STATIC_BINARIZATION_SEED = 24301  # the fixed binarization is part of the data, not of the run',
+  ];
+}
+
+/** The comment above a node's step in the forward pass (its title and note). */
+export function stepComment(step: ExportStep, what: string, indent: string): string[] {
+  const lines = commentLines(`${nodeTitle(step.node)}: ${what}`, indent);
+  if (step.node.note) lines.push(...commentLines(step.node.note, indent));
+  return lines;
+}
+
+/** β as a function of the training step, as Python source (`step` is a number or a float tensor). */
+export function betaExpression(p: Extract<ExportStep, { kind: 'Beta' }>['params'], min: (a: string, b: string) => string, mod: (a: string, b: string) => string): { beta: string; what: string } {
+  const beta = pyFloat(p.beta);
+  switch (p.schedule) {
+    case 'constant':
+      return { beta, what: `β = ${pyNumber(p.beta)}` };
+    case 'warmup':
+      return { beta: `${beta} * ${min('1.0', `step / ${pyFloat(p.warmupSteps)}`)}`, what: `β rises linearly from 0 to ${pyNumber(p.beta)} over ${p.warmupSteps} steps` };
+    case 'cyclical':
+      return {
+        beta: `${beta} * ${min('1.0', `${mod('step', pyFloat(p.cycleSteps))} / ${pyFloat(p.cycleSteps)} / ${pyFloat(p.rampFraction)}`)}`,
+        what: `β restarts every ${p.cycleSteps} steps, rising from 0 to ${pyNumber(p.beta)} over the first ${pyNumber(p.rampFraction * 100)}% of each cycle`,
+      };
+  }
+}
+
+export function capacityExpression(p: Extract<ExportStep, { kind: 'Beta' }>['params'], min: (a: string, b: string) => string): { capacity: string; what: string } {
+  if (p.capacitySteps > 0 && p.capacity > 0) {
+    return {
+      capacity: `${pyFloat(p.capacity)} * ${min('1.0', `step / ${pyFloat(p.capacitySteps)}`)}`,
+      what: `capacity C rises from 0 to ${pyNumber(p.capacity)} nats over ${p.capacitySteps} steps`,
+    };
+  }
+  return { capacity: pyFloat(p.capacity), what: p.capacity > 0 ? `capacity C = ${pyNumber(p.capacity)} nats` : 'no capacity (C = 0)' };
+}
+
+export const distributionTitle: Record<Extract<ExportStep, { kind: 'ReconstructionLoss' }>['distribution'], string> = {
+  bernoulli: 'Bernoulli: cross-entropy on the logits',
+  mse: 'MSE: squared error of the mean image',
+  gaussian: 'Gaussian: ½((x − x̂)/σ)² + log σ + ½ log 2π',
+  l1: 'L1: absolute error of the mean image',
+  'continuous-bernoulli': 'continuous Bernoulli: cross-entropy on the logits minus log C(λ)',
+};

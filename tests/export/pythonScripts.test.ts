@@ -1,0 +1,220 @@
+/**
+ * Exported training scripts, checked without torch or keras: every graph in
+ * graphs/ and every variant, for both targets, compiles with
+ * `python3 -m py_compile`; importing a script runs nothing but imports,
+ * constant settings and definitions; every name it uses is defined; the
+ * settings, layers and loss match the graph; user text cannot become code;
+ * graphs the scripts cannot express give errors naming the node.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { nodeRegistry, Noise, specRegistry } from '../../nodes';
+import type { AnyNodeDef } from '../../nodes/defineNode';
+import { compileGraph } from '../../src/compiler/plan';
+import type { GraphDoc } from '../../src/core/schema';
+import { exportCode, exportTargets, type ExportTarget } from '../../src/export/code';
+import { samePadding } from '../../src/export/describe';
+import { projectRoot } from '../../src/data/loadNode';
+import { run } from './pythonEnv';
+import { baseVae, graphVariants, savedGraphs } from './variants';
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bottleneck-export-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function exported(doc: GraphDoc, target: ExportTarget): string {
+  const r = exportCode(doc, target);
+  if (!r.ok) throw new Error(`${doc.name} (${target}): ${r.errors.map((e) => e.message).join('; ')}`);
+  return r.code;
+}
+
+interface Checked {
+  problems: string[];
+  ast?: string;
+}
+
+function checkScripts(files: string[], dump = false): Record<string, Checked> {
+  const r = run('python3', [join(projectRoot, 'tests/export/checkScripts.py'), ...(dump ? ['--dump'] : []), ...files]);
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as Record<string, Checked>;
+}
+
+const cases = (): Array<{ name: string; doc: GraphDoc }> => [...savedGraphs().map((g) => ({ name: `graph-${g.name}`, doc: g.doc })), ...graphVariants()];
+
+describe('exported Python scripts', () => {
+  test('every saved graph and variant compiles, runs nothing at import, and uses only names it defines', () => {
+    const files: string[] = [];
+    for (const c of cases()) {
+      for (const target of exportTargets) {
+        const file = join(dir, `${c.name}-${target}.py`);
+        writeFileSync(file, exported(c.doc, target));
+        files.push(file);
+      }
+    }
+    expect(files.length).toBeGreaterThanOrEqual(2 * 28);
+    const compiled = run('python3', ['-m', 'py_compile', ...files]);
+    expect(compiled.stderr).toBe('');
+    expect(compiled.status).toBe(0);
+    const checked = checkScripts(files);
+    for (const f of files) expect(checked[f]?.problems, f).toEqual([]);
+  });
+
+  test('the settings block and header carry the graph', () => {
+    const vae = baseVae();
+    const doc: GraphDoc = {
+      ...vae,
+      nodes: vae.nodes.map((n) => (n.type === 'Dataset' ? { ...n, params: { ...n.params, binarize: 'dynamic', batchSize: 64 } } : n)),
+      training: { epochs: 7, optimizer: 'sgd', learningRate: 0.005, seed: 1234 },
+    };
+    for (const target of exportTargets) {
+      const code = exported(doc, target);
+      expect(code).toContain('# Graph: VAE (MLP, Bernoulli)');
+      expect(code).toMatch(/Weights and scores will differ from the browser\s+(#\s+)?run/);
+      expect(code).toContain('\nSEED = 1234\n');
+      expect(code).toContain('\nEPOCHS = 7\n');
+      expect(code).toContain('\nBATCH_SIZE = 64\n');
+      expect(code).toContain('\nLEARNING_RATE = 0.005\n');
+      expect(code).toContain('\nOPTIMIZER = "sgd"');
+      expect(code).toContain('\nDATASET = "mnist"');
+      expect(code).toContain('\nBINARIZE = "dynamic"\n');
+      expect(code).toContain('652,824 trainable parameters');
+    }
+    expect(exported(doc, 'pytorch')).toContain('datasets.MNIST(data_dir, train=train, download=True)');
+    expect(exported(doc, 'keras')).toContain('keras.datasets.mnist.load_data()');
+    const fashion = graphVariants().find((v) => v.name === 'fashion')?.doc as GraphDoc;
+    expect(exported(fashion, 'pytorch')).toContain('datasets.FashionMNIST(');
+    expect(exported(fashion, 'keras')).toContain('keras.datasets.fashion_mnist.load_data()');
+  });
+
+  test('the layers have the graph sizes, kernels and TensorFlow-style same padding', () => {
+    const byName = new Map(graphVariants().map((v) => [v.name, v.doc]));
+    const doc = (name: string) => byName.get(name) as GraphDoc;
+    const mlpTorch = exported(doc('bernoulli'), 'pytorch');
+    for (const line of ['nn.Linear(784, 400)', 'self.mean = nn.Linear(400, 20)', 'self.log_var = nn.Linear(400, 20)', 'nn.Linear(20, 400)', 'nn.Linear(400, 784)']) {
+      expect(mlpTorch).toContain(line);
+    }
+    const k4 = exported(doc('conv-k4'), 'pytorch');
+    expect(k4).toContain('self.conv0 = nn.Conv2d(1, 32, 4, stride=2, padding=1)  # 28×28 → 14×14');
+    expect(k4).toContain('self.deconv1 = nn.ConvTranspose2d(32, 1, 4, stride=2, padding=1)  # 14×14 → 28×28');
+    const k3 = exported(doc('conv-k3'), 'pytorch');
+    expect(k3).toContain('self.conv0(F.pad(h, (0, 1, 0, 1)))');
+    expect(k3).toContain('self.deconv0(h)[:, :, 0:14, 0:14]');
+    const k1 = exported(doc('conv-k1'), 'pytorch');
+    expect(k1).toContain('nn.ConvTranspose2d(64, 32, 1, stride=2, output_padding=1)');
+    const three = exported(doc('conv-three-layers'), 'pytorch');
+    expect(three).toContain('self.conv2(F.pad(h, (1, 2, 1, 2)))');
+    expect(three).toContain('nn.Linear(512, 128)');
+    const keras = exported(doc('conv-k3'), 'keras');
+    expect(keras).toContain('layers.Conv2D(32, 3, strides=2, padding="same", activation="relu", name="conv0")(h)  # 28×28 → 14×14');
+    expect(keras).toContain('layers.Conv2DTranspose(1, 3, strides=2, padding="same", name="deconv1")(h)  # 14×14 → 28×28');
+    expect(exported(doc('activations'), 'keras')).toContain('activation=leaky_relu');
+    expect(exported(doc('activations'), 'pytorch')).toContain('F.leaky_relu(self.dense0(h), 0.2)');
+    // TensorFlow's rule: total padding (out − 1)·s + k − in, the odd one at the end
+    expect(samePadding(28, 4)).toEqual([1, 1]);
+    expect(samePadding(7, 4)).toEqual([1, 2]);
+    expect(samePadding(28, 3)).toEqual([0, 1]);
+    expect(samePadding(28, 1)).toEqual([0, 0]);
+  });
+
+  test('each loss term is written as the browser computes it', () => {
+    const byName = new Map(graphVariants().map((v) => [v.name, v.doc]));
+    const code = (name: string, target: ExportTarget) => exported(byName.get(name) as GraphDoc, target);
+    expect(code('bernoulli', 'pytorch')).toContain('sum_pixels_mean_batch(F.binary_cross_entropy_with_logits(decoder_logits, data_x, reduction="none"))');
+    expect(code('bernoulli', 'keras')).toContain('sum_pixels_mean_batch(tf.nn.sigmoid_cross_entropy_with_logits(labels=data_x, logits=decoder_logits))');
+    expect(code('mse', 'pytorch')).toContain('sum_pixels_mean_batch((data_x - decoder_mean).square())');
+    expect(code('l1', 'keras')).toContain('sum_pixels_mean_batch(tf.abs(data_x - decoder_mean))');
+    expect(code('gaussian-fixed', 'pytorch')).toContain('/ 0.2 ** 2 + math.log(0.2) + HALF_LOG_2PI');
+    expect(code('gaussian-learned', 'pytorch')).toContain('self.recon_log_sigma = nn.Parameter(torch.tensor(math.log(0.3)))');
+    expect(code('gaussian-learned', 'keras')).toContain('self.recon_log_sigma = scalar_variable(math.log(0.3), "recon_log_sigma")');
+    expect(code('continuous-bernoulli', 'keras')).toContain('- continuous_bernoulli_log_norm(decoder_logits)');
+    expect(code('free-bits', 'pytorch')).toContain('kl_term = kl_per_dim.clamp(min=0.5).sum()');
+    expect(code('free-bits', 'keras')).toContain('kl_term = tf.reduce_sum(tf.maximum(kl_per_dim, 0.5))');
+    expect(code('beta-warmup', 'pytorch')).toContain('beta_beta = 2.0 * min(1.0, step / 1000.0)');
+    expect(code('beta-cyclical', 'keras')).toContain('beta_beta = 3.0 * tf.minimum(1.0, tf.math.floormod(step, 400.0) / 400.0 / 0.25)');
+    expect(code('beta-capacity', 'pytorch')).toContain('beta_capacity = 25.0 * min(1.0, step / 5000.0)');
+    expect(code('beta-capacity', 'pytorch')).toContain('beta_loss = beta_beta * torch.abs(kl_term - beta_capacity)');
+    expect(code('noise-masking', 'pytorch')).toContain('noise_x = data_x * (torch.rand_like(data_x) >= 0.25).float()');
+    expect(code('noise-gaussian', 'keras')).toContain('noise_x = data_x + 0.4 * tf.random.normal(tf.shape(data_x))');
+    const ae = code('autoencoder', 'pytorch');
+    expect(ae).toContain('decoder_logits = self.decoder(encoder_mean)');
+    expect(ae).not.toContain('log_var');
+    expect(ae).toContain('"kl": x.new_zeros(())');
+    expect(code('bernoulli', 'pytorch')).toContain('reparam_z = reparameterize(encoder_mean, encoder_log_var) if sample else encoder_mean');
+    expect(code('bernoulli', 'pytorch')).toContain('torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, eps=1e-7)');
+  });
+
+  test('graph names, labels and notes stay in comments and cannot become code', () => {
+    const vae = baseVae();
+    const evil = '"""\nimport os; os.system("rm -rf /")\r\u2028\u2029\u000bprint(1)\u0000 -*- coding: latin-1 -*- \uD800';
+    const hostile: GraphDoc = {
+      ...vae,
+      name: `-*- coding: latin-1 -*- ${evil}`,
+      description: evil,
+      nodes: vae.nodes.map((n) => ({ ...n, label: evil.slice(0, 80), note: evil })),
+    };
+    const plain: GraphDoc = { ...vae, name: 'plain', description: 'plain', nodes: vae.nodes.map((n) => ({ ...n, note: 'plain' })) };
+    for (const target of exportTargets) {
+      const a = join(dir, `hostile-${target}.py`);
+      const b = join(dir, `plain-${target}.py`);
+      const code = exported(hostile, target);
+      writeFileSync(a, code);
+      writeFileSync(b, exported(plain, target));
+      expect(code.split('\n').slice(0, 2).join('\n')).not.toContain('coding');
+      expect(code).not.toMatch(/[\r\u2028\u2029\u000b\u0000]/);
+      for (const line of code.split('\n')) if (line.includes('os.system')) expect(line.trimStart().startsWith('#')).toBe(true);
+      const checked = checkScripts([a, b], true);
+      expect(checked[a]?.problems).toEqual([]);
+      expect(checked[a]?.ast).toBe(checked[b]?.ast);
+    }
+  });
+
+  test('graphs that cannot be exported give an error naming the node, never code', () => {
+    // a node kind the scripts do not know, in an otherwise valid graph
+    const blur: AnyNodeDef = { ...(Noise as unknown as AnyNodeDef), type: 'Blur', title: 'Blur' };
+    const registry = new Map([...nodeRegistry, ['Blur', blur]]);
+    const vae = baseVae();
+    const doc: GraphDoc = {
+      ...vae,
+      nodes: [...vae.nodes, { id: 'blur1', type: 'Blur', version: 1, params: { kind: 'gaussian', sigma: 0.1, p: 0.3, clip: true }, position: { x: 0, y: 0 } }],
+      edges: [
+        ...vae.edges.filter((e) => !(e.from.node === 'data' && e.to.node === 'encoder')),
+        { id: 'b1', from: { node: 'data', port: 'x' }, to: { node: 'blur1', port: 'x' } },
+        { id: 'b2', from: { node: 'blur1', port: 'x' }, to: { node: 'encoder', port: 'x' } },
+      ],
+    };
+    expect(compileGraph(doc, registry).ok).toBe(true);
+    for (const target of exportTargets) {
+      const r = exportCode(doc, target, {}, registry);
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.errors[0]?.nodeId).toBe('blur1');
+      expect(r.errors[0]?.message).toMatch(/node 'blur1' \(Blur\): Blur nodes cannot be exported/);
+    }
+    // a graph with wiring errors gives the compiler's diagnostics
+    const broken: GraphDoc = { ...vae, edges: vae.edges.filter((e) => e.to.node !== 'decoder') };
+    const r = exportCode(broken, 'pytorch', {}, specRegistry);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.some((e) => e.nodeId === 'decoder' && /not connected/.test(e.message))).toBe(true);
+  });
+
+  test('the exported parameter count is the graph parameter count, and every weight is linked', () => {
+    for (const c of cases()) {
+      const compiled = compileGraph(c.doc, specRegistry);
+      if (!compiled.ok) throw new Error(c.name);
+      for (const target of exportTargets) {
+        const r = exportCode(c.doc, target);
+        if (!r.ok) throw new Error(c.name);
+        expect(r.totalParams, `${c.name} ${target}`).toBe(compiled.plan.totalParams);
+        const names = r.weights.map((w) => w.browser);
+        expect(new Set(names).size).toBe(names.length);
+        expect(new Set(r.weights.map((w) => w.python)).size).toBe(names.length);
+      }
+    }
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * The exported PyTorch model computes what the browser computes. With torch
+ * installed, each deterministic variant's browser weights are copied into the
+ * script's Model and one forward pass (z = μ) must give the same objective,
+ * reconstruction and KL as the tfjs program, and the same parameter count;
+ * and every script trains a few steps end to end on data laid out the way
+ * torchvision keeps it. Without torch these tests are skipped (py_compile and
+ * the static checks in pythonScripts.test.ts still run).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { compileProgram } from '../../src/compiler/program';
+import { loadDatasetNode, projectRoot } from '../../src/data/loadNode';
+import { Rng } from '../../src/core/random';
+import { exportPyTorch } from '../../src/export/pytorch';
+import { initNodeBackend } from '../../src/runtime/nodeBackend';
+import { pythonWith, run, writeTorchvisionData } from './pythonEnv';
+import { graphVariants } from './variants';
+
+const python = pythonWith(['torch', 'torchvision', 'numpy']);
+let dir = '';
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bottleneck-torch-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-3 + 2e-5 * Math.abs(b);
+
+interface ParityResult {
+  count: number;
+  objective: number;
+  recon: number;
+  kl: number;
+  error?: string;
+}
+
+interface TrainResult {
+  status: number;
+  stdout: string;
+  error?: string;
+}
+
+function runManifest(manifest: { parity?: Array<{ script: string; input: string }>; train?: Array<{ script: string; args: string[] }> }): Record<string, unknown> {
+  const file = join(dir, `manifest-${Date.now()}.json`);
+  writeFileSync(file, JSON.stringify(manifest));
+  const r = run(python as string, [join(projectRoot, 'tests/export/pytorchParity.py'), file], 600_000);
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
+  test('a forward pass with the browser weights gives the browser loss terms', async () => {
+    const tf = await initNodeBackend('cpu');
+    const data = loadDatasetNode('mnist');
+    const n = 6;
+    const px = 28 * 28;
+    const x = new Float32Array(n * px);
+    for (let i = 0; i < n * px; i++) x[i] = (data.test.images[i] as number) / 255;
+    const step = 777;
+    const variants = graphVariants().filter((v) => v.deterministic);
+    expect(variants.length).toBeGreaterThan(15);
+    const expected = new Map<string, { objective: number; recon: number; kl: number; count: number }>();
+    const jobs: Array<{ script: string; input: string }> = [];
+    for (const variant of variants) {
+      const compiled = compileProgram(variant.doc, tf, { seed: 5 });
+      if (!compiled.ok) throw new Error(`${variant.name}: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
+      const program = compiled.program;
+      // perturb every weight (biases start at 0) so each one shows in the result
+      const weights = await program.readWeights();
+      const rng = new Rng(99);
+      for (const w of Object.values(weights)) for (let i = 0; i < w.values.length; i++) w.values[i] = (w.values[i] as number) + 0.05 * rng.normal();
+      program.writeWeights(weights);
+      const terms = tf.tidy(() => {
+        const t = program.losses({ x: tf.tensor4d(x, [n, 28, 28, 1]), labels: tf.zeros([n], 'int32') }, { mode: 'infer', step, noiseKey: 'parity' });
+        return { objective: t.objective.dataSync()[0] as number, recon: t.recon.dataSync()[0] as number, kl: t.kl.dataSync()[0] as number };
+      });
+      const exported = exportPyTorch(variant.doc);
+      if (!exported.ok) throw new Error(`${variant.name}: ${exported.errors.map((e) => e.message).join('; ')}`);
+      const values = Object.fromEntries(Object.entries(weights).map(([k, w]) => [k, { shape: w.shape, values: Array.from(w.values) }]));
+      const script = join(dir, `${variant.name}.py`);
+      const input = join(dir, `${variant.name}.json`);
+      writeFileSync(script, exported.code);
+      writeFileSync(input, JSON.stringify({ weights: exported.weights, values, x: Array.from(x), shape: [n, 28, 28, 1], step }));
+      jobs.push({ script, input });
+      expected.set(script, { ...terms, count: program.plan.totalParams });
+      expect(exported.totalParams).toBe(program.plan.totalParams);
+      program.dispose();
+    }
+    const results = runManifest({ parity: jobs });
+    for (const [script, want] of expected) {
+      const got = results[script] as ParityResult | undefined;
+      expect(got?.error, script).toBeUndefined();
+      expect(got?.count, `${script}: parameter count`).toBe(want.count);
+      for (const key of ['objective', 'recon', 'kl'] as const) {
+        const value = got?.[key] as number;
+        expect(close(value, want[key]), `${script}: ${key} ${value} vs browser ${want[key]}`).toBe(true);
+      }
+    }
+  });
+
+  test('every variant trains a few steps end to end and prints its scores', () => {
+    const mnist = loadDatasetNode('mnist');
+    // a small copy of the data in torchvision's layout, so nothing is downloaded
+    const small = (set: typeof mnist.train, count: number) => ({ images: set.images.subarray(0, count * 784), labels: set.labels.subarray(0, count), count });
+    writeTorchvisionData(dir, 'MNIST', small(mnist.train, 600), small(mnist.test, 200), [28, 28]);
+    writeTorchvisionData(dir, 'FashionMNIST', small(mnist.train, 600), small(mnist.test, 200), [28, 28]);
+    const jobs: Array<{ script: string; args: string[] }> = [];
+    for (const variant of graphVariants()) {
+      const exported = exportPyTorch(variant.doc);
+      if (!exported.ok) throw new Error(`${variant.name}: ${exported.errors.map((e) => e.message).join('; ')}`);
+      const script = join(dir, `${variant.name}-train.py`);
+      writeFileSync(script, exported.code);
+      jobs.push({ script, args: ['--max-steps', '3', '--data-dir', dir, '--device', 'cpu', '--save', join(dir, `${variant.name}.pt`)] });
+    }
+    const results = runManifest({ train: jobs });
+    for (const job of jobs) {
+      const r = results[job.script] as TrainResult | undefined;
+      expect(r?.status, `${job.script}: ${r?.error ?? ''}`).toBe(0);
+      expect(r?.stdout).toMatch(/epoch 1\/\d+ {2}step 3 {2}train: loss [\d.-]+ \(recon [\d.-]+, KL [\d.-]+\) {2}test: recon [\d.-]+, KL [\d.-]+, ELBO [\d.-]+/);
+      expect(r?.stdout).toContain('weights saved to');
+    }
+  });
+});
