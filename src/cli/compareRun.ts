@@ -20,7 +20,7 @@ import { relativeSharpness, type SharpnessScores } from '../metrics/sharpness';
 import { initNodeBackend } from '../runtime/nodeBackend';
 import { priorSamples, reconstructions } from '../runtime/pictures';
 import { train, type EvalMetrics, type TrainStatus } from '../runtime/trainer';
-import { chooseBackend, GraphError, loadGraphFile, type BackendChoice } from './trainRun';
+import { chooseBackend, experimentPng, GraphError, loadGraphFile, type BackendChoice } from './trainRun';
 
 export interface SharpnessPoint {
   step: number;
@@ -207,14 +207,11 @@ function writeComparison(outDir: string, runs: ComparedRun[], seed: number, back
   for (const r of runs) {
     const dir = join(outDir, slug(r.label));
     mkdirSync(dir, { recursive: true });
-    const text = {
-      'bottleneck:graph': JSON.stringify(r.doc),
-      'bottleneck:run': JSON.stringify({ seed, dataset: r.doc.nodes.find((n) => n.type === 'Dataset')?.params.dataset, backend, steps: r.steps, status: r.status, final: r.final ? { elbo: r.final.elbo, recon: r.final.recon, kl: r.final.kl } : null, sharpness: r.sharpness }),
-    };
+    const report = { steps: r.steps, status: r.status, backend, final: r.final };
     const rec = join(dir, 'reconstructions.png');
-    writeFileSync(rec, encodePng(imageGrid(r.pictures.reconstructions, { columns, scale: 2 }), text));
+    writeFileSync(rec, experimentPng(imageGrid(r.pictures.reconstructions, { columns, scale: 2 }), r.doc, report, 'reconstructions'));
     const smp = join(dir, 'samples.png');
-    writeFileSync(smp, encodePng(imageGrid(r.pictures.samples, { columns, scale: 2 }), text));
+    writeFileSync(smp, experimentPng(imageGrid(r.pictures.samples, { columns, scale: 2 }), r.doc, report, 'samples'));
     files.push(rec, smp);
   }
   const side = join(outDir, 'comparison.png');

@@ -11,9 +11,10 @@ import { compileProgram, type Program } from '../compiler/program';
 import { formatDiagnostics } from '../core/diagnostics';
 import { imageGrid, type ImageBatch } from '../core/imageGrid';
 import { parseGraphText } from '../core/parse';
-import { encodePng } from '../core/png';
+import type { RasterImage } from '../core/png';
 import type { GraphDoc } from '../core/schema';
 import { BatchSampler } from '../data/batches';
+import { describeRun, embedExperiment, type RunInfo } from '../share/pngEmbed';
 import type { DatasetData } from '../data/format';
 import { loadDatasetNode } from '../data/loadNode';
 import { missingKernels } from '../runtime/kernels';
@@ -40,7 +41,7 @@ export interface TrainRunOptions {
   log?: (line: string) => void;
 }
 
-export interface RunInfo {
+export interface RunReport {
   graph: string;
   seed: number;
   dataset: string;
@@ -56,7 +57,7 @@ export interface RunInfo {
 }
 
 export interface TrainRunResult {
-  info: RunInfo;
+  info: RunReport;
   doc: GraphDoc;
   files: string[];
 }
@@ -106,37 +107,40 @@ export async function chooseBackend(choice: BackendChoice, doc: GraphDoc, log: (
   return 'cpu';
 }
 
-export function pngText(doc: GraphDoc, info: RunInfo): Record<string, string> {
-  const run = {
-    seed: info.seed,
-    dataset: info.dataset,
-    backend: info.backend,
-    epochs: info.epochs,
-    steps: info.steps,
-    status: info.status,
-    final: info.final ? { elbo: info.final.elbo, recon: info.final.recon, kl: info.final.kl, activeUnits: info.final.activeUnits } : null,
+/** A PNG of `image` that carries its graph and run (src/share/pngEmbed.ts). */
+export function experimentPng(image: RasterImage, doc: GraphDoc, report: Pick<RunReport, 'steps' | 'status' | 'backend' | 'final'>, shows: NonNullable<RunInfo['image']>): Uint8Array {
+  const run: RunInfo = {
+    ...describeRun(doc, {
+      steps: report.steps,
+      status: report.status,
+      backend: report.backend,
+      ...(report.final ? { final: report.final } : {}),
+      createdAt: new Date(),
+    }),
+    image: shows,
   };
-  return { 'bottleneck:graph': JSON.stringify(doc), 'bottleneck:run': JSON.stringify(run) };
+  const png = embedExperiment(image, doc, run);
+  if (!png.ok) throw new GraphError(png.errors.map((e) => e.message).join('; '));
+  return png.bytes;
 }
 
-async function writePictures(program: Program, data: DatasetData, doc: GraphDoc, info: RunInfo, outDir: string): Promise<string[]> {
+async function writePictures(program: Program, data: DatasetData, doc: GraphDoc, info: RunReport, outDir: string): Promise<string[]> {
   const files: string[] = [];
-  const text = pngText(doc, info);
-  const write = (name: string, batch: ImageBatch, columns: number) => {
+  const write = (name: string, batch: ImageBatch, columns: number, shows: NonNullable<RunInfo['image']>) => {
     const path = join(outDir, name);
-    writeFileSync(path, encodePng(imageGrid(batch, { columns, gap: 2, scale: 2 }), text));
+    writeFileSync(path, experimentPng(imageGrid(batch, { columns, gap: 2, scale: 2 }), doc, info, shows));
     files.push(path);
   };
   if (!program.plan.generation) return files;
   const test = new BatchSampler(data, { split: 'test', batchSize: 16, binarize: program.plan.dataset.binarize, seed: program.seed });
   const fixed = test.images(Array.from({ length: Math.min(16, test.count) }, (_, i) => i));
   const rec = await reconstructions(program, fixed);
-  write('reconstructions.png', pairRows(rec.input, rec.output, 8), 8);
-  write('samples.png', await priorSamples(program, 64, 'samples'), 8);
+  write('reconstructions.png', pairRows(rec.input, rec.output, 8), 8, 'reconstructions');
+  write('samples.png', await priorSamples(program, 64, 'samples'), 8, 'samples');
   const { values, d } = await encodeMeans(program, fixed);
   const dims = dimsByKl(info.final?.klPerDim.length ? info.final.klPerDim : Array.from({ length: d }, () => 0), Math.min(10, d));
   const steps = traversalValues(9);
-  write('traversals.png', await traversal(program, values.subarray(0, d), dims, steps), steps.length);
+  write('traversals.png', await traversal(program, values.subarray(0, d), dims, steps), steps.length, 'traversals');
   return files;
 }
 
@@ -172,7 +176,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
       },
     });
     const seconds = (Date.now() - started) / 1000;
-    const info: RunInfo = {
+    const info: RunReport = {
       graph: doc.name,
       seed: doc.training.seed,
       dataset: program.plan.dataset.id,

@@ -6,17 +6,21 @@
 import { strToU8, zipSync } from 'fflate';
 import type { Program } from '../compiler/program';
 import { imageGrid, type ImageBatch } from '../core/imageGrid';
-import { encodePng } from '../core/png';
-import { PNG_GRAPH_KEY, PNG_RUN_KEY, type RunInfo } from '../core/runInfo';
+import type { RasterImage } from '../core/png';
 import type { GraphDoc } from '../core/schema';
+import { describeRun, embedExperiment, type RunInfo, type RunSummary } from '../share/pngEmbed';
 import { buildDecoderModel, buildEncoderModel, serializeModel, type TfModule } from './exportModel';
 import type { ExportFile, Preview } from './protocol';
 
-export type RunFacts = Omit<RunInfo, 'format' | 'version' | 'image' | 'createdAt'>;
+/** What the run did, for the README and the PNGs' run record. */
+export type RunFacts = RunSummary & { steps: number; backend: string };
 
-function pngText(doc: GraphDoc, facts: RunFacts, image: RunInfo['image']): Record<string, string> {
-  const info: RunInfo = { format: 'bottleneck-run', version: 1, image, ...facts, createdAt: new Date().toISOString() };
-  return { [PNG_GRAPH_KEY]: JSON.stringify(doc), [PNG_RUN_KEY]: JSON.stringify(info) };
+/** A PNG carrying the graph and the run (see src/share/pngEmbed.ts). */
+function experimentPng(grid: RasterImage, doc: GraphDoc, facts: RunFacts, image: NonNullable<RunInfo['image']>): Uint8Array {
+  const run: RunInfo = { ...describeRun(doc, { ...facts, createdAt: facts.createdAt ?? new Date() }), image };
+  const png = embedExperiment(grid, doc, run);
+  if (!png.ok) throw new Error(png.errors.map((e) => e.message).join('; '));
+  return png.bytes;
 }
 
 function batch(preview: Preview, data: Float32Array, n: number): ImageBatch {
@@ -27,7 +31,7 @@ function batch(preview: Preview, data: Float32Array, n: number): ImageBatch {
 /** Samples from the prior as a PNG grid (10 per row, 3× scale). */
 export function encodeSamplesPng(preview: Preview, doc: GraphDoc, facts: RunFacts): Uint8Array {
   const grid = imageGrid(batch(preview, preview.samples.data, preview.samples.n), { columns: 10, scale: 3, gap: 3 });
-  return encodePng(grid, pngText(doc, facts, 'samples'));
+  return experimentPng(grid, doc, facts, 'samples');
 }
 
 /** Inputs (top row) above their reconstructions (bottom row) as a PNG. */
@@ -37,14 +41,14 @@ export function encodeReconstructionsPng(preview: Preview, doc: GraphDoc, facts:
   both.set(preview.inputs.data, 0);
   both.set(preview.reconstructions.data, preview.inputs.data.length);
   const grid = imageGrid(batch(preview, both, n * 2), { columns: n, scale: 3, gap: 3 });
-  return encodePng(grid, pngText(doc, facts, 'reconstructions'));
+  return experimentPng(grid, doc, facts, 'reconstructions');
 }
 
 const readme = (doc: GraphDoc, facts: RunFacts, hasEncoder: boolean): string =>
   [
     `${doc.name} — trained with Bottleneck`,
     '',
-    `dataset ${facts.dataset}, seed ${facts.seed}, ${facts.steps} steps on ${facts.backend}`,
+    `dataset ${describeRun(doc, facts).dataset}, seed ${doc.training.seed}, ${facts.steps} steps on ${facts.backend}`,
     facts.final ? `test ELBO ${facts.final.elbo.toFixed(2)} nats (reconstruction ${facts.final.recon.toFixed(2)}, KL ${facts.final.kl.toFixed(2)})` : '',
     '',
     'TensorFlow.js layers models:',

@@ -514,13 +514,9 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
     }
     try {
       const facts: RunFacts = {
-        graphName: s.doc.name,
-        seed: program.seed,
-        dataset: program.plan.dataset.id,
         backend: s.backend ?? 'unknown',
         steps: s.step,
-        epochs: s.data ? s.step / Math.max(1, Math.ceil(Math.min(s.data.train.count, s.options.trainLimit ?? Infinity) / program.plan.dataset.batchSize)) : 0,
-        final: s.final ? { elbo: s.final.elbo, recon: s.final.recon, kl: s.final.kl, activeUnits: s.final.activeUnits } : null,
+        ...(s.final ? { final: { elbo: s.final.elbo, recon: s.final.recon, kl: s.final.kl, activeUnits: s.final.activeUnits, klPerDim: s.final.klPerDim } } : {}),
       };
       const files = await exportRun(tf, program, s.doc, s.lastPreview, facts);
       post({ type: 'exported', runId: s.runId, requestId, files }, files.flatMap((f) => (f.bytes.buffer instanceof ArrayBuffer ? [f.bytes.buffer] : [])));

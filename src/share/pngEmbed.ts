@@ -51,6 +51,8 @@ export const zRunInfo = z.strictObject({
       klPerDim: z.array(zFinite).max(512).optional(),
     })
     .optional(),
+  /** What the picture shows. */
+  image: z.enum(['samples', 'reconstructions', 'traversals', 'comparison']).optional(),
   /** When the picture was made (ISO 8601). */
   createdAt: z.string().max(40).optional(),
 });

@@ -3,8 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { specRegistry } from '../../nodes';
 import { compileProgram, type Program } from '../../src/compiler/program';
 import { parseGraph } from '../../src/core/parse';
-import { readPngText } from '../../src/core/png';
-import { parseRunInfo, PNG_GRAPH_KEY } from '../../src/core/runInfo';
+import { readExperimentPng } from '../../src/share/pngEmbed';
 import type { GraphDoc } from '../../src/core/schema';
 import { exportRun } from '../../src/runtime/exportFiles';
 import { buildDecoderModel, buildEncoderModel, loadExportedModel, serializeModel } from '../../src/runtime/exportModel';
@@ -132,7 +131,8 @@ describe('tfjs-layers export', () => {
       activeUnits: 0,
       numTensors: 0,
     };
-    const facts = { graphName: doc.name, seed: 7, dataset: 'mnist', backend: 'cpu', steps: 3, epochs: 0.1, final: { elbo: -200, recon: 180, kl: 20, activeUnits: 5 } };
+    doc.training.seed = 7;
+    const facts = { backend: 'cpu', steps: 3, final: { elbo: -200, recon: 180, kl: 20, activeUnits: 5 } };
     const files = await exportRun(tf, program, doc, preview, facts);
     expect(files.map((f) => f.name)).toEqual(['vae-mlp-bernoulli-step3.zip', 'samples.png', 'reconstructions.png']);
     const zip = unzipSync(files[0]!.bytes);
@@ -144,16 +144,18 @@ describe('tfjs-layers export', () => {
     expect(decoderJson.weightsManifest[0].paths).toEqual(['weights.bin']);
     // 20·400 + 400 + 400·784 + 784 floats
     expect(zip['decoder/weights.bin']!.byteLength).toBe((20 * 400 + 400 + 400 * 784 + 784) * 4);
+    const images: string[] = [];
     for (const png of files.slice(1)) {
-      const text = readPngText(png.bytes);
-      expect(JSON.parse(text[PNG_GRAPH_KEY]!).name).toBe(doc.name);
-      const info = parseRunInfo(text);
-      expect(info?.seed).toBe(7);
-      expect(info?.dataset).toBe('mnist');
-      expect(info?.final?.elbo).toBe(-200);
+      const read = readExperimentPng(png.bytes);
+      if (!read.ok) throw new Error(read.errors.map((e) => e.message).join('; '));
+      expect(read.doc.name).toBe(doc.name);
+      expect(read.run?.seed).toBe(7);
+      expect(read.run?.dataset).toBe('mnist');
+      expect(read.run?.backend).toBe('cpu');
+      expect(read.run?.metrics?.elbo).toBe(-200);
+      images.push(read.run?.image ?? '');
     }
-    expect(parseRunInfo(readPngText(files[1]!.bytes))?.image).toBe('samples');
-    expect(parseRunInfo(readPngText(files[2]!.bytes))?.image).toBe('reconstructions');
+    expect(images).toEqual(['samples', 'reconstructions']);
     program.dispose();
   });
 });
