@@ -6,6 +6,7 @@ import { onBeforeUnmount, onMounted } from 'vue';
 import { useEditorStore } from '../stores/editorStore';
 import { useGraphStore } from '../stores/graphStore';
 import { useLibraryStore } from '../stores/libraryStore';
+import { useShareStore } from '../stores/shareStore';
 import { useUiStore } from '../stores/uiStore';
 
 function isField(target: EventTarget | null): boolean {
@@ -27,13 +28,14 @@ export function useShortcuts(): void {
   const graph = useGraphStore();
   const editorUi = useEditorStore();
   const library = useLibraryStore();
+  const share = useShareStore();
   const ui = useUiStore();
 
-  const modalOpen = () => ui.helpOpen || library.conflict !== null;
+  const modalOpen = () => ui.helpOpen || ui.shareDialogOpen || library.conflict !== null;
 
   function nudge(dx: number, dy: number): void {
     const ids = new Set(editorUi.selection());
-    if (ids.size === 0) return;
+    if (ids.size === 0 || editorUi.refusedAsLocked('Nodes cannot be moved')) return;
     const moves = graph.doc.nodes.filter((n) => ids.has(n.id)).map((n) => ({ id: n.id, position: { x: n.position.x + dx, y: n.position.y + dy } }));
     graph.apply({ type: 'moveNodes', moves }, { coalesce: 'nudge' });
   }
@@ -120,9 +122,11 @@ export function useShortcuts(): void {
     event.preventDefault();
   }
   const onCut = (event: ClipboardEvent) => onCopy(event, true);
+  // a pasted file, share link or whole graph opens as a new graph; copied nodes are pasted into this one
   function onPaste(event: ClipboardEvent): void {
     if (isField(event.target) || modalOpen()) return;
     event.preventDefault();
+    if (share.takePaste(event)) return;
     void editorUi.paste(event.clipboardData?.getData('text/plain') ?? null);
   }
 

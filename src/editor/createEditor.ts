@@ -36,6 +36,8 @@ export interface EditorCallbacks {
   moved(moves: ReadonlyMap<string, Position>): void;
   contextMenu(event: MouseEvent, target: MenuTarget): void;
   viewChanged(view: View): void;
+  /** A locked graph: nodes cannot be dragged and wires cannot be drawn or pulled off (panning and zooming still work). */
+  isLocked(): boolean;
 }
 
 export interface NodeRect {
@@ -104,6 +106,9 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
       }),
   );
 
+  // a locked graph: picking a socket starts nothing (no new wire, no wire pulled off an input)
+  connection.addPipe((context) => (context.type === 'connectionpick' && callbacks.isLocked() ? undefined : context));
+
   editor.use(area);
   area.use(connection);
   area.use(render);
@@ -140,6 +145,10 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
   let viewTimer: ReturnType<typeof setTimeout> | undefined;
   area.addPipe((context) => {
     switch (context.type) {
+      case 'nodetranslate':
+        // the canvas itself still places nodes while it follows the document
+        if (callbacks.isLocked() && !syncer.isSyncing()) return undefined;
+        break;
       case 'nodetranslated':
         if (!syncer.isSyncing()) pendingMoves.set(context.data.id, { ...context.data.position });
         break;

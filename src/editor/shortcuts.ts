@@ -30,6 +30,14 @@ export const shortcutGroups: ReadonlyArray<{ title: string; items: ReadonlyArray
     ],
   },
   {
+    title: 'Share',
+    items: [
+      { keys: ['Drop on the canvas'], does: 'Open a graph file, a Bottleneck PNG (restores its run) or a share link, as a new graph' },
+      { keys: ['Ctrl+V'], does: 'With a graph file’s text or a share link copied: open it as a new graph' },
+      { keys: ['Share ▾'], does: 'Download the graph, a picture of the run or a training script; copy a share link' },
+    ],
+  },
+  {
     title: 'View',
     items: [
       { keys: ['F', '.'], does: 'Zoom to fit' },

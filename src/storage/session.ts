@@ -1,12 +1,15 @@
 /**
- * Small per-browser settings in localStorage: which graph was open and how
- * each graph was viewed. Everything read back is validated; a bad or missing
- * value simply falls back to the default.
+ * Small per-browser settings in localStorage: which graph was open, how each
+ * graph was viewed, and the workshop options (locked view, hidden controls) a
+ * graph opened from a share link keeps. Everything read back is validated; a
+ * bad or missing value simply falls back to the default.
  */
 import { z } from 'zod';
+import { zLinkOptions, type LinkOptions } from '../share/link';
 
 const SESSION_KEY = 'bottleneck.session';
 const VIEW_PREFIX = 'bottleneck.view.';
+const WORKSHOP_PREFIX = 'bottleneck.workshop.';
 
 const zSession = z.object({ graphId: z.string().min(1).max(200) });
 export const zView = z.object({ x: z.number().finite(), y: z.number().finite(), k: z.number().positive().max(10) });
@@ -50,6 +53,25 @@ export function writeView(graphId: string, view: View): void {
 export function forgetView(graphId: string): void {
   try {
     localStorage.removeItem(VIEW_PREFIX + graphId);
+  } catch {
+    // nothing to forget
+  }
+}
+
+/** The workshop options a graph opened from a share link keeps (undefined for an ordinary graph). */
+export function readWorkshop(graphId: string): LinkOptions | undefined {
+  return readJson(WORKSHOP_PREFIX + graphId, zLinkOptions);
+}
+
+/** Remembers a graph's workshop options; default options (editable, nothing hidden) are forgotten instead. */
+export function writeWorkshop(graphId: string, options: LinkOptions): void {
+  if (options.view === 'edit' && options.hide.length === 0) forgetWorkshop(graphId);
+  else writeJson(WORKSHOP_PREFIX + graphId, options);
+}
+
+export function forgetWorkshop(graphId: string): void {
+  try {
+    localStorage.removeItem(WORKSHOP_PREFIX + graphId);
   } catch {
     // nothing to forget
   }

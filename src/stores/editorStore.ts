@@ -11,7 +11,7 @@ import { fragmentToText, textToFragment } from '../editor/clipboard';
 import type { EditorHandle } from '../editor/createEditor';
 import { estimateNodeSize } from '../editor/palette';
 import { findFreeSpot, topLeft } from '../editor/placement';
-import { useGraphStore } from './graphStore';
+import { LOCKED_REASON, useGraphStore } from './graphStore';
 import { useUiStore } from './uiStore';
 
 export interface MenuAnchor {
@@ -46,6 +46,13 @@ export const useEditorStore = defineStore('editor', () => {
   /** The pointer's last position over the canvas (not reactive: it changes constantly). */
   let pointer: { clientX: number; clientY: number } | null = null;
 
+  /** In a locked graph: says why nothing changes, and returns true. */
+  function refusedAsLocked(what: string): boolean {
+    if (!graph.locked) return false;
+    ui.toast(`${what}: ${LOCKED_REASON}.`, 'info', 3500);
+    return true;
+  }
+
   function attach(h: EditorHandle): void {
     handle.value = markRaw(h);
   }
@@ -73,6 +80,7 @@ export const useEditorStore = defineStore('editor', () => {
 
   function openAddMenu(anchor?: MenuAnchor): void {
     nodeMenu.value = null;
+    if (refusedAsLocked('Nodes cannot be added')) return;
     addMenu.value = anchor ?? anchorHere();
   }
 
@@ -83,6 +91,7 @@ export const useEditorStore = defineStore('editor', () => {
 
   /** Adds a node at `at`, or near the middle of the view without covering another node. */
   async function addNode(type: string, at?: Position): Promise<string | null> {
+    if (refusedAsLocked('Nodes cannot be added')) return null;
     const h = handle.value;
     let position = at;
     const spec = specRegistry.get(type);
@@ -105,11 +114,13 @@ export const useEditorStore = defineStore('editor', () => {
 
   function deleteSelected(): number {
     const ids = selection();
+    if (ids.length > 0 && refusedAsLocked('Nodes cannot be deleted')) return ids.length;
     if (ids.length > 0) graph.apply({ type: 'removeNodes', ids });
     return ids.length;
   }
 
   function deleteNodes(ids: ReadonlyArray<string>): void {
+    if (refusedAsLocked('Nodes cannot be deleted')) return;
     graph.apply({ type: 'removeNodes', ids });
   }
 
@@ -123,6 +134,7 @@ export const useEditorStore = defineStore('editor', () => {
   }
 
   function cutSelection(): string | null {
+    if (selection().length > 0 && refusedAsLocked('Nodes cannot be cut')) return null;
     const text = copySelection();
     if (text) deleteSelected();
     return text;
@@ -133,6 +145,7 @@ export const useEditorStore = defineStore('editor', () => {
    * last copied nodes. New ids; placed at the pointer or next to the originals.
    */
   async function paste(text: string | null): Promise<string[]> {
+    if (refusedAsLocked('Nothing can be pasted into this graph')) return [];
     let fragment = clipboard;
     if (text !== null && text.trim() !== '') {
       const pasted = textToFragment(text, specRegistry);
@@ -164,6 +177,7 @@ export const useEditorStore = defineStore('editor', () => {
   }
 
   async function duplicateNodes(ids: ReadonlyArray<string>): Promise<void> {
+    if (ids.length === 0 || refusedAsLocked('Nodes cannot be duplicated')) return;
     const fragment = extractFragment(graph.doc, ids);
     const newIds = graph.insertFragment(offsetFragment(fragment, 40, 40));
     const h = handle.value;
@@ -196,7 +210,7 @@ export const useEditorStore = defineStore('editor', () => {
   const arranging = ref(false);
   async function arrange(): Promise<void> {
     const h = handle.value;
-    if (!h || arranging.value) return;
+    if (!h || arranging.value || refusedAsLocked('The layout cannot be changed')) return;
     arranging.value = true;
     try {
       await h.arrange();
@@ -234,5 +248,6 @@ export const useEditorStore = defineStore('editor', () => {
     zoomToFit,
     zoomBy,
     arrange,
+    refusedAsLocked,
   };
 });

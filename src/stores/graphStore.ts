@@ -4,9 +4,13 @@
  *
  * Every edit is a `GraphChange` applied by the pure `applyChange`, and recorded
  * as a whole-document snapshot for undo/redo.
+ *
+ * A locked graph (a workshop view opened from a share link) refuses every edit
+ * to the model itself: nodes, wires, params, notes, labels and the name. Its
+ * training settings stay adjustable, so it can still be trained.
  */
 import { defineStore } from 'pinia';
-import { computed, shallowRef } from 'vue';
+import { computed, ref, shallowRef } from 'vue';
 import { specRegistry } from '../../nodes';
 import { analyzeGraph } from '../core/analyze';
 import { applyChange, freshNodeId, placeFragment, type GraphChange, type GraphFragment, type Position } from '../core/changes';
@@ -15,6 +19,12 @@ import { checkParam, type ParamCheck } from '../core/params';
 import type { GraphDoc, PortRef } from '../core/schema';
 import { connectionChange, type ConnectionDecision } from '../editor/model';
 import { galleryGraph } from '../graphs';
+
+/** Why an edit was refused in a locked graph (completes "… because …"). */
+export const LOCKED_REASON = 'this is a locked workshop view (make an editable copy to change it)';
+
+/** Changes a locked graph still takes: the run settings. */
+const allowedWhenLocked: ReadonlySet<GraphChange['type']> = new Set(['setTraining']);
 
 export interface ApplyOptions {
   /** Edits with the same key in quick succession are one undo step. */
@@ -27,9 +37,16 @@ export const useGraphStore = defineStore('graph', () => {
   const history = shallowRef<History>(emptyHistory);
   const canUndo = computed(() => history.value.past.length > 0);
   const canRedo = computed(() => history.value.future.length > 0);
+  /** The graph is read-only (a locked workshop view). */
+  const locked = ref(false);
 
-  /** Applies one change as one undo step; false when it changed nothing. */
+  function setLocked(on: boolean): void {
+    locked.value = on;
+  }
+
+  /** Applies one change as one undo step; false when it changed nothing (or the graph is locked). */
   function apply(change: GraphChange, options: ApplyOptions = {}): boolean {
+    if (locked.value && !allowedWhenLocked.has(change.type)) return false;
     const before = doc.value;
     const after = applyChange(before, change);
     if (after === before) return false;
@@ -38,7 +55,10 @@ export const useGraphStore = defineStore('graph', () => {
     return true;
   }
 
-  /** Replaces the whole document (undoable). */
+  /**
+   * Replaces the whole document (undoable). The training panel writes run
+   * settings this way, which a locked graph also takes.
+   */
   function replace(next: GraphDoc): void {
     if (next === doc.value) return;
     history.value = recordEdit(history.value, doc.value, { now: Date.now() });
@@ -79,6 +99,7 @@ export const useGraphStore = defineStore('graph', () => {
 
   /** Adds a node of `type` with default params; returns its id. */
   function addNode(type: string, position: Position): string | null {
+    if (locked.value) return null;
     const spec = specRegistry.get(type);
     if (!spec) return null;
     const id = freshNodeId(doc.value, type);
@@ -95,6 +116,7 @@ export const useGraphStore = defineStore('graph', () => {
     const node = doc.value.nodes.find((n) => n.id === nodeId);
     const spec = node ? specRegistry.get(node.type) : undefined;
     if (!node || !spec) return { ok: false, message: `node '${nodeId}' no longer exists` };
+    if (locked.value) return { ok: false, message: `${key} cannot be changed: ${LOCKED_REASON}` };
     const check = checkParam(spec, node.params, key, value);
     if (check.ok) apply({ type: 'setParam', nodeId, key, value: check.value }, { coalesce: `param:${nodeId}:${key}` });
     return check;
@@ -102,6 +124,7 @@ export const useGraphStore = defineStore('graph', () => {
 
   /** Connects an output to an input, or says why it cannot. */
   function connect(from: PortRef, to: PortRef): ConnectionDecision {
+    if (locked.value) return { ok: false, reason: `nothing can be connected: ${LOCKED_REASON}` };
     const decision = connectionChange(doc.value, specRegistry, from, to);
     if (decision.ok) apply(decision.change);
     return decision;
@@ -109,11 +132,12 @@ export const useGraphStore = defineStore('graph', () => {
 
   /** Inserts a fragment (paste, duplicate); returns the new node ids. */
   function insertFragment(fragment: GraphFragment): string[] {
+    if (locked.value) return [];
     const placed = placeFragment(doc.value, fragment);
     if (placed.nodes.length === 0) return [];
     apply({ type: 'addFragment', fragment: placed });
     return placed.nodes.map((n) => n.id);
   }
 
-  return { doc, analysis, history, canUndo, canRedo, apply, replace, load, settle, undo, redo, addNode, setParam, connect, insertFragment };
+  return { doc, analysis, history, canUndo, canRedo, locked, setLocked, apply, replace, load, settle, undo, redo, addNode, setParam, connect, insertFragment };
 });

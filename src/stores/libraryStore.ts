@@ -4,14 +4,12 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { specRegistry } from '../../nodes';
 import { emptyGraph } from '../core/changes';
-import { parseGraphText } from '../core/parse';
 import type { GraphDoc } from '../core/schema';
 import { galleryGraph } from '../graphs';
 import { deleteGraph, listGraphs, newGraphId, readGraph, saveGraph, type GraphSummary, type StoredGraph } from '../storage/graphDb';
 import { copyName, decideIncoming, zLibraryMessage, type LibraryMessage } from '../storage/revisions';
-import { forgetView, readLastGraphId, writeLastGraphId } from '../storage/session';
+import { forgetView, forgetWorkshop, readLastGraphId, writeLastGraphId } from '../storage/session';
 import { useGraphStore } from './graphStore';
 import { useUiStore } from './uiStore';
 
@@ -101,11 +99,15 @@ export const useLibraryStore = defineStore('library', () => {
     }
   }
 
-  /** Opens `doc` as a new graph in the library and saves it at once. */
-  async function openAsNew(doc: GraphDoc): Promise<void> {
+  /**
+   * Opens `doc` as a new graph in the library and saves it at once; the graph
+   * that was open is saved first and stays in the library. Returns the new id.
+   */
+  async function openAsNew(doc: GraphDoc, id: string = newGraphId()): Promise<string> {
     await save();
-    show(newGraphId(), doc, 0);
+    show(id, doc, 0);
     await save();
+    return id;
   }
 
   async function openStored(id: string): Promise<boolean> {
@@ -125,14 +127,22 @@ export const useLibraryStore = defineStore('library', () => {
     }
   }
 
-  /** First load: the graph that was open last, else the VAE from the gallery. */
-  async function init(): Promise<void> {
+  /**
+   * First load: `first` when given (a graph from a share link), else the graph
+   * that was open last, else the VAE from the gallery.
+   */
+  async function init(first?: { doc: GraphDoc; id?: string }): Promise<void> {
     if (typeof BroadcastChannel !== 'undefined' && !channel) {
       channel = new BroadcastChannel(CHANNEL);
       channel.onmessage = (event: MessageEvent<unknown>) => {
         const message = zLibraryMessage.safeParse(event.data);
         if (message.success) void receive(message.data);
       };
+    }
+    if (first) {
+      await openAsNew(first.doc, first.id);
+      await refresh();
+      return;
     }
     const last = readLastGraphId();
     try {
@@ -195,17 +205,6 @@ export const useLibraryStore = defineStore('library', () => {
     await openAsNew(galleryGraph(id));
   }
 
-  /** Opens graph JSON (a file the user picked); errors are shown, nothing is lost. */
-  async function importText(text: string, fileName: string): Promise<boolean> {
-    const parsed = parseGraphText(text, specRegistry);
-    if (!parsed.ok) {
-      ui.toast(`${fileName} could not be opened: ${parsed.errors.slice(0, 3).map((e) => e.message).join('; ')}`, 'error');
-      return false;
-    }
-    await openAsNew(parsed.doc);
-    return true;
-  }
-
   async function duplicate(id: string): Promise<void> {
     await save();
     const rec = id === currentId.value ? { doc: graph.doc } : await readGraph(id);
@@ -217,6 +216,7 @@ export const useLibraryStore = defineStore('library', () => {
   async function remove(id: string): Promise<void> {
     await deleteGraph(id);
     forgetView(id);
+    forgetWorkshop(id);
     broadcast({ kind: 'deleted', id, tab });
     await refresh();
     if (id === currentId.value) {
@@ -241,7 +241,7 @@ export const useLibraryStore = defineStore('library', () => {
     newGraph,
     openGallery,
     openStored,
-    importText,
+    openAsNew,
     duplicate,
     remove,
     keepMineAsCopy,

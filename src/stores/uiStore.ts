@@ -5,10 +5,17 @@ import { z } from 'zod';
 
 export type ToastKind = 'info' | 'error' | 'warning';
 
+/** A button on a message (e.g. "Back to the previous graph"). */
+export interface ToastAction {
+  label: string;
+  run(): void;
+}
+
 export interface Toast {
   id: number;
   text: string;
   kind: ToastKind;
+  action?: ToastAction;
 }
 
 export const themeModes = ['system', 'light', 'dark'] as const;
@@ -40,6 +47,8 @@ export const useUiStore = defineStore('ui', () => {
   const theme = ref<ThemeMode>(readSetting(THEME_KEY, z.enum(themeModes), 'system'));
   const largeText = ref<boolean>(readSetting(LARGE_KEY, z.enum(['true', 'false']), 'false') === 'true');
   const helpOpen = ref(false);
+  /** The share-link dialog is open (keys and pastes belong to it). */
+  const shareDialogOpen = ref(false);
   /** Bumped to open the training panel (it may be collapsed to leave the canvas room). */
   const dashboardSignal = ref(0);
 
@@ -47,10 +56,10 @@ export const useUiStore = defineStore('ui', () => {
     dashboardSignal.value++;
   }
 
-  function toast(text: string, kind: ToastKind = 'info', ms = kind === 'error' ? 8000 : 4500): void {
+  function toast(text: string, kind: ToastKind = 'info', ms = kind === 'error' ? 8000 : 4500, action?: ToastAction): void {
     const id = nextToast++;
     // the same message twice in a row replaces the first
-    toasts.value = [...toasts.value.filter((t) => t.text !== text), { id, text, kind }].slice(-4);
+    toasts.value = [...toasts.value.filter((t) => t.text !== text), { id, text, kind, ...(action ? { action } : {}) }].slice(-4);
     setTimeout(() => dismiss(id), ms);
   }
 
@@ -73,5 +82,5 @@ export const useUiStore = defineStore('ui', () => {
     writeSetting(LARGE_KEY, String(on));
   }
 
-  return { toasts, toast, dismiss, theme, setTheme, cycleTheme, largeText, setLargeText, helpOpen, dashboardSignal, openDashboard };
+  return { toasts, toast, dismiss, theme, setTheme, cycleTheme, largeText, setLargeText, helpOpen, shareDialogOpen, dashboardSignal, openDashboard };
 });

@@ -1,151 +1,388 @@
 /**
- * Sharing in real Chromium, through a page wired to the composables the way
- * the editor wires them (tests/e2e/fixtures/shareHarness.ts): dropping a PNG
- * and a graph file on the canvas, the file picker, pasting, downloads of the
- * graph, the PNG and a script, copying a workshop link and opening it, and
- * hostile graph names shown as text.
+ * Sharing in the real editor, in Chromium: a PNG exported by the dashboard
+ * dropped on the canvas restores the experiment; a broken or oversized file is
+ * explained and changes nothing; the file picker and paste open graphs (copied
+ * nodes still paste into the graph); downloads of the graph file, training
+ * scripts and a picture of a real run carry what they should; a copied
+ * workshop link opens locked with controls hidden; hostile names stay text.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { GraphDoc } from '../../src/core/schema';
+import { fragmentToText } from '../../src/editor/clipboard';
+import type { Preview } from '../../src/runtime/protocol';
+import { encodeSamplesPng } from '../../src/runtime/exportFiles';
+import { importAny } from '../../src/share/importAny';
 import { serializeGraph } from '../../src/share/graphFile';
-import { readShareLink } from '../../src/share/link';
-import { embedExperiment, readExperimentPng } from '../../src/share/pngEmbed';
+import { createShareLink, readShareLink } from '../../src/share/link';
+import { readExperimentPng } from '../../src/share/pngEmbed';
 import { baseVae } from '../export/variants';
-import { launch, type BrowserSession } from './browser';
+import { launch, screenshotPath, type BrowserSession } from './browser';
 
 let session: BrowserSession;
-const page = () => session.page;
-const harness = () => `${inject('baseUrl')}/tests/e2e/fixtures/share.html`;
+let page: Page;
+const base = () => inject('baseUrl');
+const byTestId = (id: string): Locator => page.locator(`[data-testid="${id}"]`);
+const graphName = () => byTestId('graph-name-input').inputValue();
+const nodes = () => page.locator('[data-node-type]');
+const lastToast = () => byTestId('toast').last().textContent();
 
 beforeAll(async () => {
-  session = await launch();
-  await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: inject('baseUrl') });
+  session = await launch({ viewport: { width: 1280, height: 760 } });
+  page = session.page;
+  await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base() });
 });
 afterAll(async () => {
   await session?.close();
 });
 
-async function open(hash = ''): Promise<void> {
-  await page().goto(`${harness()}${hash}`);
-  await expect.poll(() => page().getByTestId('graph-name').textContent(), { timeout: 60_000 }).not.toBe('');
+async function open(target: Page = page, hash = ''): Promise<void> {
+  await target.goto(`${base()}/${hash}`);
+  await target.locator('.app[data-ready="true"]').waitFor({ timeout: 60_000 });
+  await expect.poll(() => target.locator('[data-node-type]').count(), { timeout: 60_000 }).toBeGreaterThan(0);
 }
 
-async function drop(bytes: Uint8Array | string, name: string, type: string): Promise<void> {
-  const data = typeof bytes === 'string' ? Array.from(new TextEncoder().encode(bytes)) : Array.from(bytes);
-  const dt = await page().evaluateHandle(
-    ({ data, name, type }) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([new Uint8Array(data)], name, { type }));
-      return transfer;
+/** Drops a file on the canvas with real drag events (enter, over, drop), checking the highlight on the way. */
+async function drop(bytes: Uint8Array | string | { filler: number }, name: string, type: string, screenshot?: string): Promise<void> {
+  // a big filler file is made in the page (sending megabytes of numbers over the wire would be slow)
+  const filler = typeof bytes === 'object' && 'filler' in bytes ? bytes.filler : 0;
+  const data = typeof bytes === 'string' ? Array.from(new TextEncoder().encode(bytes)) : 'filler' in bytes ? [] : Array.from(bytes);
+  const transfer = await page.evaluateHandle(
+    ({ data, filler, name, type }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([filler > 0 ? 'x'.repeat(filler) : new Uint8Array(data)], name, { type }));
+      return dt;
     },
-    { data, name, type },
+    { data, filler, name, type },
   );
-  const canvas = page().getByTestId('canvas');
-  await canvas.dispatchEvent('dragenter', { dataTransfer: dt });
+  const canvas = byTestId('canvas');
+  await canvas.dispatchEvent('dragenter', { dataTransfer: transfer });
   await expect.poll(() => canvas.getAttribute('data-dragging')).toBe('true');
-  await canvas.dispatchEvent('dragover', { dataTransfer: dt });
-  await canvas.dispatchEvent('drop', { dataTransfer: dt });
+  await expect.poll(() => byTestId('drop-overlay').isVisible()).toBe(true);
+  await canvas.dispatchEvent('dragover', { dataTransfer: transfer });
+  if (screenshot) await page.screenshot({ path: screenshotPath(screenshot) });
+  await canvas.dispatchEvent('drop', { dataTransfer: transfer });
+  await expect.poll(() => canvas.getAttribute('data-dragging')).toBe('false');
 }
 
-const name = () => page().getByTestId('graph-name').textContent();
-
-test('drop, pick and paste graphs; failures leave the graph alone', async () => {
-  await open();
-  expect(await name()).toBe('VAE (MLP, Bernoulli)');
-  const vae = baseVae();
-
-  const png = embedExperiment({ width: 1, height: 1, channels: 1, pixels: Uint8Array.of(1) }, { ...vae, name: 'From a picture' }, {
-    format: 'bottleneck-run',
-    version: 1,
-    seed: 31,
-    dataset: 'mnist',
-    binarize: 'static',
-    batchSize: 32,
-    optimizer: 'adam',
-    learningRate: 0.001,
-    epochs: 2,
-    steps: 10,
-  });
-  if (!png.ok) throw new Error('no png');
-  await drop(png.bytes, 'samples.png', 'image/png');
-  await expect.poll(name).toBe('From a picture');
-  expect(await page().getByTestId('source').textContent()).toBe('png');
-  expect(await page().getByTestId('run-seed').textContent()).toBe('31');
-  expect(await page().getByTestId('canvas').getAttribute('data-dragging')).toBe('false');
-
-  // a broken file: the problems are listed, the graph stays
-  await drop(serializeGraph(vae).replace('"latentDim": 20', '"latentDim": 0'), 'broken.json', 'application/json');
-  await expect.poll(() => page().getByTestId('problems').textContent()).toMatch(/node 'encoder' \(Encoder\): param 'latentDim' must be ≥ 1/);
-  expect(await name()).toBe('From a picture');
-
-  // the file picker
-  const chooser = page().waitForEvent('filechooser');
-  await page().getByTestId('open').click();
-  await (await chooser).setFiles({ name: 'picked.json', mimeType: 'application/json', buffer: Buffer.from(serializeGraph({ ...vae, name: 'Picked' })) });
-  await expect.poll(name).toBe('Picked');
-  expect(await page().getByTestId('problems').textContent()).toBe('');
-
-  // paste graph JSON onto the page
-  await page().evaluate((text) => {
+/** Dispatches a paste of `text` on the page (the focus is not in a field). */
+async function paste(text: string): Promise<void> {
+  await page.evaluate((t) => {
     const data = new DataTransfer();
-    data.setData('text/plain', text);
-    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
-  }, serializeGraph({ ...vae, name: 'Pasted' }));
-  await expect.poll(name).toBe('Pasted');
-  expect(session.errors).toEqual([]);
-});
+    data.setData('text/plain', t);
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
 
-test('hostile names are shown as text, never run', async () => {
-  await open();
-  const vae = baseVae();
-  const hostile = '<img src=x onerror="window.__pwned = 1"><script>window.__pwned = 2</script>';
-  await drop(serializeGraph({ ...vae, name: hostile }), 'hostile.json', 'application/json');
-  await expect.poll(name).toBe(hostile);
-  expect(await page().evaluate(() => document.querySelectorAll('main img, main script').length)).toBe(0);
-  expect(await page().evaluate(() => 'pwned' in window || '__pwned' in window)).toBe(false);
-});
+async function download(click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+  const pending = page.waitForEvent('download');
+  await click();
+  const d = await pending;
+  const path = await d.path();
+  if (!path) throw new Error('the download did not finish');
+  return { name: d.suggestedFilename(), bytes: readFileSync(path) };
+}
 
-test('downloads: the graph file, a PNG that carries the run, a training script', async () => {
-  await open();
-  const vae = baseVae();
-  const save = async (id: string) => {
-    const download = page().waitForEvent('download');
-    await page().getByTestId(id).click();
-    const d = await download;
-    const path = await d.path();
-    if (!path) throw new Error('no download');
-    return { name: d.suggestedFilename(), bytes: readFileSync(path) };
+const shareAction = (id: string) => async () => {
+  await byTestId('share-menu').click();
+  await byTestId(id).click();
+};
+
+/** The canvas moves apart nodes that overlap once drawn; everything but positions must match exactly. */
+function withoutPositions(value: unknown): unknown {
+  const doc = value as GraphDoc;
+  return { ...doc, nodes: doc.nodes.map(({ position: _position, ...rest }) => rest) };
+}
+
+async function libraryNames(): Promise<string[]> {
+  await byTestId('graphs-menu').click();
+  const names = await byTestId('library-list').locator('.name').allTextContents();
+  await page.keyboard.press('Escape');
+  return names;
+}
+
+/** A preview as the training worker sends it, with a recognisable 28×28 ramp as every sample. */
+function fakePreview(): Preview {
+  const images = (n: number) => ({ n, data: Float32Array.from({ length: n * 784 }, (_, i) => (i % 784) / 784) });
+  return {
+    step: 700,
+    epoch: 5,
+    imageShape: [28, 28, 1],
+    inputs: images(4),
+    reconstructions: images(4),
+    labels: [0, 1, 2, 3],
+    samples: images(10),
+    scatter: { n: 0, points: new Float32Array(0), labels: new Uint8Array(0), projection: 'pca', explained: [0, 0] },
+    traversal: null,
+    interpolation: null,
+    klPerDim: [],
+    meanVariance: [],
+    activeUnits: 0,
+    numTensors: 0,
   };
-  const json = await save('save-graph');
-  expect(json.name).toBe('vae-mlp-bernoulli.json');
-  expect(json.bytes.toString('utf8')).toBe(serializeGraph(vae));
-  const png = await save('save-png');
-  expect(png.name).toBe('vae-mlp-bernoulli.png');
-  const back = readExperimentPng(new Uint8Array(png.bytes));
-  expect(back.ok && back.doc).toStrictEqual(vae);
-  expect(back.ok && back.run?.seed).toBe(7);
-  const py = await save('save-pytorch');
-  expect(py.name).toBe('vae-mlp-bernoulli.py');
-  expect(py.bytes.toString('utf8')).toContain('class Model(nn.Module):');
-  expect(await page().getByTestId('message').textContent()).toMatch(/saved vae-mlp-bernoulli.py/);
-});
+}
 
-test('a copied workshop link opens locked, with the hidden controls', async () => {
-  await open();
-  await page().getByTestId('copy-link').click();
-  await expect.poll(() => page().getByTestId('copied').textContent()).toMatch(/^copied /);
-  const shown = ((await page().getByTestId('copied').textContent()) ?? '').replace(/^copied /, '');
-  expect(await page().evaluate(() => navigator.clipboard.readText())).toBe(shown);
-  const url = new URL(shown);
-  expect(url.hash.startsWith('#g=')).toBe(true);
-  const read = readShareLink(shown);
-  expect(read.ok && read.options).toStrictEqual({ view: 'locked', hide: ['encoder'] });
+/** The VAE with another name, seed and data settings: a run that differs from the gallery graph in every restored field. */
+function experiment(): GraphDoc {
+  const vae = baseVae();
+  return {
+    ...vae,
+    name: 'From a picture',
+    nodes: vae.nodes.map((n) => (n.type === 'Dataset' ? { ...n, params: { ...n.params, batchSize: 32, binarize: 'static' } } : n)),
+    training: { ...vae.training, seed: 31, epochs: 3, learningRate: 0.002 },
+  };
+}
 
-  await page().goto('about:blank');
-  await open(url.hash);
-  await expect.poll(() => page().getByTestId('source').textContent()).toBe('link');
-  expect(await page().getByTestId('view').textContent()).toBe('locked');
-  expect(await page().getByTestId('latent-hidden').textContent()).toBe('true');
-  expect(await name()).toBe('VAE (MLP, Bernoulli)');
-  expect(session.errors).toEqual([]);
+describe('sharing in the editor', () => {
+  test('a PNG exported by the dashboard restores the experiment; broken and oversized files change nothing', async () => {
+    await open();
+    const before = await graphName();
+    const doc = experiment();
+    const png = encodeSamplesPng(fakePreview(), doc, { steps: 700, backend: 'webgpu', status: 'finished', final: { elbo: -98.5, recon: 74.25, kl: 24.25 } });
+
+    await drop(png, 'samples.png', 'image/png', 'share-drop-highlight.png');
+    await expect.poll(graphName).toBe('From a picture');
+    await expect.poll(() => nodes().count()).toBe(doc.nodes.length);
+    const message = (await lastToast()) ?? '';
+    expect(message).toContain('from samples.png as a new graph, set up as its run was: seed 31, MNIST (static binarization), batch 32, 3 epochs, Adam at 0.002');
+    expect(message).toContain('test ELBO -98.5 nats after 700 steps');
+    // the graph that was open stays in the library, next to the new one
+    expect(await libraryNames()).toEqual(expect.arrayContaining([before, 'From a picture']));
+    // the restored graph, read back through the graph file download
+    const saved = await download(shareAction('share-download-json'));
+    expect(withoutPositions(JSON.parse(saved.bytes.toString('utf8')))).toStrictEqual(withoutPositions(JSON.parse(serializeGraph(doc))));
+
+    // a broken file: the problems name node and field; the graph on screen is untouched
+    const edits = await graphName();
+    await drop(serializeGraph(baseVae()).replace('"latentDim": 20', '"latentDim": 0'), 'broken.json', 'application/json');
+    await expect.poll(() => byTestId('import-problems').isVisible()).toBe(true);
+    expect(await byTestId('import-subject').textContent()).toBe('broken.json');
+    expect(await byTestId('import-problem').allTextContents()).toEqual([expect.stringMatching(/node 'encoder' \(Encoder\): param 'latentDim' must be ≥ 1/)]);
+    await page.screenshot({ path: screenshotPath('share-import-problems.png') });
+    expect(await graphName()).toBe(edits);
+    expect(await nodes().count()).toBe(doc.nodes.length);
+
+    // a file over the size limit is refused before it is read
+    await drop({ filler: 3_000_000 }, 'huge.json', 'application/json');
+    await expect.poll(() => byTestId('import-subject').textContent()).toBe('huge.json');
+    expect(await byTestId('import-problem').first().textContent()).toMatch(/the file is too large \(3\.0 MB; a graph file is at most 2\.0 MB\)/);
+    await byTestId('import-problems-close').click();
+    expect(await byTestId('import-problems').count()).toBe(0);
+    expect(await graphName()).toBe(edits);
+
+    // the message after an import leads back to the graph that was open
+    await drop(serializeGraph({ ...baseVae(), name: 'Dropped file' }), 'dropped.json', 'application/json');
+    await expect.poll(graphName).toBe('Dropped file');
+    await byTestId('toast-action').last().click();
+    await expect.poll(graphName).toBe('From a picture');
+    expect(session.errors).toEqual([]);
+  });
+
+  test('the file picker takes graph files and PNGs; paste opens graphs and links, copied nodes paste into the graph', async () => {
+    await open();
+    const vae = baseVae();
+    const pick = async (name: string, mimeType: string, buffer: Buffer) => {
+      await byTestId('graphs-menu').click();
+      const chooser = page.waitForEvent('filechooser');
+      await byTestId('open-file').click();
+      await (await chooser).setFiles({ name, mimeType, buffer });
+    };
+    await pick('picked.json', 'application/json', Buffer.from(serializeGraph({ ...vae, name: 'Picked' })));
+    await expect.poll(graphName).toBe('Picked');
+    const png = encodeSamplesPng(fakePreview(), experiment(), { steps: 5, backend: 'wasm' });
+    await pick('run.png', 'image/png', Buffer.from(png));
+    await expect.poll(lastToast).toContain('Opened “From a picture” from run.png as a new graph, set up as its run was: seed 31');
+    expect(await graphName()).toBe('From a picture');
+
+    await paste(serializeGraph({ ...vae, name: 'Pasted' }));
+    await expect.poll(graphName).toBe('Pasted');
+    const link = createShareLink({ ...vae, name: 'Pasted link' }, base());
+    if (!link.ok) throw new Error('no link');
+    await paste(link.url);
+    await expect.poll(graphName).toBe('Pasted link');
+
+    // nodes copied on a canvas are pasted into the open graph, not opened as a graph
+    const count = await nodes().count();
+    const copied = vae.nodes.filter((n) => n.type === 'Encoder' || n.type === 'Decoder');
+    await paste(fragmentToText({ nodes: copied, edges: [] }));
+    await expect.poll(() => nodes().count()).toBe(count + 2);
+    expect(await graphName()).toBe('Pasted link');
+    // other text is left alone
+    await paste('just some words');
+    await expect.poll(lastToast).toMatch(/Nothing pasted/);
+    expect(await nodes().count()).toBe(count + 2);
+    expect(session.errors).toEqual([]);
+  });
+
+  test('downloads: the graph file, training scripts, and a picture of a real run that opens again', async () => {
+    await open();
+    await byTestId('graphs-menu').click();
+    await byTestId('gallery-vae').click();
+    await expect.poll(graphName).toBe('VAE (MLP, Bernoulli)');
+    const vae = baseVae();
+
+    const json = await download(shareAction('share-download-json'));
+    expect(json.name).toBe('vae-mlp-bernoulli.json');
+    const text = json.bytes.toString('utf8');
+    expect(withoutPositions(JSON.parse(text))).toStrictEqual(withoutPositions(JSON.parse(serializeGraph(vae))));
+    // the file reads back to a graph that writes the very same bytes
+    const back = await importAny(new Uint8Array(json.bytes));
+    if (!back.ok) throw new Error(back.errors.map((e) => e.message).join('; '));
+    expect(serializeGraph(back.doc)).toBe(text);
+
+    const py = await download(shareAction('share-code-pytorch'));
+    expect(py.name).toBe('vae-mlp-bernoulli.py');
+    const pyText = py.bytes.toString('utf8');
+    expect(pyText.split('\n').slice(0, 6).join('\n')).toContain('# Graph: VAE (MLP, Bernoulli)');
+    expect(pyText).toContain('class Model(nn.Module):');
+    const keras = await download(shareAction('share-code-keras'));
+    expect(keras.bytes.toString('utf8')).toContain('written for Keras');
+    expect(await lastToast()).toMatch(/Saved vae-mlp-bernoulli\.py \(Keras/);
+
+    // a graph that cannot be exported: the message names the node, nothing is saved
+    await byTestId('node-title-data').click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => byTestId('node-data').count()).toBe(0);
+    await shareAction('share-code-pytorch')();
+    await expect.poll(lastToast).toMatch(/cannot be exported to PyTorch[\s\S]*node 'encoder' \(Encoder\): input 'x' is not connected/);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => byTestId('node-data').count()).toBe(1);
+
+    // no run yet: no picture
+    await byTestId('share-menu').click();
+    expect(await byTestId('share-png-samples').isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+
+    // a short real run (a few steps on the fallback backend), then its picture
+    const show = page.getByRole('button', { name: 'Show Training' });
+    if (await show.isVisible()) await show.click();
+    await page.locator('details.settings > summary').click();
+    for (const [id, value] of [['batch-size', 16], ['epochs', 1], ['train-limit', 32], ['test-limit', 32], ['preview-every', 1], ['report-every', 1]] as const) {
+      await byTestId(id).fill(String(value));
+      await byTestId(id).dispatchEvent('change');
+    }
+    await byTestId('train').click();
+    await expect.poll(() => byTestId('run-phase').textContent(), { timeout: 120_000 }).toBe('Finished');
+    const trained = JSON.parse((await download(shareAction('share-download-json'))).bytes.toString('utf8')) as unknown;
+    const picture = await download(shareAction('share-png-samples'));
+    expect(picture.name).toBe('vae-mlp-bernoulli-samples-step2.png');
+    const read = readExperimentPng(new Uint8Array(picture.bytes));
+    if (!read.ok) throw new Error(read.errors.map((e) => e.message).join('; '));
+    expect(read.doc).toStrictEqual(trained);
+    expect(read.run).toMatchObject({ seed: vae.training.seed, batchSize: 16, epochs: 1, steps: 2, status: 'finished', image: 'samples' });
+    expect(read.run?.metrics?.elbo).toBeTypeOf('number');
+    const recon = await download(shareAction('share-png-reconstructions'));
+    expect(readExperimentPng(new Uint8Array(recon.bytes))).toMatchObject({ ok: true, run: { image: 'reconstructions' } });
+
+    // and the picture dropped back on the canvas opens the experiment
+    await drop(new Uint8Array(picture.bytes), picture.name, 'image/png');
+    await expect.poll(lastToast).toContain(`from ${picture.name} as a new graph, set up as its run was: seed ${vae.training.seed}`);
+    expect(session.errors).toEqual([]);
+  });
+
+  test('a copied workshop link opens locked, with the chosen controls hidden; an editable copy is one click away', async () => {
+    await open();
+    await byTestId('graphs-menu').click();
+    await byTestId('gallery-vae').click();
+    await expect.poll(graphName).toBe('VAE (MLP, Bernoulli)');
+
+    await shareAction('share-link')();
+    await expect.poll(() => byTestId('share-dialog').isVisible()).toBe(true);
+    await byTestId('link-locked').check();
+    await byTestId('link-hide-encoder-latentDim').check();
+    await byTestId('link-hide-recon').check();
+    const url = await byTestId('link-url').inputValue();
+    expect(readShareLink(url)).toMatchObject({ ok: true, options: { view: 'locked', hide: ['encoder.latentDim', 'recon'] } });
+    await byTestId('link-copy').click();
+    await expect.poll(() => byTestId('link-status').textContent()).toBe('Copied to the clipboard.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    await page.screenshot({ path: screenshotPath('share-link-dialog.png') });
+    await page.keyboard.press('Escape');
+    expect(await byTestId('share-dialog').count()).toBe(0);
+
+    const other = await session.context.newPage();
+    const before = await libraryNames();
+    await open(other, new URL(url).hash);
+    const at = (id: string) => other.locator(`[data-testid="${id}"]`);
+    await expect.poll(() => at('workshop-badge').textContent()).toMatch(/Locked workshop view · \d+ controls hidden/);
+    // the address no longer carries the graph: a reload shows the library's copy, not a fresh import
+    expect(new URL(other.url()).hash).toBe('');
+    // hidden controls are gone from the nodes; the others are read-only
+    expect(await at('control-encoder-latentDim').count()).toBe(0);
+    expect(await at('control-recon-distribution').count()).toBe(0);
+    expect(await at('hidden-controls-recon').textContent()).toMatch(/\d+ hidden/);
+    expect(await at('control-encoder-activation').isDisabled()).toBe(true);
+    await other.screenshot({ path: screenshotPath('share-locked-view.png') });
+
+    // no deleting, moving or adding; training is still offered
+    const count = await other.locator('[data-node-type]').count();
+    await at('node-title-kl').click();
+    await other.keyboard.press('Delete');
+    await expect.poll(() => other.locator('[data-testid="toast"]').last().textContent()).toMatch(/locked workshop view/);
+    expect(await other.locator('[data-node-type]').count()).toBe(count);
+    const box = await at('node-kl').boundingBox();
+    const title = await at('node-title-kl').boundingBox();
+    if (!box || !title) throw new Error('node kl not visible');
+    await other.mouse.move(title.x + 10, title.y + title.height / 2);
+    await other.mouse.down();
+    await other.mouse.move(title.x + 140, title.y + 90, { steps: 5 });
+    await other.mouse.up();
+    expect(await at('node-kl').boundingBox()).toEqual(box);
+    expect(await at('palette-Encoder').isDisabled()).toBe(true);
+    expect(await at('node-menu-kl').count()).toBe(0);
+    expect(await at('topbar-train').isDisabled()).toBe(false);
+
+    // a reload keeps the workshop view (and imports nothing again)
+    await other.reload();
+    await expect.poll(() => at('workshop-badge').isVisible(), { timeout: 60_000 }).toBe(true);
+    expect(await at('control-encoder-latentDim').count()).toBe(0);
+
+    await at('make-editable').click();
+    await expect.poll(() => other.locator('[data-testid="graph-name-input"]').inputValue()).toBe('VAE (MLP, Bernoulli) (copy)');
+    expect(await at('workshop-badge').count()).toBe(0);
+    expect(await at('control-encoder-latentDim').count()).toBe(1);
+    expect(await at('control-encoder-activation').isDisabled()).toBe(false);
+    await other.close();
+    // two new graphs in the library: the workshop view and the editable copy
+    await page.reload();
+    await page.locator('.app[data-ready="true"]').waitFor({ timeout: 60_000 });
+    expect((await libraryNames()).length).toBe(before.length + 2);
+    expect(session.errors).toEqual([]);
+  });
+
+  test('hostile names, notes and descriptions are shown as text and never run', async () => {
+    await open();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const hostile = '<img src=x onerror=alert(1)>';
+    const vae = baseVae();
+    const doc: GraphDoc = {
+      ...vae,
+      name: hostile,
+      description: `${hostile}<script>alert(2)</script>`,
+      nodes: vae.nodes.map((n) => (n.id === 'encoder' ? { ...n, label: '<b onmouseover=alert(3)>x</b>', note: `${hostile} <svg onload=alert(4)>` } : n)),
+    };
+    await drop(serializeGraph(doc), `${hostile}.json`, 'application/json');
+    await expect.poll(graphName).toBe(hostile);
+    expect(await byTestId('note-encoder').textContent()).toBe(`${hostile} <svg onload=alert(4)>`);
+    expect(await byTestId('node-title-encoder').textContent()).toBe('<b onmouseover=alert(3)>x</b>');
+    expect(await lastToast()).toContain(hostile);
+    // everywhere the name or labels appear: the library, the share dialog
+    expect(await libraryNames()).toContain(hostile);
+    await shareAction('share-link')();
+    expect(await byTestId('link-hide-node-encoder').textContent()).toContain('<b onmouseover=alert(3)>x</b>');
+    await page.keyboard.press('Escape');
+    // a failed import quotes its file name as text too
+    await drop('{"format": "bottleneck-graph"', `${hostile}.json`, 'application/json');
+    await expect.poll(() => byTestId('import-subject').textContent()).toBe(`${hostile}.json`);
+    await page.mouse.move(300, 300);
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => document.querySelectorAll('img, [onerror], [onload], [onmouseover], #app script').length)).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(session.errors).toEqual([]);
+  });
 });
