@@ -39,7 +39,7 @@ export function describeRunSettings(run: RunInfo): string {
     `${optimizerTitles[run.optimizer]} at ${run.learningRate}`,
   ];
   const m = run.metrics;
-  const score = m ? ` (test ELBO ${m.elbo.toFixed(1)} nats after ${run.steps.toLocaleString('en')} steps)` : '';
+  const score = m ? ` (test ELBO ${m.elbo.toFixed(1).replace('-', '−')} nats after ${run.steps.toLocaleString('en')} steps)` : '';
   return `${parts.join(', ')}${score}`;
 }
 
@@ -52,7 +52,7 @@ function origin(facts: ImportFacts): string {
 /** The message shown after a successful import. */
 export function describeImport(facts: ImportFacts): string {
   let text = `Opened ${quoteName(facts.doc.name)} from ${origin(facts)} as a new graph`;
-  if (facts.run) text += `, set up as its run was: ${describeRunSettings(facts.run)}`;
+  if (facts.run) text += ` with its run’s settings: ${describeRunSettings(facts.run)}`;
   if (facts.link?.view === 'locked') text += ', in a locked workshop view (it can be trained, not edited)';
   const hidden = facts.hiddenControls ?? 0;
   if (hidden > 0) text += `; the link hides ${hidden} control${hidden === 1 ? '' : 's'}`;

@@ -94,7 +94,7 @@ export const useShareStore = defineStore('share', () => {
       hiddenControls: hidden.value.size,
     });
     const back = previous ? { label: `Back to ${quoteName(previous.name, 28)}`, run: () => void library.openStored(previous.id) } : undefined;
-    ui.toast(previous ? `${text} The graph you had open is still in your library.` : text, 'info', 12_000, back);
+    ui.toast(text, 'info', 12_000, back);
   }
 
   function begin(what: string): void {

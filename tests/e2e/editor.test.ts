@@ -336,7 +336,8 @@ describe('the graph editor', () => {
       training: {},
     };
     await page.locator('input[type="file"]').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
-    await expect.poll(() => byTestId('toast').last().textContent()).toContain("broken.json could not be opened: node 'a' (Encoder): param 'latentDim' must be ≥ 1");
+    await expect.poll(() => byTestId('import-problems').textContent()).toContain("Could not open broken.json");
+    expect(await byTestId('import-problem').allTextContents()).toContain("node 'a' (Encoder): param 'latentDim' must be ≥ 1, got 0");
     const nameBefore = await byTestId('graph-name-input').inputValue();
     expect(nameBefore).not.toBe('x');
     const vae: unknown = JSON.parse(readFileSync('graphs/vae.json', 'utf8'));

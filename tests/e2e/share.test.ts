@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { GraphDoc } from '../../src/core/schema';
+import { zGraphDoc, type GraphDoc } from '../../src/core/schema';
 import { fragmentToText } from '../../src/editor/clipboard';
 import type { Preview } from '../../src/runtime/protocol';
 import { encodeSamplesPng } from '../../src/runtime/exportFiles';
@@ -91,7 +91,7 @@ const shareAction = (id: string) => async () => {
 
 /** The canvas moves apart nodes that overlap once drawn; everything but positions must match exactly. */
 function withoutPositions(value: unknown): unknown {
-  const doc = value as GraphDoc;
+  const doc = zGraphDoc.parse(value);
   return { ...doc, nodes: doc.nodes.map(({ position: _position, ...rest }) => rest) };
 }
 
@@ -145,8 +145,8 @@ describe('sharing in the editor', () => {
     await expect.poll(graphName).toBe('From a picture');
     await expect.poll(() => nodes().count()).toBe(doc.nodes.length);
     const message = (await lastToast()) ?? '';
-    expect(message).toContain('from samples.png as a new graph, set up as its run was: seed 31, MNIST (static binarization), batch 32, 3 epochs, Adam at 0.002');
-    expect(message).toContain('test ELBO -98.5 nats after 700 steps');
+    expect(message).toContain('from samples.png as a new graph with its run’s settings: seed 31, MNIST (static binarization), batch 32, 3 epochs, Adam at 0.002');
+    expect(message).toContain('test ELBO −98.5 nats after 700 steps');
     // the graph that was open stays in the library, next to the new one
     expect(await libraryNames()).toEqual(expect.arrayContaining([before, 'From a picture']));
     // the restored graph, read back through the graph file download
@@ -192,7 +192,7 @@ describe('sharing in the editor', () => {
     await expect.poll(graphName).toBe('Picked');
     const png = encodeSamplesPng(fakePreview(), experiment(), { steps: 5, backend: 'wasm' });
     await pick('run.png', 'image/png', Buffer.from(png));
-    await expect.poll(lastToast).toContain('Opened “From a picture” from run.png as a new graph, set up as its run was: seed 31');
+    await expect.poll(lastToast).toContain('Opened “From a picture” from run.png as a new graph with its run’s settings: seed 31');
     expect(await graphName()).toBe('From a picture');
 
     await paste(serializeGraph({ ...vae, name: 'Pasted' }));
@@ -265,6 +265,11 @@ describe('sharing in the editor', () => {
     await byTestId('train').click();
     await expect.poll(() => byTestId('run-phase').textContent(), { timeout: 120_000 }).toBe('Finished');
     const trained = JSON.parse((await download(shareAction('share-download-json'))).bytes.toString('utf8')) as unknown;
+    await byTestId('share-menu').click();
+    await expect.poll(() => byTestId('share-png-source').textContent()).toMatch(/From the run of “VAE \(MLP, Bernoulli\)” at step 2/);
+    await page.screenshot({ path: screenshotPath('share-menu.png') });
+    await page.keyboard.press('Escape');
+    expect(await byTestId('share-panel').count()).toBe(0);
     const picture = await download(shareAction('share-png-samples'));
     expect(picture.name).toBe('vae-mlp-bernoulli-samples-step2.png');
     const read = readExperimentPng(new Uint8Array(picture.bytes));
@@ -277,7 +282,7 @@ describe('sharing in the editor', () => {
 
     // and the picture dropped back on the canvas opens the experiment
     await drop(new Uint8Array(picture.bytes), picture.name, 'image/png');
-    await expect.poll(lastToast).toContain(`from ${picture.name} as a new graph, set up as its run was: seed ${vae.training.seed}`);
+    await expect.poll(lastToast).toContain(`from ${picture.name} as a new graph with its run’s settings: seed ${vae.training.seed}`);
     expect(session.errors).toEqual([]);
   });
 
@@ -305,7 +310,8 @@ describe('sharing in the editor', () => {
     const before = await libraryNames();
     await open(other, new URL(url).hash);
     const at = (id: string) => other.locator(`[data-testid="${id}"]`);
-    await expect.poll(() => at('workshop-badge').textContent()).toMatch(/Locked workshop view · \d+ controls hidden/);
+    await expect.poll(() => at('workshop-badge').textContent()).toMatch(/Locked workshop view/);
+    expect(await at('workshop-badge').locator('.text').getAttribute('title')).toMatch(/The link hides 2 controls\./);
     // the address no longer carries the graph: a reload shows the library's copy, not a fresh import
     expect(new URL(other.url()).hash).toBe('');
     // hidden controls are gone from the nodes; the others are read-only
