@@ -349,6 +349,12 @@ describe('sharing in the editor', () => {
     expect(await at('workshop-badge').count()).toBe(0);
     expect(await at('control-encoder-latentDim').count()).toBe(1);
     expect(await at('control-encoder-activation').isDisabled()).toBe(false);
+    // a damaged link in the address: explained, and the library's graph opens as usual
+    await other.goto(`${base()}/#g=${new URL(url).hash.slice(3, 60)}`);
+    await other.locator('.app[data-ready="true"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => at('import-subject').textContent()).toBe('the share link in the address');
+    expect(await at('import-problem').first().textContent()).toMatch(/the link's graph data (is not valid|cannot be unpacked)/);
+    expect(await other.locator('[data-testid="graph-name-input"]').inputValue()).toBe('VAE (MLP, Bernoulli) (copy)');
     await other.close();
     // two new graphs in the library: the workshop view and the editable copy
     await page.reload();
