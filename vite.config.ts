@@ -30,6 +30,12 @@ function serviceWorker(): Plugin[] {
       buildStart() {
         this.emitFile({ type: 'chunk', id: `.${SW_SOURCE}`, fileName: 'sw.js' });
       },
+      // the service worker fetches every built file when it installs, so the app
+      // (the training worker and the wasm binaries included) works offline after one visit
+      generateBundle(_options, bundle) {
+        const files = Object.keys(bundle).filter((f) => f !== 'sw.js' && !f.endsWith('.map'));
+        this.emitFile({ type: 'asset', fileName: 'precache.json', source: JSON.stringify(files.map((f) => `/${f}`)) });
+      },
     },
   ];
 }

@@ -36,8 +36,13 @@ scope.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
+      // a production build lists its files in precache.json; the dev server has none
+      const built = await fetch('/precache.json')
+        .then((r) => (r.ok ? (r.json() as Promise<unknown>) : []))
+        .catch(() => []);
+      const listed = Array.isArray(built) ? built.filter((f): f is string => typeof f === 'string' && f.startsWith('/')) : [];
       // one missing file must not stop the others
-      await Promise.all(PRECACHE.map((url) => cache.add(url).catch(() => undefined)));
+      await Promise.all([...PRECACHE, ...listed].map((url) => cache.add(url).catch(() => undefined)));
       await scope.skipWaiting();
     })(),
   );
