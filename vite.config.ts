@@ -1,8 +1,47 @@
 import vue from '@vitejs/plugin-vue';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
+const SW_SOURCE = '/src/sw.ts';
+
+/** Serves the offline service worker at /sw.js (compiled from src/sw.ts) in dev, and emits it in the build. */
+function serviceWorker(): Plugin[] {
+  return [
+    {
+      name: 'bottleneck-service-worker:serve',
+      apply: 'serve',
+      configureServer(server) {
+        server.middlewares.use('/sw.js', (_req, res, next) => {
+          server
+            .transformRequest(SW_SOURCE)
+            .then((result) => {
+              if (!result) return next();
+              res.setHeader('Content-Type', 'text/javascript');
+              res.setHeader('Cache-Control', 'no-cache');
+              res.end(result.code);
+            })
+            .catch(next);
+        });
+      },
+    },
+    {
+      name: 'bottleneck-service-worker:build',
+      apply: 'build',
+      buildStart() {
+        this.emitFile({ type: 'chunk', id: `.${SW_SOURCE}`, fileName: 'sw.js' });
+      },
+      // the service worker fetches every built file when it installs, so the app
+      // (the training worker and the wasm binaries included) works offline after one visit
+      generateBundle(_options, bundle) {
+        const files = Object.keys(bundle).filter((f) => f !== 'sw.js' && !f.endsWith('.map'));
+        this.emitFile({ type: 'asset', fileName: 'precache.json', source: JSON.stringify(files.map((f) => `/${f}`)) });
+      },
+    },
+  ];
+}
+
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), serviceWorker()],
   server: { port: 5173, strictPort: false },
   preview: { port: 4173 },
   worker: { format: 'es' },

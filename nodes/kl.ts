@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { NodeIssueError } from '../src/core/diagnostics';
-import { formatShape, shapesEqual } from '../src/core/shape';
 import { defineNode, tensorInput } from './defineNode';
+import { posteriorInputs, posteriorShape } from './posterior';
 
 const zParams = z.strictObject({
   freeBits: z.number().min(0).max(100).default(0),
@@ -22,18 +21,10 @@ export const KL = defineNode<KLParams>({
     'bits λ stops the optimiser from pushing any dimension below λ nats.',
   params: zParams,
   controls: [{ key: 'freeBits', label: 'free bits λ (nats/dim)', kind: 'number', min: 0, max: 100, step: 0.05 }],
-  inputs: {
-    mean: { kind: 'latent', label: 'μ', doc: 'mean of q(z|x)' },
-    logVar: { kind: 'logvar', label: 'log σ²', doc: 'log-variance of q(z|x)' },
-  },
+  inputs: posteriorInputs,
   outputs: { kl: { kind: 'scalar', label: 'KL', doc: 'KL per example (nats), summed over dimensions' } },
   infer({ inputs }) {
-    const { mean, logVar } = inputs;
-    if (!mean) throw new NodeIssueError('mean', 'needs μ from an encoder');
-    if (!logVar) throw new NodeIssueError('logVar', 'needs log σ² from an encoder');
-    if (!shapesEqual(mean, logVar)) {
-      throw new NodeIssueError('logVar', `μ is ${formatShape(mean)} but log σ² is ${formatShape(logVar)}; they must match`);
-    }
+    posteriorShape(inputs);
     return { outputs: { kl: [] }, paramCount: 0 };
   },
   build({ tf, params, nodeId }) {

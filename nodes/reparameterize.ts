@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { NodeIssueError } from '../src/core/diagnostics';
-import { formatShape, shapesEqual } from '../src/core/shape';
 import { defineNode, tensorInput } from './defineNode';
+import { posteriorInputs, posteriorShape } from './posterior';
 
 const zParams = z.strictObject({});
 export type ReparameterizeParams = z.infer<typeof zParams>;
@@ -19,18 +18,10 @@ export const Reparameterize = defineNode<ReparameterizeParams>({
     '(reconstructions, traversals) z is the mean μ; the test ELBO still samples.',
   params: zParams,
   controls: [],
-  inputs: {
-    mean: { kind: 'latent', label: 'μ', doc: 'mean of q(z|x)' },
-    logVar: { kind: 'logvar', label: 'log σ²', doc: 'log-variance of q(z|x)' },
-  },
+  inputs: posteriorInputs,
   outputs: { z: { kind: 'latent', label: 'z', doc: 'a sample from q(z|x)' } },
   infer({ inputs }) {
-    const { mean, logVar } = inputs;
-    if (!mean) throw new NodeIssueError('mean', 'needs μ from an encoder');
-    if (!logVar) throw new NodeIssueError('logVar', 'needs log σ² from an encoder');
-    if (!shapesEqual(mean, logVar)) {
-      throw new NodeIssueError('logVar', `μ is ${formatShape(mean)} but log σ² is ${formatShape(logVar)}; they must match`);
-    }
+    const mean = posteriorShape(inputs);
     return { outputs: { z: mean }, paramCount: 0 };
   },
   build({ tf, nodeId }) {

@@ -4,3 +4,12 @@ import App from './App.vue';
 import './styles/base.css';
 
 createApp(App).use(createPinia()).mount('#app');
+
+// Offline: once loaded, the app and its dataset work without a network.
+if ('serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js', { type: 'module', scope: '/' }).catch((e: unknown) => {
+      console.warn('offline support is unavailable:', e instanceof Error ? e.message : String(e));
+    });
+  });
+}

@@ -63,3 +63,36 @@ export function choiceArg<T extends string>(args: ParsedArgs, name: string, choi
   if (!hit) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got '${v}'`);
   return hit;
 }
+
+/** Errors that are the user's to fix (a bad graph, a missing file): printed without a stack. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/**
+ * Runs a command's `main`, prints `usage` for --help and for usage errors, plain
+ * messages for input errors, and exits with main's code (1 on any error).
+ */
+export function runCommand(usage: string, main: (argv: string[]) => Promise<number>): void {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) {
+    console.log(usage);
+    return;
+  }
+  main(argv).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      if (e instanceof UsageError) console.error(`${e.message}\n\n${usage}`);
+      else if (e instanceof InputError) console.error(e.message);
+      else console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+      process.exit(1);
+    },
+  );
+}
+
+/** The one graph file a command works on. */
+export function graphArg(args: ParsedArgs): string {
+  const graphPath = args.positionals[0];
+  if (!graphPath || args.positionals.length > 1) throw new UsageError('give exactly one graph file');
+  return graphPath;
+}

@@ -4,9 +4,9 @@
  * Trains the graph and its fork(s) on the same seed in lock-step; writes a
  * side-by-side picture, per-run grids and compare.json with sharpness scores.
  */
-import { choiceArg, intArg, parseArgs, UsageError } from './args';
+import { choiceArg, graphArg, intArg, parseArgs, runCommand, UsageError } from './args';
 import { runComparison } from './compareRun';
-import { GraphError, type BackendChoice } from './trainRun';
+import type { BackendChoice } from './trainRun';
 
 const usage = `usage: npm run compare -- <graph.json> (--swap SWAP[;SWAP…] | --sweep KEY=V1,V2,…) [options]
 
@@ -19,17 +19,12 @@ const usage = `usage: npm run compare -- <graph.json> (--swap SWAP[;SWAP…] | -
   --train-limit N / --test-limit N / --max-steps N
   --help`;
 
-async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), {
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, {
     values: ['swap', 'sweep', 'epochs', 'seed', 'out', 'backend', 'train-limit', 'test-limit', 'max-steps'],
     switches: ['help'],
   });
-  if (args.switches.has('help')) {
-    console.log(usage);
-    return 0;
-  }
-  const graphPath = args.positionals[0];
-  if (!graphPath || args.positionals.length > 1) throw new UsageError('give exactly one graph file');
+  const graphPath = graphArg(args);
   const swap = args.values.get('swap');
   const sweep = args.values.get('sweep');
   if (!swap === !sweep) throw new UsageError('give either --swap or --sweep');
@@ -78,12 +73,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof UsageError) console.error(`${e.message}\n\n${usage}`);
-    else if (e instanceof GraphError) console.error(e.message);
-    else console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-    process.exit(1);
-  },
-);
+runCommand(usage, main);

@@ -2,9 +2,9 @@
  * npm run train -- graphs/vae.json --epochs 5 --out runs/vae
  * Trains a graph headless and writes metrics JSON and PNG grids.
  */
-import { choiceArg, intArg, numberArg, parseArgs, UsageError } from './args';
+import { choiceArg, graphArg, intArg, numberArg, parseArgs, runCommand, UsageError } from './args';
 import { ProgressBar } from './progress';
-import { GraphError, runTraining, type BackendChoice } from './trainRun';
+import { runTraining, type BackendChoice } from './trainRun';
 
 const usage = `usage: npm run train -- <graph.json> [options]
 
@@ -42,17 +42,12 @@ function parseSets(text: string | undefined): Record<string, Record<string, unkn
   return out;
 }
 
-async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2), {
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, {
     values: ['epochs', 'out', 'backend', 'seed', 'lr', 'batch', 'max-steps', 'train-limit', 'test-limit', 'set'],
     switches: ['help'],
   });
-  if (args.switches.has('help')) {
-    console.log(usage);
-    return 0;
-  }
-  const graphPath = args.positionals[0];
-  if (!graphPath || args.positionals.length > 1) throw new UsageError('give exactly one graph file');
+  const graphPath = graphArg(args);
   const bar = new ProgressBar();
   let epochs = 0;
   let totalSteps = 0;
@@ -111,12 +106,4 @@ async function main(): Promise<number> {
   return result.info.status === 'diverged' ? 2 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof UsageError) console.error(`${e.message}\n\n${usage}`);
-    else if (e instanceof GraphError) console.error(e.message);
-    else console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-    process.exit(1);
-  },
-);
+runCommand(usage, main);

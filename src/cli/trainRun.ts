@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { specRegistry } from '../../nodes';
+import { InputError } from './args';
 import { compileGraph } from '../compiler/plan';
 import { compileProgram, type Program } from '../compiler/program';
 import { formatDiagnostics } from '../core/diagnostics';
@@ -62,7 +63,8 @@ export interface TrainRunResult {
   files: string[];
 }
 
-export class GraphError extends Error {
+/** A graph that cannot be read or trained: the user's to fix, reported without a stack. */
+export class GraphError extends InputError {
   override name = 'GraphError';
 }
 
