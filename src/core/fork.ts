@@ -90,3 +90,38 @@ export function swapGraph(doc: GraphDoc, registry: NodeSpecRegistry, swap: strin
       return { ok: false, message: `unknown swap '${head}': use loss=, beta=, latent= or node.param=` };
   }
 }
+
+/** Applies several swaps in order; the label joins theirs ('original' for none). */
+export function applySwaps(doc: GraphDoc, registry: NodeSpecRegistry, swaps: ReadonlyArray<string>): SwapResult {
+  let current = doc;
+  const labels: string[] = [];
+  for (const s of swaps) {
+    const r = swapGraph(current, registry, s);
+    if (!r.ok) return { ok: false, message: `${s}: ${r.message}` };
+    current = r.doc;
+    labels.push(r.label);
+  }
+  return { ok: true, doc: current, label: labels.length > 0 ? labels.join(', ') : 'original' };
+}
+
+export type SweepResult = { ok: true; key: string; values: string[]; swaps: string[][] } | { ok: false; message: string };
+
+/** The most runs one sweep may train side by side. */
+export const MAX_SWEEP_VALUES = 8;
+
+/**
+ * `beta=0.5,1,2,4,8` → one swap list per value (`[['beta=0.5'], ['beta=1'], …]`).
+ * Values may also be given without the key (`key` argument) and separated by
+ * commas or spaces; duplicates are dropped.
+ */
+export function parseSweep(text: string, key?: string): SweepResult {
+  const trimmed = text.trim();
+  const m = /^([A-Za-z][\w-]*(?:\.[A-Za-z]\w*)?)=(.*)$/.exec(trimmed);
+  const name = m ? (m[1] as string) : key;
+  const list = m ? (m[2] as string) : trimmed;
+  if (!name) return { ok: false, message: `a sweep looks like KEY=V1,V2,…, e.g. beta=0.5,1,2,4, not '${text}'` };
+  const values = [...new Set(list.split(/[\s,;]+/).filter((v) => v !== ''))];
+  if (values.length < 2) return { ok: false, message: `a sweep needs at least two values of ${name} (got ${values.length})` };
+  if (values.length > MAX_SWEEP_VALUES) return { ok: false, message: `a sweep trains at most ${MAX_SWEEP_VALUES} runs side by side (got ${values.length} values)` };
+  return { ok: true, key: name, values, swaps: values.map((v) => [`${name}=${v}`]) };
+}
