@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from '../core/diagnostics';
 import { backendTitles, type BackendAttempt, type BackendName } from './backends';
-import type { FromWorker, FromWorkerOf } from './protocol';
+import type { FromWorker, FromWorkerOf, SharpnessReading } from './protocol';
 
 export type RunPhase = 'idle' | 'preparing' | 'training' | 'paused' | 'finished' | 'stopped' | 'diverged' | 'failed' | 'cancelled';
 
@@ -61,6 +61,8 @@ export interface RunView {
   final: EvalMetrics | null | undefined;
   numTensors: number[];
   previewSteps: number[];
+  /** The sharpness meter at each preview. */
+  sharpness: SharpnessReading[];
   error: string | undefined;
   diagnostics: Diagnostic[];
   /** Internal: time and step of the last progress (for the rate). */
@@ -91,6 +93,7 @@ export function createIdleRun(runId = 0): RunView {
     final: undefined,
     numTensors: [],
     previewSteps: [],
+    sharpness: [],
     error: undefined,
     diagnostics: [],
     lastTick: undefined,
@@ -194,8 +197,11 @@ export function reduceRun(view: RunView, m: FromWorker, now: number): RunView {
       return onProgress(view, m, now);
     case 'epochEnded':
       return onEpochEnded(view, m.record);
-    case 'preview':
-      return { ...view, previewSteps: [...view.previewSteps, m.preview.step].slice(-500) };
+    case 'preview': {
+      const reading = m.preview.sharpness;
+      const sharpness = reading && view.sharpness.at(-1)?.step !== reading.step ? [...view.sharpness, reading].slice(-500) : view.sharpness;
+      return { ...view, previewSteps: [...view.previewSteps, m.preview.step].slice(-500), sharpness };
+    }
     case 'paused':
       return isActive(view.phase) ? { ...view, phase: 'paused', step: m.step, lastTick: undefined } : view;
     case 'resumed':
@@ -232,6 +238,13 @@ export function reduceRun(view: RunView, m: FromWorker, now: number): RunView {
       return { ...view, phase: 'cancelled', etaSeconds: undefined };
     case 'exported':
     case 'exportFailed':
+    // comparisons have their own state (compareState.ts)
+    case 'compareStarted':
+    case 'laneProgress':
+    case 'laneEpochEnded':
+    case 'lanePreview':
+    case 'laneFinished':
+    case 'compareFinished':
       return view;
   }
 }
