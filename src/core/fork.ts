@@ -48,6 +48,22 @@ function withBeta(doc: GraphDoc, registry: NodeSpecRegistry, beta: number): Swap
   return { ok: true, doc: next, label: `β = ${beta}` };
 }
 
+/** true/false, a number, a list of numbers `[400,200]`, or else the text itself. */
+function parseSwapValue(raw: string): unknown {
+  const t = raw.trim();
+  if (t === 'true' || t === 'false') return t === 'true';
+  if (t !== '' && Number.isFinite(Number(t))) return Number(t);
+  if (/^\[[\d\s.,eE+-]*\]$/.test(t)) {
+    try {
+      const list: unknown = JSON.parse(t);
+      if (Array.isArray(list) && list.every((v) => typeof v === 'number')) return list;
+    } catch {
+      // not a list after all: the text itself
+    }
+  }
+  return t;
+}
+
 /**
  * Applies one swap: `loss=mse` (the reconstruction likelihood), `beta=4` (adds a
  * β node if there is none), `latent=8` (the encoder's latent size) or the general
@@ -57,7 +73,7 @@ export function swapGraph(doc: GraphDoc, registry: NodeSpecRegistry, swap: strin
   const m = /^([A-Za-z][\w-]*)(?:\.([A-Za-z]\w*))?=(.+)$/.exec(swap.trim());
   if (!m) return { ok: false, message: `a swap looks like loss=mse, beta=4, latent=8 or node.param=value, not '${swap}'` };
   const [, head, param, raw] = m as unknown as [string, string, string | undefined, string];
-  const value: unknown = raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  const value = parseSwapValue(raw);
   if (param) {
     const node = doc.nodes.find((n) => n.id === head);
     if (!node) return { ok: false, message: `there is no node '${head}'` };

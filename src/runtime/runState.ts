@@ -107,7 +107,8 @@ export function createPreparingRun(runId: number): RunView {
 
 export const isActive = (phase: RunPhase): boolean => phase === 'preparing' || phase === 'training' || phase === 'paused';
 
-const append = (points: CurvePoint[], point: CurvePoint, max = 4000): CurvePoint[] => {
+/** Adds a point to a curve; long curves keep every other point of their older half. */
+export const appendPoint = (points: CurvePoint[], point: CurvePoint, max = 4000): CurvePoint[] => {
   const next = [...points, point];
   // keep long runs light: thin the older half when the curve gets long
   if (next.length <= max) return next;
@@ -115,11 +116,11 @@ const append = (points: CurvePoint[], point: CurvePoint, max = 4000): CurvePoint
 };
 
 function withTrain(curve: Curve, step: number, value: number): Curve {
-  return { ...curve, train: append(curve.train, { step, value }) };
+  return { ...curve, train: appendPoint(curve.train, { step, value }) };
 }
 
 function withTest(curve: Curve, step: number, value: number): Curve {
-  return { ...curve, test: append(curve.test, { step, value }) };
+  return { ...curve, test: appendPoint(curve.test, { step, value }) };
 }
 
 function onProgress(view: RunView, m: Progress, now: number): RunView {

@@ -74,3 +74,15 @@ describe('applySwaps and parseSweep', () => {
     expect(!r.ok && r.message).toMatch(message);
   });
 });
+
+describe('swap values', () => {
+  const vae = loadGraph('vae');
+  test('lists of numbers, booleans and text', () => {
+    const a = swapGraph(vae, specRegistry, 'encoder.hidden=[256, 128]');
+    expect(a.ok && a.doc.nodes.find((n) => n.id === 'encoder')?.params.hidden).toEqual([256, 128]);
+    const b = swapGraph(vae, specRegistry, 'recon.learnSigma=true');
+    expect(b.ok && b.doc.nodes.find((n) => n.id === 'recon')?.params.learnSigma).toBe(true);
+    const c = swapGraph(vae, specRegistry, 'encoder.hidden=[256,');
+    expect(!c.ok && c.message).toMatch(/'\[256,' is not a valid hidden/);
+  });
+});
