@@ -22,7 +22,7 @@ import { missingKernels } from './kernels';
 import { batchKey, trainLockstep, type LaneResult } from './lockstep';
 import { priorSamples, reconstructions } from './pictures';
 import { PREVIEW_SAMPLES, pickFixedIndices } from './previews';
-import type { FromWorkerInput, LanePreview, ParsedRunOptions, ToWorker } from './protocol';
+import type { FromWorkerInput, FromWorkerOf, LanePreview, ParsedRunOptions, ToWorker } from './protocol';
 import { measureSharpness, sharpnessImages } from './sharpnessProbe';
 import { TrainControl, type TrainEvent } from './trainer';
 import type { HostDeps } from './trainingHost';
@@ -122,6 +122,8 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
   let training = false;
   let groupPaused = false;
   let lost: string | undefined;
+  /** The backend training now. */
+  let current: BackendName | undefined;
   let lanes: Lane[] = [];
 
   const post = (m: FromWorkerInput, transfer: Transferable[] = []): void => deps.post(m, transfer);
@@ -155,10 +157,14 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
       case 'setLearningRate':
         for (const l of lanes) l.control.learningRate = m.value;
         return;
+      case 'debugLoseDevice': {
+        const ok = current !== undefined && training && (deps.loseDevice?.(current) ?? false);
+        if (!ok) post({ type: 'protocolError', runId, message: `comparison ${runId} is not training on a GPU device that can be lost` });
+        return;
+      }
       case 'setLive':
       case 'setPicks':
       case 'export':
-      case 'debugLoseDevice':
         post({ type: 'protocolError', runId, message: `'${m.type}' applies to a single run, not to a comparison (run ${runId})` });
         return;
     }
@@ -297,6 +303,24 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
     }
   }
 
+  /** Each run's length and what it shares with the first, checked: weights at step 0, and the settings that decide the batches. */
+  async function describeLanes(data: DatasetData): Promise<FromWorkerOf<'compareStarted'>['lanes']> {
+    const weights: WeightMap[] = [];
+    for (const l of lanes) weights.push(l.program ? await l.program.readWeights() : {});
+    const first = lanes[0];
+    const firstBatches = first ? batchKey(first.doc, options) : '';
+    return lanes.map((l, i) => ({
+      label: l.label,
+      ...stepsOf(l.plan, data, options),
+      paramCount: l.plan.totalParams,
+      latentDim: l.plan.generation?.latentDim ?? 0,
+      variational: l.plan.variational,
+      sameWeights: countSameWeights(weights[0] ?? {}, weights[i] ?? {}),
+      weights: Object.keys(weights[i] ?? {}).length,
+      sameBatches: batchKey(l.doc, options) === firstBatches,
+    }));
+  }
+
   async function run(): Promise<void> {
     const prepared = prepareLanes();
     if (!prepared) return;
@@ -321,6 +345,7 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
       fail(selection.note);
       return;
     }
+    current = backend;
     post({ type: 'backend', runId, backend, attempts: selection.attempts, note: selection.note });
 
     const datasetId = first.plan.dataset.id;
@@ -342,11 +367,8 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
       l.sharp = sharpnessImages(compiled.program, data);
     }
 
-    // what the runs share, checked: weights at step 0, and the settings that decide the batches
-    const weights: WeightMap[] = [];
-    for (const l of lanes) if (l.program) weights.push(await l.program.readWeights());
-    const firstWeights = weights[0] ?? {};
-    const firstBatches = batchKey(first.doc, options);
+    const described = await describeLanes(data);
+    if (ended()) return;
     post({
       type: 'compareStarted',
       runId,
@@ -354,18 +376,8 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
       dataset: datasetId,
       setupMs: env.now() - startedAt,
       sharpnessImages: first.sharp?.size ?? 0,
-      lanes: lanes.map((l, i) => ({
-        label: l.label,
-        ...stepsOf(l.plan, data, options),
-        paramCount: l.plan.totalParams,
-        latentDim: l.plan.generation?.latentDim ?? 0,
-        variational: l.plan.variational,
-        sameWeights: countSameWeights(firstWeights, weights[i] ?? {}),
-        weights: Object.keys(weights[i] ?? {}).length,
-        sameBatches: batchKey(l.doc, options) === firstBatches,
-      })),
+      lanes: described,
     });
-    weights.length = 0;
 
     const results = await train(data, backend);
     if (ended()) return;

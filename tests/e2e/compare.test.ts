@@ -42,10 +42,10 @@ async function drawn(canvas: Locator): Promise<{ width: number; height: number; 
 
 const number = async (l: Locator): Promise<number> => Number((await l.textContent()) ?? 'NaN');
 
-/** The whole overlay: grow the viewport to its height first. */
-async function snap(page: Page, name: string): Promise<void> {
+/** The whole overlay (or dashboard): grow the viewport to its height first. */
+async function snap(page: Page, name: string, testId = 'compare-overlay'): Promise<void> {
   const size = page.viewportSize() ?? { width: 1400, height: 1000 };
-  const height = await page.getByTestId('compare-overlay').evaluate((el) => el.scrollHeight + 40);
+  const height = await page.getByTestId(testId).evaluate((el) => el.scrollHeight + 60);
   await page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.min(height, 5000)) });
   await page.screenshot({ path: screenshotPath(name) });
   await page.setViewportSize(size);
@@ -70,6 +70,7 @@ test('fork the VAE with MSE: both train side by side, pictures and sharpness for
   await fill(form.getByTestId('compare-epochs'), 2);
   await fill(form.getByTestId('compare-train-limit'), 800);
   await expect.poll(() => form.getByTestId('fork-changes').textContent()).toContain('recon.distribution: bernoulli → mse');
+  await snap(page, 'compare-fork-form.png', 'dashboard');
   const t0 = Date.now();
   await form.getByTestId('fork-start').click();
 
@@ -123,6 +124,7 @@ test('fork the VAE with MSE: both train side by side, pictures and sharpness for
   expect(await entries.locator('strong').allTextContents()).toEqual(['VAE (MLP, Bernoulli) (original)', 'loss = mse']);
   await entries.nth(0).getByTestId('history-pick').check();
   await entries.nth(1).getByTestId('history-pick').check();
+  await snap(page, 'compare-dashboard-history.png', 'dashboard');
   await history.getByTestId('history-compare').click();
   const pair = page.getByTestId('history-comparison');
   await pair.waitFor();
@@ -139,5 +141,52 @@ test('fork the VAE with MSE: both train side by side, pictures and sharpness for
   await page.getByTestId('compare-close').click();
   await entries.nth(1).getByTestId('history-delete').click();
   await expect.poll(() => entries.count()).toBe(1);
+  expect(session.errors).toEqual([]);
+});
+
+test('a β sweep: three short runs in lock-step, then the rate–distortion curve labelled by β', async () => {
+  session = await launch({ viewport: { width: 1400, height: 1000 } });
+  const { page } = session;
+  await open(page);
+  await page.locator('details.settings > summary').click();
+  await fill(page.getByTestId('batch-size'), 16);
+  await fill(page.getByTestId('test-limit'), 100);
+  await fill(page.getByTestId('preview-every'), 10);
+  await fill(page.getByTestId('report-every'), 5);
+
+  await page.getByTestId('compare-sweep').click();
+  const form = page.getByTestId('sweep-form');
+  await form.getByTestId('sweep-values').fill('0.5, 2, 8, 8');
+  await fill(form.getByTestId('compare-epochs'), 1);
+  await fill(form.getByTestId('compare-train-limit'), 480);
+  await form.getByTestId('sweep-start').click();
+
+  const overlay = page.getByTestId('compare-overlay');
+  await expect.poll(() => overlay.getByTestId('compare-phase').textContent(), { timeout: 120_000 }).toBe('Finished');
+  for (const lane of [0, 1, 2]) expect(await number(overlay.getByTestId(`compare-step-${lane}`))).toBe(30);
+  const chart = overlay.getByTestId('rate-distortion');
+  expect(await chart.locator('g[data-label]').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-label')))).toEqual(['β = 8', 'β = 2', 'β = 0.5']);
+  const summary = (await chart.getAttribute('aria-label')) ?? '';
+  const kl = [...summary.matchAll(/KL (-?[\d.]+)/g)].map((m) => Number(m[1]));
+  console.log(`sweep: ${summary}`);
+  // more β, less rate
+  expect(kl[0]).toBeGreaterThan(kl[1] ?? Infinity);
+  expect(kl[1]).toBeGreaterThan(kl[2] ?? Infinity);
+  await snap(page, 'compare-sweep.png');
+
+  await overlay.getByTestId('compare-close').click();
+  const entries = page.getByTestId('run-history').getByTestId('history-entry');
+  await expect.poll(() => entries.count(), { timeout: 10_000 }).toBe(3);
+  expect(await entries.locator('strong').allTextContents()).toEqual(['β = 0.5', 'β = 2', 'β = 8']);
+
+  // a single run is kept too, with its sharpness: 160 images, 1 epoch
+  await fill(page.getByTestId('train-limit'), 160);
+  await fill(page.getByTestId('epochs'), 1);
+  await page.getByTestId('train').click();
+  await expect.poll(() => page.getByTestId('run-phase').textContent(), { timeout: 60_000 }).toBe('Finished');
+  expect(Number(await page.getByTestId('sharpness-recon').locator('output').getAttribute('data-value'))).toBeGreaterThan(0);
+  await expect.poll(() => entries.count(), { timeout: 10_000 }).toBe(4);
+  expect(await entries.first().locator('strong').textContent()).toBe('VAE (MLP, Bernoulli)');
+  expect(await entries.first().locator('small').textContent()).toMatch(/10 steps · finished · ELBO -\d+\.\d · sharpness 0\.\d\d/);
   expect(session.errors).toEqual([]);
 });

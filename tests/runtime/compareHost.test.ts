@@ -173,4 +173,23 @@ describe('comparisons in the training host', () => {
     host.handle({ type: 'startCompare', runId: 6, lanes: [lane([]), lane([])], options: quick });
     expect(of('protocolError', 6).at(-1)?.message).toBe('run id 6 was already used; ids must increase');
   });
+
+  test('a lost device stops the comparison with a clear message; the next one trains elsewhere', async () => {
+    const { host, of, waitFor } = nodeHost({ losable: 'wasm' });
+    host.handle({ type: 'startCompare', runId: 1, lanes: [lane([]), lane(['loss=mse'])], options: { ...quick, epochs: 50 } });
+    await waitFor(() => of('laneProgress', 1).length >= 2, 'the comparison to train');
+    host.handle({ type: 'debugLoseDevice', runId: 1 });
+    await waitFor(() => of('failed', 1).length > 0, 'the comparison to stop');
+    expect(of('failed', 1)[0]?.message).toBe(
+      'the test device was lost. A comparison does not move to another backend mid-run: start it again and it trains on the next one.',
+    );
+    expect(of('laneFinished', 1)).toEqual([]);
+    await host.idle();
+    host.handle({ type: 'startCompare', runId: 2, lanes: [lane([]), lane(['loss=mse'])], options: { ...quick, epochs: 1, maxSteps: 2 } });
+    await waitFor(() => of('compareFinished', 2).length > 0 || of('failed', 2).length > 0, 'the second comparison');
+    expect(of('backend', 2)[0]?.backend).toBe('cpu');
+    expect(of('compareFinished', 2)).toHaveLength(1);
+    await host.idle();
+    await tf.setBackend('wasm');
+  });
 });

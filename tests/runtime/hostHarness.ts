@@ -1,11 +1,14 @@
 /** A training host on the Node wasm backend, recording every message it posts (validated as the dashboard does). */
 import * as tf from '@tensorflow/tfjs';
 import { loadDatasetNode } from '../../src/data/loadNode';
+import type { BackendName } from '../../src/runtime/backends';
 import { parseFromWorker, type FromWorker, type FromWorkerOf } from '../../src/runtime/protocol';
 import { createTrainingHost, type HostDeps } from '../../src/runtime/trainingHost';
 
-export function nodeHost() {
+/** `losable`: the backend whose "device" the debugLoseDevice command can lose. */
+export function nodeHost(options: { losable?: BackendName } = {}) {
   const messages: FromWorker[] = [];
+  let lose: ((reason: string) => void) | undefined;
   const deps: HostDeps = {
     tf,
     post(message) {
@@ -22,6 +25,18 @@ export function nodeHost() {
       if (name === 'webgpu' || name === 'webgl') return { ok: false, reason: `${name} does not exist in Node` };
       const ok = await tf.setBackend(name);
       return ok ? { ok: true } : { ok: false, reason: 'did not start' };
+    },
+    watchDevice(backend, onLost) {
+      if (backend !== options.losable) return () => {};
+      lose = onLost;
+      return () => {
+        lose = undefined;
+      };
+    },
+    loseDevice(backend) {
+      if (backend !== options.losable || !lose) return false;
+      lose('the test device was lost');
+      return true;
     },
   };
   const host = createTrainingHost(deps);
