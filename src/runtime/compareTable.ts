@@ -23,25 +23,20 @@ export interface TableRow {
 
 const fmt = (v: number | undefined, digits: number): string => (v === undefined ? '—' : Number.isFinite(v) ? v.toFixed(digits) : String(v));
 
-function bestOf(values: ReadonlyArray<number | undefined>): number | undefined {
-  let best: number | undefined;
-  let at: number | undefined;
-  values.forEach((v, i) => {
-    if (v !== undefined && Number.isFinite(v) && (best === undefined || v > best)) {
-      best = v;
-      at = i;
-    }
-  });
-  // a single value or a tie marks nothing
-  const ties = values.filter((v) => v === best).length;
-  return values.filter((v) => v !== undefined).length > 1 && ties === 1 ? at : undefined;
+/** The column of the highest value as shown (to `digits`); a single value or a tie marks nothing. */
+function bestOf(values: ReadonlyArray<number | undefined>, digits: number): number | undefined {
+  const shown = values.map((v) => (v !== undefined && Number.isFinite(v) ? Number(v.toFixed(digits)) : undefined));
+  const finite = shown.filter((v): v is number => v !== undefined);
+  if (finite.length < 2) return undefined;
+  const best = Math.max(...finite);
+  return finite.filter((v) => v === best).length === 1 ? shown.indexOf(best) : undefined;
 }
 
 /** Rows of final metrics and sharpness for runs side by side. */
 export function summaryRows(columns: ReadonlyArray<RunColumn>): TableRow[] {
   const metric = (key: string, label: string, pick: (c: RunColumn) => number | undefined, digits: number, compare = false): TableRow => {
     const raw = columns.map(pick);
-    return { key, label, values: raw.map((v) => fmt(v, digits)), best: compare ? bestOf(raw) : undefined };
+    return { key, label, values: raw.map((v) => fmt(v, digits)), best: compare ? bestOf(raw, digits) : undefined };
   };
   return [
     metric('elbo', 'test ELBO (nats)', (c) => c.final?.elbo, 2),

@@ -76,6 +76,8 @@ test('fork the VAE with MSE: both train side by side, pictures and sharpness for
 
   const overlay = page.getByTestId('compare-overlay');
   await overlay.waitFor({ timeout: 10_000 });
+  await expect.poll(() => number(overlay.getByTestId('compare-step-1')), { timeout: 60_000 }).toBeGreaterThanOrEqual(30);
+  await snap(page, 'compare-running.png');
   await expect.poll(() => overlay.getByTestId('compare-phase').textContent(), { timeout: 120_000 }).toBe('Finished');
   const seconds = (Date.now() - t0) / 1000;
 

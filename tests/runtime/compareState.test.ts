@@ -112,6 +112,9 @@ describe('the comparison table', () => {
     expect(row('sharpRecon')).toMatchObject({ values: ['0.049', '0.030'], best: 0 });
     expect(row('sharpSamples')?.best).toBeUndefined(); // a tie
     expect(row('sharpSamplesGrad')?.best).toBe(0);
+    // equal as shown is a tie too
+    const close = summaryRows([0.21904, 0.21896].map((v) => ({ final: null, sharpness: { step: 1, reconstructions: { laplacianVariance: v, gradientEnergy: v }, samples: { laplacianVariance: v, gradientEnergy: v } }, steps: 1, status: 'training' })));
+    expect(close.find((r) => r.key === 'sharpRecon')).toMatchObject({ values: ['0.219', '0.219'], best: undefined });
     expect(row('status')?.values).toEqual(['finished', 'training']);
   });
 
