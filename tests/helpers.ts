@@ -35,3 +35,15 @@ export function findNode(doc: GraphDoc, id: string): GraphNode {
 export function edge(id: string, from: string, fromPort: string, to: string, toPort: string): GraphEdge {
   return { id, from: { node: from, port: fromPort }, to: { node: to, port: toPort } };
 }
+
+/** vae.json made small and quick to train (hidden 64, latent 4, batches of 32). */
+export function smallVae(): GraphDoc {
+  const doc = loadGraph('vae');
+  for (const n of doc.nodes) {
+    if (n.type === 'Dataset') n.params = { ...n.params, batchSize: 32 };
+    if (n.type === 'Encoder') n.params = { ...n.params, hidden: [64], latentDim: 4 };
+    if (n.type === 'Decoder') n.params = { ...n.params, hidden: [64] };
+  }
+  doc.training.learningRate = 0.003;
+  return doc;
+}

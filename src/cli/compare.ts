@@ -5,6 +5,7 @@
  * side-by-side picture, per-run grids and compare.json with sharpness scores.
  */
 import { choiceArg, graphArg, intArg, parseArgs, runCommand, UsageError } from './args';
+import { parseSweep } from '../core/fork';
 import { runComparison } from './compareRun';
 import type { BackendChoice } from './trainRun';
 
@@ -32,10 +33,9 @@ async function main(argv: string[]): Promise<number> {
   if (swap) {
     variants = [[], swap.split(';').map((s) => s.trim()).filter(Boolean)];
   } else {
-    const m = /^([\w.-]+)=(.+)$/.exec(sweep ?? '');
-    if (!m) throw new UsageError(`--sweep expects KEY=V1,V2,…, got '${sweep ?? ''}'`);
-    const [, key, list] = m as unknown as [string, string, string];
-    variants = list.split(',').map((v) => [`${key}=${v.trim()}`]);
+    const parsed = parseSweep(sweep ?? '');
+    if (!parsed.ok) throw new UsageError(`--sweep: ${parsed.message}`);
+    variants = parsed.swaps;
   }
   const epochs = intArg(args, 'epochs', 1, 1000);
   const seed = intArg(args, 'seed', 0, 0xffffffff);

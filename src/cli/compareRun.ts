@@ -7,26 +7,23 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { specRegistry } from '../../nodes';
-import { compileProgram, type Program } from '../compiler/program';
+import { compileProgram } from '../compiler/program';
 import { formatDiagnostics } from '../core/diagnostics';
-import { swapGraph } from '../core/fork';
+import { applySwaps } from '../core/fork';
 import { imageGrid, type ImageBatch } from '../core/imageGrid';
 import { encodePng } from '../core/png';
 import type { GraphDoc } from '../core/schema';
-import { BatchSampler } from '../data/batches';
 import type { DatasetData } from '../data/format';
 import { loadDatasetNode } from '../data/loadNode';
-import { relativeSharpness, type SharpnessScores } from '../metrics/sharpness';
+import { rateDistortionSvg } from '../metrics/rateDistortion';
+import { trainLockstep } from '../runtime/lockstep';
 import { initNodeBackend } from '../runtime/nodeBackend';
-import { priorSamples, reconstructions } from '../runtime/pictures';
-import { train, type EvalMetrics, type TrainStatus } from '../runtime/trainer';
+import { measureSharpness, sharpnessImages, type SharpnessPoint } from '../runtime/sharpnessProbe';
+import type { EvalMetrics, TrainStatus } from '../runtime/trainer';
 import { chooseBackend, experimentPng, GraphError, loadGraphFile, type BackendChoice } from './trainRun';
 
-export interface SharpnessPoint {
-  step: number;
-  reconstructions: SharpnessScores;
-  samples: SharpnessScores;
-}
+export type { SharpnessPoint } from '../runtime/sharpnessProbe';
+export { rateDistortionSvg } from '../metrics/rateDistortion';
 
 export interface ComparedRun {
   label: string;
@@ -68,24 +65,9 @@ export interface ComparisonResult {
 }
 
 export function variantDoc(base: GraphDoc, swaps: ReadonlyArray<string>): { doc: GraphDoc; label: string } {
-  let doc = base;
-  const labels: string[] = [];
-  for (const s of swaps) {
-    const r = swapGraph(doc, specRegistry, s);
-    if (!r.ok) throw new GraphError(`--swap ${s}: ${r.message}`);
-    doc = r.doc;
-    labels.push(r.label);
-  }
-  return { doc, label: labels.length > 0 ? labels.join(', ') : 'original' };
-}
-
-async function sharpnessNow(program: Program, fixed: ReturnType<BatchSampler['images']>, step: number) {
-  const rec = await reconstructions(program, fixed);
-  const samples = program.plan.generation ? await priorSamples(program, fixed.size, 'compare') : rec.output;
-  return {
-    point: { step, reconstructions: relativeSharpness(rec.output, rec.input), samples: relativeSharpness(samples, rec.input) },
-    pictures: { inputs: rec.input, reconstructions: rec.output, samples },
-  };
+  const r = applySwaps(base, specRegistry, swaps);
+  if (!r.ok) throw new GraphError(`--swap ${r.message}`);
+  return { doc: r.doc, label: r.label };
 }
 
 export async function runComparison(options: ComparisonOptions): Promise<ComparisonResult> {
@@ -109,43 +91,43 @@ export async function runComparison(options: ComparisonOptions): Promise<Compari
   const n = options.previewImages ?? 64;
   const runs: ComparedRun[] = [];
   try {
-    const results = await Promise.all(
-      programs.map(async (program, i) => {
-        const v = variants[i] as { doc: GraphDoc; label: string };
-        const test = new BatchSampler(data, { split: 'test', batchSize: n, binarize: program.plan.dataset.binarize, seed: program.seed });
-        const fixed = test.images(Array.from({ length: Math.min(n, test.count) }, (_, k) => k));
-        const history: SharpnessPoint[] = [];
-        let totalSteps = 0;
-        const result = await train(program, {
-          data,
-          epochs: v.doc.training.epochs,
-          reportEvery: options.reportEvery ?? 20,
-          ...(options.trainLimit !== undefined ? { trainLimit: options.trainLimit } : {}),
-          ...(options.testLimit !== undefined ? { testLimit: options.testLimit } : {}),
-          ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-          onEvent: (e) => {
-            if (e.type === 'started') totalSteps = e.totalSteps;
-            if (e.type === 'progress') options.onProgress?.(v.label, e.step, totalSteps);
-          },
-          onReport: async ({ step }) => {
-            history.push((await sharpnessNow(program, fixed, step)).point);
-          },
-        });
-        const end = await sharpnessNow(program, fixed, result.steps);
-        return {
-          label: v.label,
-          doc: v.doc,
-          status: result.status,
-          ...(result.message ? { message: result.message } : {}),
-          steps: result.steps,
-          final: result.final,
-          sharpness: end.point,
-          sharpnessHistory: history,
-          pictures: end.pictures,
-        } satisfies ComparedRun;
-      }),
-    );
-    runs.push(...results);
+    const images = programs.map((program) => sharpnessImages(program, data, n));
+    const histories: SharpnessPoint[][] = programs.map(() => []);
+    const totals = programs.map(() => 0);
+    const results = await trainLockstep(programs, {
+      data,
+      reportEvery: options.reportEvery ?? 20,
+      ...(options.trainLimit !== undefined ? { trainLimit: options.trainLimit } : {}),
+      ...(options.testLimit !== undefined ? { testLimit: options.testLimit } : {}),
+      ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+      onEvent: (lane, e) => {
+        if (e.type === 'started') totals[lane] = e.totalSteps;
+        if (e.type === 'progress') options.onProgress?.(variants[lane]?.label ?? '', e.step, totals[lane] ?? 0);
+      },
+      onReport: async (lane, { step }) => {
+        const program = programs[lane];
+        const fixed = images[lane];
+        if (program && fixed) histories[lane]?.push((await measureSharpness(program, fixed, step)).point);
+      },
+    });
+    for (const [i, program] of programs.entries()) {
+      const result = results[i];
+      const v = variants[i];
+      const fixed = images[i];
+      if (!result || !v || !fixed) continue;
+      const end = await measureSharpness(program, fixed, result.steps);
+      runs.push({
+        label: v.label,
+        doc: v.doc,
+        status: result.status,
+        ...(result.message ? { message: result.message } : {}),
+        steps: result.steps,
+        final: result.final,
+        sharpness: end.point,
+        sharpnessHistory: histories[i] ?? [],
+        pictures: end.pictures,
+      });
+    }
   } finally {
     for (const p of programs) p.dispose();
   }
@@ -169,35 +151,6 @@ function comparisonPicture(runs: ComparedRun[], columns: number): ImageBatch {
 
 function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
-}
-
-export function rateDistortionSvg(points: ReadonlyArray<{ label: string; rate: number; distortion: number }>): string {
-  const W = 520;
-  const H = 360;
-  const m = { l: 64, r: 20, t: 30, b: 50 };
-  const xs = points.map((p) => p.rate);
-  const ys = points.map((p) => p.distortion);
-  const [x0, x1] = [Math.min(0, ...xs), Math.max(...xs) * 1.1 || 1];
-  const [y0, y1] = [Math.min(...ys) * 0.95, Math.max(...ys) * 1.05 || 1];
-  const sx = (x: number) => m.l + ((x - x0) / (x1 - x0 || 1)) * (W - m.l - m.r);
-  const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0 || 1)) * (H - m.t - m.b);
-  const sorted = [...points].sort((a, b) => a.rate - b.rate);
-  const path = sorted.map((p, i) => `${i ? 'L' : 'M'}${sx(p.rate).toFixed(1)},${sy(p.distortion).toFixed(1)}`).join(' ');
-  const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] as string);
-  const dots = sorted
-    .map((p) => `<circle cx="${sx(p.rate).toFixed(1)}" cy="${sy(p.distortion).toFixed(1)}" r="4" fill="#4f46e5"/><text x="${(sx(p.rate) + 6).toFixed(1)}" y="${(sy(p.distortion) - 6).toFixed(1)}" font-size="12">${esc(p.label)}</text>`)
-    .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
-<rect width="100%" height="100%" fill="white"/>
-<text x="${W / 2}" y="18" text-anchor="middle" font-size="14">Rate–distortion as β changes</text>
-<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="#333"/><line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="#333"/>
-<text x="${W / 2}" y="${H - 12}" text-anchor="middle" font-size="12">rate: KL (nats)</text>
-<text x="16" y="${H / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 16 ${H / 2})">distortion: reconstruction (nats)</text>
-<text x="${m.l}" y="${H - m.b + 16}" font-size="11" text-anchor="middle">${x0.toFixed(0)}</text><text x="${W - m.r}" y="${H - m.b + 16}" font-size="11" text-anchor="end">${x1.toFixed(0)}</text>
-<text x="${m.l - 6}" y="${H - m.b}" font-size="11" text-anchor="end">${y0.toFixed(0)}</text><text x="${m.l - 6}" y="${m.t + 4}" font-size="11" text-anchor="end">${y1.toFixed(0)}</text>
-<path d="${path}" fill="none" stroke="#4f46e5" stroke-width="2"/>${dots}
-</svg>
-`;
 }
 
 function writeComparison(outDir: string, runs: ComparedRun[], seed: number, backend: string): string[] {

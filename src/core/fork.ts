@@ -48,6 +48,22 @@ function withBeta(doc: GraphDoc, registry: NodeSpecRegistry, beta: number): Swap
   return { ok: true, doc: next, label: `β = ${beta}` };
 }
 
+/** true/false, a number, a list of numbers `[400,200]`, or else the text itself. */
+function parseSwapValue(raw: string): unknown {
+  const t = raw.trim();
+  if (t === 'true' || t === 'false') return t === 'true';
+  if (t !== '' && Number.isFinite(Number(t))) return Number(t);
+  if (/^\[[\d\s.,eE+-]*\]$/.test(t)) {
+    try {
+      const list: unknown = JSON.parse(t);
+      if (Array.isArray(list) && list.every((v) => typeof v === 'number')) return list;
+    } catch {
+      // not a list after all: the text itself
+    }
+  }
+  return t;
+}
+
 /**
  * Applies one swap: `loss=mse` (the reconstruction likelihood), `beta=4` (adds a
  * β node if there is none), `latent=8` (the encoder's latent size) or the general
@@ -57,7 +73,7 @@ export function swapGraph(doc: GraphDoc, registry: NodeSpecRegistry, swap: strin
   const m = /^([A-Za-z][\w-]*)(?:\.([A-Za-z]\w*))?=(.+)$/.exec(swap.trim());
   if (!m) return { ok: false, message: `a swap looks like loss=mse, beta=4, latent=8 or node.param=value, not '${swap}'` };
   const [, head, param, raw] = m as unknown as [string, string, string | undefined, string];
-  const value: unknown = raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  const value = parseSwapValue(raw);
   if (param) {
     const node = doc.nodes.find((n) => n.id === head);
     if (!node) return { ok: false, message: `there is no node '${head}'` };
@@ -89,4 +105,39 @@ export function swapGraph(doc: GraphDoc, registry: NodeSpecRegistry, swap: strin
     default:
       return { ok: false, message: `unknown swap '${head}': use loss=, beta=, latent= or node.param=` };
   }
+}
+
+/** Applies several swaps in order; the label joins theirs ('original' for none). */
+export function applySwaps(doc: GraphDoc, registry: NodeSpecRegistry, swaps: ReadonlyArray<string>): SwapResult {
+  let current = doc;
+  const labels: string[] = [];
+  for (const s of swaps) {
+    const r = swapGraph(current, registry, s);
+    if (!r.ok) return { ok: false, message: `${s}: ${r.message}` };
+    current = r.doc;
+    labels.push(r.label);
+  }
+  return { ok: true, doc: current, label: labels.length > 0 ? labels.join(', ') : 'original' };
+}
+
+export type SweepResult = { ok: true; key: string; values: string[]; swaps: string[][] } | { ok: false; message: string };
+
+/** The most runs one sweep may train side by side. */
+export const MAX_SWEEP_VALUES = 8;
+
+/**
+ * `beta=0.5,1,2,4,8` → one swap list per value (`[['beta=0.5'], ['beta=1'], …]`).
+ * Values may also be given without the key (`key` argument) and separated by
+ * commas or spaces; duplicates are dropped.
+ */
+export function parseSweep(text: string, key?: string): SweepResult {
+  const trimmed = text.trim();
+  const m = /^([A-Za-z][\w-]*(?:\.[A-Za-z]\w*)?)=(.*)$/.exec(trimmed);
+  const name = m ? (m[1] as string) : key;
+  const list = m ? (m[2] as string) : trimmed;
+  if (!name) return { ok: false, message: `a sweep looks like KEY=V1,V2,…, e.g. beta=0.5,1,2,4, not '${text}'` };
+  const values = [...new Set(list.split(/[\s,;]+/).filter((v) => v !== ''))];
+  if (values.length < 2) return { ok: false, message: `a sweep needs at least two values of ${name} (got ${values.length})` };
+  if (values.length > MAX_SWEEP_VALUES) return { ok: false, message: `a sweep trains at most ${MAX_SWEEP_VALUES} runs side by side (got ${values.length} values)` };
+  return { ok: true, key: name, values, swaps: values.map((v) => [`${name}=${v}`]) };
 }

@@ -60,6 +60,15 @@ export type ParsedRunOptions = z.output<typeof zRunOptions>;
 
 const run = <T extends string>(type: T) => z.strictObject({ type: z.literal(type), runId: zRunId });
 
+/** The most runs one comparison trains side by side. */
+export const MAX_LANES = 8;
+/** Which run of a comparison a report is about (0 = the first, usually the original). */
+const zLane = z.number().int().min(0).max(MAX_LANES - 1);
+const zLaneLabel = z.string().min(1).max(160);
+
+/** One run of a comparison: its graph (validated by the worker with parseGraph) and what to call it. */
+export const zLaneSpec = z.strictObject({ label: zLaneLabel, doc: z.unknown() });
+
 export const toWorkerSchemas = {
   /** `doc` is validated by the worker with parseGraph (it names node and field). */
   start: run('start').extend({ doc: z.unknown(), options: zRunOptions }),
@@ -76,6 +85,12 @@ export const toWorkerSchemas = {
   export: run('export').extend({ requestId: zCount }),
   /** Destroys the WebGPU device (to check that training survives a lost GPU). */
   debugLoseDevice: run('debugLoseDevice'),
+  /**
+   * Trains several graphs side by side in lock-step on one backend, with the
+   * same options (a fork and its original, or a sweep). pause, resume, step,
+   * stop, cancel and setLearningRate apply to every run of it.
+   */
+  startCompare: run('startCompare').extend({ lanes: z.array(zLaneSpec).min(2).max(MAX_LANES), options: zRunOptions }),
 } as const;
 
 export type ToWorkerType = keyof typeof toWorkerSchemas;
@@ -116,6 +131,12 @@ const zImages = z
     data: zFloat32Array,
   });
 
+export const zSharpnessScores = z.strictObject({ laplacianVariance: zMetric, gradientEnergy: zMetric });
+
+/** Sharpness relative to the real images (1 = as sharp as the data): see src/runtime/sharpnessProbe.ts. */
+export const zSharpnessPoint = z.strictObject({ step: zCount, reconstructions: zSharpnessScores, samples: zSharpnessScores });
+export type SharpnessReading = z.infer<typeof zSharpnessPoint>;
+
 const zBackendAttempt = z.strictObject({ backend: zBackendName, ok: z.boolean(), reason: z.string().optional() });
 
 export const zPreview = z.strictObject({
@@ -147,8 +168,25 @@ export const zPreview = z.strictObject({
   meanVariance: z.array(zMetric),
   activeUnits: zCount,
   numTensors: zCount,
+  /** The sharpness meter at this step. */
+  sharpness: zSharpnessPoint.optional(),
 });
 export type Preview = z.infer<typeof zPreview>;
+
+/** The pictures of one run of a comparison: the same fixed test images and prior codes for every run. */
+export const zLanePreview = z.strictObject({
+  step: zCount,
+  epoch: zCount,
+  imageShape: z.tuple([zCount, zCount, zCount]),
+  inputs: zImages,
+  reconstructions: zImages,
+  labels: z.array(zCount),
+  samples: zImages,
+  sharpness: zSharpnessPoint,
+});
+export type LanePreview = z.infer<typeof zLanePreview>;
+
+const zFinishStatus = z.enum(['finished', 'stopped', 'diverged']);
 
 const zDiagnostic = z.strictObject({
   severity: z.enum(['error', 'warning']),
@@ -215,7 +253,7 @@ export const fromWorkerSchemas = {
     note: z.string(),
   }),
   finished: run('finished').extend({
-    status: z.enum(['finished', 'stopped', 'diverged']),
+    status: zFinishStatus,
     steps: zCount,
     final: zEvalMetrics.nullable(),
     message: z.string().optional(),
@@ -224,6 +262,56 @@ export const fromWorkerSchemas = {
   cancelled: run('cancelled'),
   exported: run('exported').extend({ requestId: zCount, files: z.array(zExportFile) }),
   exportFailed: run('exportFailed').extend({ requestId: zCount, message: z.string() }),
+
+  // A comparison: `backend`, `loading`, `paused`, `resumed`, `failed` and `cancelled` are shared with single runs.
+  compareStarted: run('compareStarted').extend({
+    backend: zBackendName,
+    dataset: z.string(),
+    /** Milliseconds from the start command to this point (backend, data, compile). */
+    setupMs: zFinite,
+    /** Test images (and prior samples) the sharpness meter scores. */
+    sharpnessImages: zCount,
+    lanes: z
+      .array(
+        z.strictObject({
+          label: zLaneLabel,
+          totalSteps: zCount,
+          stepsPerEpoch: zCount,
+          epochs: zCount,
+          paramCount: zCount,
+          latentDim: zCount,
+          variational: z.boolean(),
+          /** Weight tensors with the same name, shape and values as the first run's at step 0 … */
+          sameWeights: zCount,
+          /** … out of this many. */
+          weights: zCount,
+          /** Reads the same batches as the first run (same data, batch size, seed and image limit). */
+          sameBatches: z.boolean(),
+        }),
+      )
+      .min(1)
+      .max(MAX_LANES),
+  }),
+  laneProgress: run('laneProgress').extend({
+    lane: zLane,
+    step: zCount,
+    epoch: zCount,
+    samplesPerSecond: zFinite,
+    train: zTrainMetrics,
+    /** Hash of every batch this run has trained on (equal hashes: the same batches in the same order). */
+    batchDigest: z.string().regex(/^[0-9a-f]{8}$/, 'must be 8 hex digits'),
+    numTensors: zCount,
+  }),
+  laneEpochEnded: run('laneEpochEnded').extend({ lane: zLane, record: zEpochRecord }),
+  lanePreview: run('lanePreview').extend({ lane: zLane, preview: zLanePreview }),
+  laneFinished: run('laneFinished').extend({
+    lane: zLane,
+    status: zFinishStatus,
+    steps: zCount,
+    final: zEvalMetrics.nullable(),
+    message: z.string().optional(),
+  }),
+  compareFinished: run('compareFinished').extend({ status: z.enum(['finished', 'stopped']) }),
 } as const;
 
 export type FromWorkerType = keyof typeof fromWorkerSchemas;

@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from '../core/diagnostics';
 import { backendTitles, type BackendAttempt, type BackendName } from './backends';
-import type { FromWorker, FromWorkerOf } from './protocol';
+import type { FromWorker, FromWorkerOf, SharpnessReading } from './protocol';
 
 export type RunPhase = 'idle' | 'preparing' | 'training' | 'paused' | 'finished' | 'stopped' | 'diverged' | 'failed' | 'cancelled';
 
@@ -61,6 +61,8 @@ export interface RunView {
   final: EvalMetrics | null | undefined;
   numTensors: number[];
   previewSteps: number[];
+  /** The sharpness meter at each preview. */
+  sharpness: SharpnessReading[];
   error: string | undefined;
   diagnostics: Diagnostic[];
   /** Internal: time and step of the last progress (for the rate). */
@@ -91,6 +93,7 @@ export function createIdleRun(runId = 0): RunView {
     final: undefined,
     numTensors: [],
     previewSteps: [],
+    sharpness: [],
     error: undefined,
     diagnostics: [],
     lastTick: undefined,
@@ -104,7 +107,8 @@ export function createPreparingRun(runId: number): RunView {
 
 export const isActive = (phase: RunPhase): boolean => phase === 'preparing' || phase === 'training' || phase === 'paused';
 
-const append = (points: CurvePoint[], point: CurvePoint, max = 4000): CurvePoint[] => {
+/** Adds a point to a curve; long curves keep every other point of their older half. */
+export const appendPoint = (points: CurvePoint[], point: CurvePoint, max = 4000): CurvePoint[] => {
   const next = [...points, point];
   // keep long runs light: thin the older half when the curve gets long
   if (next.length <= max) return next;
@@ -112,11 +116,11 @@ const append = (points: CurvePoint[], point: CurvePoint, max = 4000): CurvePoint
 };
 
 function withTrain(curve: Curve, step: number, value: number): Curve {
-  return { ...curve, train: append(curve.train, { step, value }) };
+  return { ...curve, train: appendPoint(curve.train, { step, value }) };
 }
 
 function withTest(curve: Curve, step: number, value: number): Curve {
-  return { ...curve, test: append(curve.test, { step, value }) };
+  return { ...curve, test: appendPoint(curve.test, { step, value }) };
 }
 
 function onProgress(view: RunView, m: Progress, now: number): RunView {
@@ -194,8 +198,11 @@ export function reduceRun(view: RunView, m: FromWorker, now: number): RunView {
       return onProgress(view, m, now);
     case 'epochEnded':
       return onEpochEnded(view, m.record);
-    case 'preview':
-      return { ...view, previewSteps: [...view.previewSteps, m.preview.step].slice(-500) };
+    case 'preview': {
+      const reading = m.preview.sharpness;
+      const sharpness = reading && view.sharpness.at(-1)?.step !== reading.step ? [...view.sharpness, reading].slice(-500) : view.sharpness;
+      return { ...view, previewSteps: [...view.previewSteps, m.preview.step].slice(-500), sharpness };
+    }
     case 'paused':
       return isActive(view.phase) ? { ...view, phase: 'paused', step: m.step, lastTick: undefined } : view;
     case 'resumed':
@@ -232,6 +239,13 @@ export function reduceRun(view: RunView, m: FromWorker, now: number): RunView {
       return { ...view, phase: 'cancelled', etaSeconds: undefined };
     case 'exported':
     case 'exportFailed':
+    // comparisons have their own state (compareState.ts)
+    case 'compareStarted':
+    case 'laneProgress':
+    case 'laneEpochEnded':
+    case 'lanePreview':
+    case 'laneFinished':
+    case 'compareFinished':
       return view;
   }
 }

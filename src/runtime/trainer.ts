@@ -128,6 +128,8 @@ export interface TrainOptions {
   startStep?: number;
   /** Also report after the first step (a first reading of the loss, and time to first step). */
   reportFirstStep?: boolean;
+  /** Called with the dataset indices of each training batch before its step (runs compared in lock-step check theirs agree). */
+  onBatch?: (step: number, indices: Uint32Array) => void;
 }
 
 const SCALARS = 5; // objective, recon, kl, betaKl, beta
@@ -312,6 +314,7 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
           break outer;
         }
         const arrays = sampler.batch(epoch, i);
+        options.onBatch?.(step, arrays.indices);
         const lr = control.learningRate ?? options.learningRate ?? settings.learningRate;
         const currentStep = step;
         tf.tidy(() => {

@@ -15,12 +15,15 @@ import type { DatasetId } from '../core/datasets';
 import type { Diagnostic } from '../core/diagnostics';
 import { parseGraph } from '../core/parse';
 import type { GraphDoc } from '../core/schema';
+import type { BatchArrays } from '../data/batches';
 import type { DatasetData } from '../data/format';
+import { startCompareSession, type CompareSession } from './compareHost';
 import { backendOrder, fallbackOrder, selectBackend, type BackendName, type BackendProbe } from './backends';
 import { exportRun, type RunFacts } from './exportFiles';
 import { missingKernels } from './kernels';
 import type { TfModule } from './exportModel';
 import { createPreviewSet, makePreview, type PreviewSet } from './previews';
+import { measureSharpness, sharpnessImages } from './sharpnessProbe';
 import {
   parseToWorker,
   type FromWorkerInput,
@@ -69,6 +72,8 @@ interface Session {
   lost: string | undefined;
   data: DatasetData | undefined;
   previewSet: PreviewSet | undefined;
+  /** Test images the sharpness meter scores. */
+  sharp: BatchArrays | undefined;
   picks: PreviewPicks;
   weights: { step: number; values: WeightMap } | undefined;
   step: number;
@@ -98,6 +103,8 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
   const { tf } = deps;
   const now = deps.now ?? (() => performance.now());
   let session: Session | undefined;
+  /** The comparison being trained (instead of a single run). */
+  let group: CompareSession | undefined;
   let latestRunId = -1;
   /** Backends whose device was lost: never tried again by this worker. */
   const lostForever: BackendName[] = [];
@@ -115,6 +122,14 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
       void start(message);
       return;
     }
+    if (message.type === 'startCompare') {
+      void startCompare(message);
+      return;
+    }
+    if (group && group.runId === message.runId) {
+      group.command(message);
+      return;
+    }
     const s = session;
     if (!s || s.runId !== message.runId) {
       // a command for an older (or unknown) run: ignored, and said so
@@ -126,7 +141,7 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
     command(s, message);
   }
 
-  function command(s: Session, message: Exclude<ToWorker, { type: 'start' }>): void {
+  function command(s: Session, message: Exclude<ToWorker, { type: 'start' | 'startCompare' }>): void {
     switch (message.type) {
       case 'pause':
         s.control.pause();
@@ -177,14 +192,7 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
       return;
     }
     latestRunId = message.runId;
-    const previous = session;
-    if (previous) {
-      previous.cancelled = true;
-      previous.control.resume();
-      previous.abort.abort();
-      await previous.done;
-      await finishCancel(previous);
-    }
+    await endCurrent();
     if (latestRunId !== message.runId) return; // a newer start arrived meanwhile
     const parsed = parseGraph(message.doc, specRegistry);
     if (!parsed.ok) {
@@ -208,6 +216,7 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
       lost: undefined,
       data: undefined,
       previewSet: undefined,
+      sharp: undefined,
       picks: message.options.picks ?? { code: 0, pair: [0, 1] },
       weights: undefined,
       step: 0,
@@ -237,6 +246,36 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
       resolveDone();
       if (s.cancelled) await finishCancel(s);
     }
+  }
+
+  /** Cancels the running single run or comparison (one trains at a time). */
+  async function endCurrent(): Promise<void> {
+    const previous = session;
+    if (previous) {
+      previous.cancelled = true;
+      previous.control.resume();
+      previous.abort.abort();
+      await previous.done;
+      await finishCancel(previous);
+    }
+    const g = group;
+    if (g) {
+      group = undefined;
+      await g.cancel();
+    }
+  }
+
+  async function startCompare(message: Extract<ToWorker, { type: 'startCompare' }>): Promise<void> {
+    if (message.runId <= latestRunId) {
+      post({ type: 'protocolError', runId: message.runId, message: `run id ${message.runId} was already used; ids must increase` });
+      return;
+    }
+    latestRunId = message.runId;
+    await endCurrent();
+    if (latestRunId !== message.runId) return;
+    const g = startCompareSession(deps, message, { isCurrent: () => latestRunId === message.runId, lostBackends: lostForever, now });
+    group = g;
+    await g.done;
   }
 
   async function finishCancel(s: Session): Promise<void> {
@@ -354,7 +393,10 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
     s.program = program;
     if (s.weights) program.writeWeights(s.weights.values);
     if (!s.data) throw new Error('the dataset is not loaded');
-    if (program.plan.generation) s.previewSet ??= createPreviewSet(program, s.data, { scatterSize: s.options.scatterSize });
+    if (program.plan.generation) {
+      s.previewSet ??= createPreviewSet(program, s.data, { scatterSize: s.options.scatterSize });
+      s.sharp ??= sharpnessImages(program, s.data);
+    }
     const stopWatching = deps.watchDevice?.(backend, (reason) => {
       if (s.lost !== undefined || s.phase !== 'training') return;
       s.lost = reason;
@@ -486,7 +528,8 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
 
   async function sendPreview(s: Session, program: Program, at: { step: number; epoch: number }): Promise<void> {
     if (!s.previewSet) return;
-    const preview = await makePreview(program, s.previewSet, s.picks, at);
+    const pictures = await makePreview(program, s.previewSet, s.picks, at);
+    const preview: Preview = s.sharp ? { ...pictures, sharpness: (await measureSharpness(program, s.sharp, at.step)).point } : pictures;
     s.lastPreview = preview;
     if (ended(s)) return;
     // copies go to the UI; the session keeps its own for exports
@@ -530,6 +573,7 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
     async idle() {
       await session?.done;
       await session?.previewChain;
+      await group?.done;
     },
   };
 }

@@ -10,7 +10,7 @@ import type { GraphDoc } from '../core/schema';
 import type { BackendChoice } from '../runtime/backends';
 import type { ExportFile, FromWorker, Preview, PreviewPicks, RunOptions, ToWorkerInput } from '../runtime/protocol';
 import { createIdleRun, isActive, createPreparingRun, reduceRun, type RunView } from '../runtime/runState';
-import { createWorkerClient, type WorkerClient } from '../runtime/workerClient';
+import { trainingWorker, WORKER_CRASHED } from '../runtime/workerHub';
 
 export interface RunSettings {
   backend: BackendChoice;
@@ -41,8 +41,7 @@ export const useTrainingStore = defineStore('training', () => {
   /** The graph this run trains (to notice edits made since). */
   const trainedDoc = shallowRef<GraphDoc | undefined>(undefined);
 
-  let client: WorkerClient | undefined;
-  let nextRunId = 1;
+  const hub = trainingWorker();
   let nextRequestId = 1;
 
   const active = computed(() => isActive(run.value.phase));
@@ -71,30 +70,23 @@ export const useTrainingStore = defineStore('training', () => {
     run.value = reduceRun(run.value, message, performance.now());
   }
 
-  function worker(): WorkerClient {
-    client ??= markRaw(
-      createWorkerClient({
-        onMessage,
-        onError(text) {
-          report(text);
-          if (isActive(run.value.phase) && text.startsWith('the training worker failed')) {
-            run.value = { ...run.value, phase: 'failed', error: text };
-            client?.terminate();
-            client = undefined;
-          }
-        },
-      }),
-    );
-    return client;
-  }
+  hub.listen({
+    onMessage,
+    onError(text) {
+      // the worker is shared with comparisons: only its crash concerns this run
+      if (!text.startsWith(WORKER_CRASHED) && !isActive(run.value.phase)) return;
+      report(text);
+      if (isActive(run.value.phase) && text.startsWith(WORKER_CRASHED)) run.value = { ...run.value, phase: 'failed', error: text };
+    },
+  });
 
   function send(message: ToWorkerInput): void {
-    const problem = worker().post(message);
+    const problem = hub.post(message);
     if (problem) report(problem);
   }
 
   function start(doc: GraphDoc): void {
-    const runId = nextRunId++;
+    const runId = hub.nextRunId();
     run.value = createPreparingRun(runId);
     preview.value = undefined;
     exportState.value = { status: 'idle' };

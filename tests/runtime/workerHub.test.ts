@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'vitest';
+import type { FromWorker, ToWorkerInput } from '../../src/runtime/protocol';
+import { createWorkerHub, WORKER_CRASHED, type WorkerListener } from '../../src/runtime/workerHub';
+import type { WorkerClient } from '../../src/runtime/workerClient';
+
+/** A stand-in for the Worker: records what was posted, lets the test play the worker's side. */
+function fakeWorkers() {
+  const made: Array<{ posted: ToWorkerInput[]; terminated: boolean; handlers: WorkerListener }> = [];
+  const create = (handlers: WorkerListener): WorkerClient => {
+    const w = { posted: [] as ToWorkerInput[], terminated: false, handlers };
+    made.push(w);
+    return {
+      post(message) {
+        w.posted.push(message);
+        return undefined;
+      },
+      terminate() {
+        w.terminated = true;
+      },
+    };
+  };
+  return { made, create };
+}
+
+describe('the shared training worker', () => {
+  test('one worker for every listener; run ids increase across them', () => {
+    const { made, create } = fakeWorkers();
+    const hub = createWorkerHub(create);
+    const a: FromWorker[] = [];
+    const b: FromWorker[] = [];
+    hub.listen({ onMessage: (m) => a.push(m), onError: () => {} });
+    const stop = hub.listen({ onMessage: (m) => b.push(m), onError: () => {} });
+    expect(made).toHaveLength(0); // started on first use
+    const first = hub.nextRunId();
+    const second = hub.nextRunId();
+    expect(second).toBeGreaterThan(first);
+    hub.post({ type: 'pause', runId: first });
+    hub.post({ type: 'cancel', runId: second });
+    expect(made).toHaveLength(1);
+    expect(made[0]?.posted.map((m) => m.type)).toEqual(['pause', 'cancel']);
+    made[0]?.handlers.onMessage({ type: 'ready' });
+    stop();
+    made[0]?.handlers.onMessage({ type: 'cancelled', runId: second });
+    expect(a.map((m) => m.type)).toEqual(['ready', 'cancelled']);
+    expect(b.map((m) => m.type)).toEqual(['ready']);
+  });
+
+  test('a crashed worker is dropped and the next command starts a fresh one; other errors keep it', () => {
+    const { made, create } = fakeWorkers();
+    const hub = createWorkerHub(create);
+    const errors: string[] = [];
+    hub.listen({ onMessage: () => {}, onError: (t) => errors.push(t) });
+    hub.post({ type: 'pause', runId: hub.nextRunId() });
+    made[0]?.handlers.onError('dashboard: malformed message');
+    hub.post({ type: 'resume', runId: 1 });
+    expect(made).toHaveLength(1);
+    made[0]?.handlers.onError(`${WORKER_CRASHED}: out of memory`);
+    expect(made[0]?.terminated).toBe(true);
+    hub.post({ type: 'stop', runId: hub.nextRunId() });
+    expect(made).toHaveLength(2);
+    expect(made[1]?.posted.map((m) => m.type)).toEqual(['stop']);
+    expect(errors).toEqual(['dashboard: malformed message', `${WORKER_CRASHED}: out of memory`]);
+  });
+});
