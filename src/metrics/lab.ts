@@ -6,6 +6,7 @@
  */
 import type { TF } from '../../nodes/defineNode';
 import { compileProgram, type Program } from '../compiler/program';
+import { datasetInfo } from '../core/datasets';
 import { imageGrid } from '../core/imageGrid';
 import { encodePng } from '../core/png';
 import type { GraphDoc } from '../core/schema';
@@ -152,7 +153,7 @@ export async function runLab(doc: GraphDoc, data: DatasetData, tf: TF, options: 
       scores,
       traversals: [],
     };
-    const images = await drawTraversals(program, encoded, data, order, options.traversalSteps ?? 9, report, doc);
+    const images = await drawTraversals(program, encoded, order, options.traversalSteps ?? 9, report, doc);
     return { report, images };
   } finally {
     program.dispose();
@@ -191,7 +192,6 @@ function scoreEncoded(encoded: EncodedImages, names: ReadonlyArray<string>, seed
 async function drawTraversals(
   program: Program,
   encoded: EncodedImages,
-  data: DatasetData,
   order: number[],
   steps: number,
   report: LabReport,
@@ -200,7 +200,7 @@ async function drawTraversals(
   if (steps <= 0) return [];
   const values = traversalValues(steps);
   const dims = encoded.means.dims;
-  const classNames = data.factors?.values[0] ?? [];
+  const classNames = datasetInfo[program.plan.dataset.id].classNames;
   const images: LabResult['images'] = [];
   const seen = new Set<number>();
   for (let i = 0; i < encoded.means.count && seen.size < Math.max(1, classNames.length); i++) {
