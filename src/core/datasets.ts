@@ -1,5 +1,5 @@
 /** What the graph needs to know about each dataset: its id, title and image shape. */
-export const datasetIds = ['mnist', 'fashion-mnist'] as const;
+export const datasetIds = ['mnist', 'fashion-mnist', 'shapes'] as const;
 export type DatasetId = (typeof datasetIds)[number];
 
 export interface DatasetInfo {
@@ -25,5 +25,14 @@ export const datasetInfo: Record<DatasetId, DatasetInfo> = {
     imageShape: [28, 28, 1],
     classNames: ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Boot'],
     summary: 'Clothing, 28×28 grey. 60,000 train / 10,000 test (needs the dataset-fashion-mnist files).',
+  },
+  shapes: {
+    id: 'shapes',
+    title: 'Shapes with known factors (46,080)',
+    imageShape: [32, 32, 1],
+    classNames: ['square', 'ellipse', 'heart'],
+    summary:
+      'dSprites-like sprites, 32×32 grey, generated in code: 3 shapes × 6 scales × 10 rotations × 16 x × 16 y. ' +
+      'The true factors are known, so disentanglement can be scored. 41,472 train / 4,608 test, split fixed.',
   },
 };

@@ -14,10 +14,30 @@ export interface ImageSet {
   count: number;
 }
 
+/**
+ * Ground-truth factors of variation (for datasets generated from known
+ * factors, such as shapes): one row of factor levels per image, so
+ * disentanglement can be scored. Not stored in the compact asset.
+ */
+export interface DatasetFactors {
+  /** e.g. ['shape', 'scale', 'rotation', 'x', 'y'] */
+  names: string[];
+  /** Number of levels of each factor; a level is 0..size−1. */
+  sizes: number[];
+  /** Readable value of each level, per factor (e.g. '0.5', '9°'). */
+  values: string[][];
+  /** [train.count × names.length] levels, row i = train image i. */
+  train: Uint8Array;
+  /** [test.count × names.length] levels, row i = test image i. */
+  test: Uint8Array;
+}
+
 export interface DatasetData {
   imageShape: [number, number, number];
   train: ImageSet;
   test: ImageSet;
+  /** Known factors of variation, when the dataset has them. */
+  factors?: DatasetFactors;
 }
 
 const MAGIC = 0x53444e42; // "BNDS" little-endian

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatasetId } from '../core/datasets';
 import { decodeDatasetAsset, type DatasetData } from './format';
+import { loadShapesDataset } from './shapes';
 import { datasetFromIdx, FASHION_MNIST_DIR, fashionMnistFiles } from './sources';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -20,7 +21,9 @@ export function loadDatasetNode(id: DatasetId): DatasetData {
   if (hit) return hit;
   let data: DatasetData;
   const asset = join(generatedDir, `${id}.bin.gz`);
-  if (existsSync(asset)) {
+  if (id === 'shapes') {
+    data = loadShapesDataset();
+  } else if (existsSync(asset)) {
     data = decodeDatasetAsset(readFileSync(asset));
   } else if (id === 'fashion-mnist' && fashionMnistAvailable()) {
     const read = (f: string) => readFileSync(join(FASHION_MNIST_DIR, f));

@@ -12,9 +12,14 @@ import { commentLines, nodeTitle, pyFloat, pyNumber, pyString, sanitizeText } fr
 
 export type ExportTarget = 'pytorch' | 'keras';
 
-/** Where each dataset comes from in each framework (a new dataset must say, or the export does not compile). */
-export const torchvisionDatasets: Record<DatasetId, string> = { mnist: 'datasets.MNIST', 'fashion-mnist': 'datasets.FashionMNIST' };
-export const kerasDatasets: Record<DatasetId, string> = { mnist: 'keras.datasets.mnist', 'fashion-mnist': 'keras.datasets.fashion_mnist' };
+/** Datasets the exported scripts can load, and where each comes from in each framework. */
+export type ExportableDataset = Exclude<DatasetId, 'shapes'>;
+export const torchvisionDatasets: Record<ExportableDataset, string> = { mnist: 'datasets.MNIST', 'fashion-mnist': 'datasets.FashionMNIST' };
+export const kerasDatasets: Record<ExportableDataset, string> = { mnist: 'keras.datasets.mnist', 'fashion-mnist': 'keras.datasets.fashion_mnist' };
+
+export function isExportableDataset(id: DatasetId): id is ExportableDataset {
+  return id in torchvisionDatasets;
+}
 export const exportTargets: ReadonlyArray<ExportTarget> = ['pytorch', 'keras'];
 
 export const targetTitle: Record<ExportTarget, string> = { pytorch: 'PyTorch', keras: 'Keras' };

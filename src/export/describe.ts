@@ -16,12 +16,13 @@ import type { Activation } from '../../nodes/layers';
 import type { NoiseParams } from '../../nodes/noise';
 import type { ReconstructionDistribution } from '../../nodes/reconstructionLoss';
 import { compileGraph, type BinarizeMode, type Plan, type PlanNode } from '../compiler/plan';
-import type { DatasetId } from '../core/datasets';
+import { datasetInfo } from '../core/datasets';
 import type { Diagnostic } from '../core/diagnostics';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
 import type { GraphDoc, PortRef, TrainingSettings } from '../core/schema';
 import type { Shape } from '../core/shape';
 import { internalError } from '../share/graphFile';
+import { isExportableDataset, type ExportableDataset } from './common';
 import { PyNames, pascalCase, snakeCase } from './python';
 
 export interface NodeRef {
@@ -122,7 +123,7 @@ export type ExportStep =
 export interface ExportModel {
   doc: GraphDoc;
   plan: Plan;
-  dataset: { id: DatasetId; binarize: BinarizeMode; batchSize: number; imageShape: [number, number, number] };
+  dataset: { id: ExportableDataset; binarize: BinarizeMode; batchSize: number; imageShape: [number, number, number] };
   training: TrainingSettings;
   steps: ExportStep[];
   /** Variables summed into the numbers the scripts print. */
@@ -203,6 +204,13 @@ export function describeForExport(doc: GraphDoc, registry: NodeSpecRegistry = sp
 const SUPPORTED = ['Dataset', 'Noise', 'Encoder', 'Reparameterize', 'Decoder', 'ReconstructionLoss', 'KL', 'Beta', 'Loss'] as const;
 
 function describePlan(doc: GraphDoc, plan: Plan): DescribeResult {
+  const datasetId = plan.dataset.id;
+  if (!isExportableDataset(datasetId)) {
+    return fail(
+      plan.dataset.nodeId,
+      `node '${plan.dataset.nodeId}' (Dataset): the ${datasetInfo[datasetId].title} dataset is drawn by Bottleneck itself; exported scripts load MNIST or Fashion-MNIST — pick one of those to export`,
+    );
+  }
   for (const n of plan.nodes) {
     if (!(SUPPORTED as ReadonlyArray<string>).includes(n.type)) {
       return fail(n.id, `node '${n.id}' (${n.type}): ${n.type} nodes cannot be exported to Python; remove it or export the graph as JSON`);
@@ -351,7 +359,7 @@ function describePlan(doc: GraphDoc, plan: Plan): DescribeResult {
     model: {
       doc,
       plan,
-      dataset: { id: plan.dataset.id, binarize: plan.dataset.binarize, batchSize: plan.dataset.batchSize, imageShape: plan.imageShape },
+      dataset: { id: datasetId, binarize: plan.dataset.binarize, batchSize: plan.dataset.batchSize, imageShape: plan.imageShape },
       training: plan.training,
       steps,
       metrics,

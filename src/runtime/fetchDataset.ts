@@ -4,6 +4,7 @@
  * kept for the next run.
  */
 import type { DatasetId } from '../core/datasets';
+import { loadShapesDataset } from '../data/shapes';
 import { datasetInfo } from '../core/datasets';
 import { decodeDatasetAsset, decodeDatasetBytes, isGzip, type DatasetData } from '../data/format';
 
@@ -75,7 +76,12 @@ export function loadDatasetBrowser(id: DatasetId, base: string, onProgress: (loa
       return data;
     });
   }
-  const pending = fetchDataset(id, base, onProgress);
+  // the shapes dataset is drawn in code: no download
+  const pending = id === 'shapes' ? Promise.resolve().then(() => {
+    const data = loadShapesDataset();
+    onProgress(1, 1);
+    return data;
+  }) : fetchDataset(id, base, onProgress);
   cache.set(id, pending);
   pending.catch(() => cache.delete(id));
   return pending;

@@ -91,7 +91,8 @@ describe('Program', () => {
     const p = program(file);
     const before = tf.memory().numTensors;
     tf.tidy(() => {
-      const x = tf.randomUniform([4, 28, 28, 1]);
+      const [h, w, c] = p.plan.imageShape;
+      const x = tf.randomUniform([4, h, w, c]);
       const labels = tf.tensor1d([0, 1, 2, 3], 'int32');
       const t = p.losses({ x, labels }, { mode: 'train', step: 0, noiseKey: 't' });
       expect(t.objective.shape).toEqual([]);
@@ -99,9 +100,9 @@ describe('Program', () => {
       const { mean } = p.encode(x);
       const d = p.plan.generation?.latentDim ?? 0;
       expect(mean.shape).toEqual([4, d]);
-      expect(p.decode(mean).shape).toEqual([4, 28, 28, 1]);
-      expect(p.reconstruct(x).output.shape).toEqual([4, 28, 28, 1]);
-      expect(p.decode(p.priorCodes(6, 'k')).shape).toEqual([6, 28, 28, 1]);
+      expect(p.decode(mean).shape).toEqual([4, h, w, c]);
+      expect(p.reconstruct(x).output.shape).toEqual([4, h, w, c]);
+      expect(p.decode(p.priorCodes(6, 'k')).shape).toEqual([6, h, w, c]);
     });
     expect(tf.memory().numTensors).toBe(before);
     p.dispose();

@@ -65,4 +65,12 @@ describe('fetching a dataset in the browser', () => {
   test('no server at all', async () => {
     await expect(fetchDataset('mnist', 'http://127.0.0.1:1/', () => {})).rejects.toThrow(/^could not download the MNIST digits \(embedded, 10,000\) dataset from http:\/\/127\.0\.0\.1:1\/generated\/mnist\.bin\.gz: /);
   });
+
+  test('the shapes dataset is drawn in code, without a download', async () => {
+    const seen: number[] = [];
+    const data = await loadDatasetBrowser('shapes', 'http://127.0.0.1:1/', (loaded) => seen.push(loaded));
+    expect(data.imageShape).toEqual([32, 32, 1]);
+    expect(data.factors?.names).toEqual(['shape', 'scale', 'rotation', 'x', 'y']);
+    expect(seen).toEqual([1]);
+  });
 });

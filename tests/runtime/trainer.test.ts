@@ -39,7 +39,7 @@ describe('train', () => {
     const p = compile(small(loadGraph(file), batch));
     const losses: number[] = [];
     const r = await train(p, {
-      data: mnist,
+      data: loadDatasetNode(p.plan.dataset.id),
       epochs: 1,
       trainLimit: batch * (onCpu ? 6 : 12),
       testLimit: onCpu ? 16 : 200,
