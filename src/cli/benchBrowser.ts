@@ -12,22 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { backendNames, type BackendName } from '../runtime/backends';
+import { CHROMIUM, chromiumArgs, webgpuArgs } from './chromium';
 import type { BenchResult } from './benchBrowserPage';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-/** WebGPU on SwiftShader when the machine has no GPU. */
-const webgpuArgs = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
 
 export interface BrowserBenchRow {
   backend: string;

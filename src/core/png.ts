@@ -3,7 +3,8 @@
  * pictures can carry their graph, seed and metrics. Pure: runs in Node, the
  * browser and workers.
  */
-import { unzlibSync, zlibSync, strToU8, strFromU8, Unzlib } from 'fflate';
+import { unzlibSync, zlibSync, strToU8, strFromU8 } from 'fflate';
+import { concatBytes, inflateLimited, InflateLimitError } from './inflate';
 
 export interface RasterImage {
   width: number;
@@ -81,14 +82,7 @@ export function encodePng(image: RasterImage, text: Readonly<Record<string, stri
   }
   parts.push(chunk('IDAT', zlibSync(raw, { level: 6 })));
   parts.push(chunk('IEND', new Uint8Array(0)));
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 export function isPng(bytes: Uint8Array): boolean {
@@ -118,7 +112,7 @@ export function readPngText(bytes: Uint8Array): Record<string, string> {
       if (type === 'tEXt') {
         text = strFromU8(data.subarray(zero + 1), true);
       } else if (type === 'zTXt') {
-        text = strFromU8(inflateLimited(data.subarray(zero + 2), budget));
+        text = strFromU8(inflateText(data.subarray(zero + 2), budget));
       } else {
         const compressed = data[zero + 1] === 1;
         let p = zero + 3;
@@ -128,7 +122,7 @@ export function readPngText(bytes: Uint8Array): Record<string, string> {
         if (tkEnd < 0) throw new Error('the PNG file has a malformed iTXt chunk');
         p = tkEnd + 1;
         const body = data.subarray(p);
-        text = compressed ? strFromU8(inflateLimited(body, budget)) : strFromU8(body);
+        text = compressed ? strFromU8(inflateText(body, budget)) : strFromU8(body);
       }
       budget -= text.length;
       if (budget < 0) throw new Error('the PNG text is too large');
@@ -140,26 +134,13 @@ export function readPngText(bytes: Uint8Array): Record<string, string> {
   return out;
 }
 
-function inflateLimited(data: Uint8Array, limit: number): Uint8Array {
-  // zlib streams carry no size: inflate in small slices and stop as soon as the
-  // output passes the limit, so a decompression bomb cannot fill memory.
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  const inflater = new Unzlib((chunk) => {
-    total += chunk.length;
-    if (total > limit) throw new Error('the PNG text is too large');
-    parts.push(chunk);
-  });
-  const slice = 1024;
-  if (data.length === 0) throw new Error('the PNG file has an empty compressed text chunk');
-  for (let i = 0; i < data.length; i += slice) inflater.push(data.subarray(i, Math.min(data.length, i + slice)), i + slice >= data.length);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
+function inflateText(data: Uint8Array, limit: number): Uint8Array {
+  try {
+    return inflateLimited(data, limit, 'zlib');
+  } catch (e) {
+    if (e instanceof InflateLimitError) throw new Error('the PNG text is too large');
+    throw new Error(`the PNG file has a damaged text chunk: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return out;
 }
 
 /** Decodes an 8-bit greyscale / RGB / RGBA PNG without interlacing to RGBA. */
@@ -188,13 +169,7 @@ export function decodePng(bytes: Uint8Array): RasterImage {
   const bpp = colorType === 0 ? 1 : colorType === 2 ? 3 : colorType === 6 ? 4 : colorType === 4 ? 2 : 0;
   if (!bpp || width === 0 || height === 0) throw new Error('unsupported PNG colour type');
   if (width * height > 64_000_000) throw new Error('the PNG is too large');
-  const joined = new Uint8Array(idat.reduce((n, p) => n + p.length, 0));
-  let k = 0;
-  for (const p of idat) {
-    joined.set(p, k);
-    k += p.length;
-  }
-  const raw = unzlibSync(joined);
+  const raw = unzlibSync(concatBytes(idat));
   const stride = width * bpp;
   if (raw.length < (stride + 1) * height) throw new Error('the PNG image data is truncated');
   const cur = new Uint8Array(stride * height);

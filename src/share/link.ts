@@ -14,11 +14,12 @@
  * deflate stream (decompression bombs stop at the size limit), bad JSON and an
  * invalid graph or option each give a plain-words message.
  */
-import { deflateSync, Inflate } from 'fflate';
+import { deflateSync } from 'fflate';
 import { z } from 'zod';
 import { specRegistry } from '../../nodes';
 import type { Diagnostic } from '../core/diagnostics';
 import { describeIssue, formatPath } from '../core/issues';
+import { inflateLimited, InflateLimitError } from '../core/inflate';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
 import { limits, type GraphDoc } from '../core/schema';
 import { internalError, readGraphText, shareableText } from './graphFile';
@@ -99,45 +100,6 @@ export function decodeBase64Url(text: string): Uint8Array {
     }
   }
   return out.subarray(0, o);
-}
-
-// ---- bounded inflate ----
-
-/**
- * Inflates raw deflate data, refusing to produce more than `limit` bytes. The
- * input is fed in small slices, so a decompression bomb stops at the limit
- * instead of filling memory.
- */
-export class InflateLimitError extends Error {
-  constructor(readonly limit: number) {
-    super(`it unpacks to more than ${limit.toLocaleString('en')} bytes`);
-    this.name = 'InflateLimitError';
-  }
-}
-
-export function inflateRawLimited(data: Uint8Array, limit: number): Uint8Array {
-  if (data.length === 0) throw new Error('it is empty');
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  let ended = false;
-  const inflater = new Inflate((chunk, final) => {
-    total += chunk.length;
-    if (total > limit) throw new InflateLimitError(limit);
-    parts.push(chunk);
-    if (final) ended = true;
-  });
-  const SLICE = 1024;
-  for (let i = 0; i < data.length; i += SLICE) {
-    inflater.push(data.subarray(i, Math.min(data.length, i + SLICE)), i + SLICE >= data.length);
-  }
-  if (!ended) throw new Error('the data is incomplete');
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 // ---- encode ----
@@ -274,7 +236,7 @@ function decodeHash(hash: string, registry: NodeSpecRegistry): LinkReadResult {
   }
   let bytes: Uint8Array;
   try {
-    bytes = inflateRawLimited(compressed, limits.documentBytes);
+    bytes = inflateLimited(compressed, limits.documentBytes, 'raw');
   } catch (e) {
     if (e instanceof InflateLimitError) {
       return fail(`the link's graph data is too large: it unpacks to more than ${Math.round(e.limit / 1_000_000)} MB`, 'too-large');

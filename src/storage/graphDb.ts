@@ -8,6 +8,7 @@ import { specRegistry } from '../../nodes';
 import { parseGraph } from '../core/parse';
 import type { GraphDoc } from '../core/schema';
 import { decideSave } from './revisions';
+import { done, request, storeDb } from './idb';
 
 const DB_NAME = 'bottleneck';
 const DB_VERSION = 1;
@@ -39,44 +40,7 @@ const zRecord = z.object({
 
 export type SaveResult = { kind: 'saved'; revision: number } | { kind: 'conflict'; theirs: StoredGraph | undefined };
 
-let dbPromise: Promise<IDBDatabase> | null = null;
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
-
-export function openDb(): Promise<IDBDatabase> {
-  if (!dbPromise) {
-    dbPromise = new Promise((resolve, reject) => {
-      if (typeof indexedDB === 'undefined') {
-        reject(new Error('this browser has no IndexedDB, so graphs cannot be saved'));
-        return;
-      }
-      const req = indexedDB.open(DB_NAME, DB_VERSION);
-      req.onupgradeneeded = () => {
-        if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE, { keyPath: 'id' });
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('could not open IndexedDB'));
-      req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
-    });
-    dbPromise.catch(() => {
-      dbPromise = null;
-    });
-  }
-  return dbPromise;
-}
+export const openDb = storeDb({ name: DB_NAME, version: DB_VERSION, store: STORE, loss: 'graphs cannot be saved' });
 
 /** A record read back from the database, checked like any file from outside. */
 function decodeRecord(value: unknown): StoredGraph | undefined {

@@ -4,49 +4,13 @@
  * same transaction; records that no longer read back are removed then too.
  */
 import { decodeRunRecord, pruneRuns, RUN_HISTORY_LIMIT, type RunRecord } from './runRecords';
+import { done, request, storeDb } from './idb';
 
 const DB_NAME = 'bottleneck-runs';
 const DB_VERSION = 1;
 const STORE = 'runs';
 
-let dbPromise: Promise<IDBDatabase> | null = null;
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
-
-function openRunDb(): Promise<IDBDatabase> {
-  if (!dbPromise) {
-    dbPromise = new Promise((resolve, reject) => {
-      if (typeof indexedDB === 'undefined') {
-        reject(new Error('this browser has no IndexedDB, so the run history cannot be kept'));
-        return;
-      }
-      const req = indexedDB.open(DB_NAME, DB_VERSION);
-      req.onupgradeneeded = () => {
-        if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE, { keyPath: 'id' });
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('could not open the run history'));
-      req.onblocked = () => reject(new Error('the run history is blocked by another tab'));
-    });
-    dbPromise.catch(() => {
-      dbPromise = null;
-    });
-  }
-  return dbPromise;
-}
+const openRunDb = storeDb({ name: DB_NAME, version: DB_VERSION, store: STORE, loss: 'the run history cannot be kept' });
 
 /** Every readable record, newest first. */
 export async function listRuns(): Promise<RunRecord[]> {

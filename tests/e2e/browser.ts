@@ -6,21 +6,9 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, chromiumArgs, webgpuArgs } from '../../src/cli/chromium';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const baseArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
-export const webgpuArgs = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+export { CHROMIUM, webgpuArgs };
 
 export interface BrowserSession {
   context: BrowserContext;
@@ -43,7 +31,7 @@ export async function launch(options: LaunchOptions = {}): Promise<BrowserSessio
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [...baseArgs, ...(options.webgpu ? webgpuArgs : [])],
+    args: [...chromiumArgs, ...(options.webgpu ? webgpuArgs : [])],
     viewport: options.viewport ?? { width: 1280, height: 720 },
     colorScheme: options.colorScheme ?? 'light',
   });
