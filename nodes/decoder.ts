@@ -3,7 +3,7 @@ import { NodeIssueError } from '../src/core/diagnostics';
 import { formatShape, type Shape } from '../src/core/shape';
 import { defineNode, tensorInput, type Tensor } from './defineNode';
 import { zLayerSizes } from './encoder';
-import { activate, activationOptions, activations, conv2dTranspose, convParams, dense, denseParams } from './layers';
+import { activate, activationOptions, activations, architectureControls, conv2dTranspose, convParams, dense, denseParams } from './layers';
 
 const zParams = z.strictObject({
   architecture: z.enum(['mlp', 'conv']).default('mlp'),
@@ -87,27 +87,8 @@ export const Decoder = defineNode<DecoderParams>({
     'encoder with stride-2 transposed convolutions that double the image each time.',
   params: zParams,
   controls: [
-    {
-      key: 'architecture',
-      label: 'architecture',
-      kind: 'select',
-      options: [
-        { value: 'mlp', label: 'MLP (dense)' },
-        { value: 'conv', label: 'conv (transposed, stride 2)' },
-      ],
-    },
+    ...architectureControls<DecoderParams>('conv (transposed, stride 2)', 'one upsampling layer per number; the last one outputs the image channels'),
     { key: 'hidden', label: 'hidden units', kind: 'intList', min: 1, max: 4096, maxItems: 8, hint: 'dense layers after z' },
-    {
-      key: 'filters',
-      label: 'conv filters',
-      kind: 'intList',
-      min: 1,
-      max: 4096,
-      maxItems: 8,
-      hint: 'one upsampling layer per number; the last one outputs the image channels',
-      showIf: (p) => p.architecture === 'conv',
-    },
-    { key: 'kernelSize', label: 'kernel', kind: 'number', min: 1, max: 7, integer: true, showIf: (p) => p.architecture === 'conv' },
     { key: 'activation', label: 'activation', kind: 'select', options: activationOptions },
     {
       key: 'outputActivation',

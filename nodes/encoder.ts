@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import type { Shape } from '../src/core/shape';
 import { defineNode, dims, tensorInput, type Tensor } from './defineNode';
-import { activate, activationOptions, activations, conv2d, convParams, dense, denseParams } from './layers';
+import { activate, activationOptions, activations, architectureControls, conv2d, convParams, dense, denseParams } from './layers';
 
 export const zLayerSizes = z.array(z.number().int().min(1).max(4096)).max(8);
 
@@ -73,26 +73,7 @@ export const Encoder = defineNode<EncoderParams>({
     '"conv" first applies stride-2 convolutions that halve the image each time.',
   params: zParams,
   controls: [
-    {
-      key: 'architecture',
-      label: 'architecture',
-      kind: 'select',
-      options: [
-        { value: 'mlp', label: 'MLP (dense)' },
-        { value: 'conv', label: 'conv (stride 2)' },
-      ],
-    },
-    {
-      key: 'filters',
-      label: 'conv filters',
-      kind: 'intList',
-      min: 1,
-      max: 4096,
-      maxItems: 8,
-      hint: 'one stride-2 conv layer per number',
-      showIf: (p) => p.architecture === 'conv',
-    },
-    { key: 'kernelSize', label: 'kernel', kind: 'number', min: 1, max: 7, integer: true, showIf: (p) => p.architecture === 'conv' },
+    ...architectureControls<EncoderParams>('conv (stride 2)', 'one stride-2 conv layer per number'),
     { key: 'hidden', label: 'hidden units', kind: 'intList', min: 1, max: 4096, maxItems: 8, hint: 'dense layers, e.g. 400 or 512, 256' },
     { key: 'activation', label: 'activation', kind: 'select', options: activationOptions },
     { key: 'latentDim', label: 'latent dim', kind: 'number', min: 1, max: 512, integer: true },

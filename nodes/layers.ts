@@ -2,6 +2,7 @@
  * The few layers encoders and decoders are made of, as plain weights and ops
  * (Keras layouts, so weights export to tfjs-layers, Keras and PyTorch as-is).
  */
+import type { ParamControl } from '../src/core/nodeSpec';
 import type { BuildContext, Tensor, TF, Variable } from './defineNode';
 
 export const activations = ['relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'softplus', 'linear'] as const;
@@ -96,3 +97,29 @@ export function conv2dTranspose(
 export const denseParams = (inputs: number, units: number): number => inputs * units + units;
 export const convParams = (inChannels: number, filters: number, k: number): number =>
   k * k * inChannels * filters + filters;
+
+// ---- controls shared by the encoder and the decoder ----
+
+interface ArchitectureParams extends Record<string, unknown> {
+  architecture: 'mlp' | 'conv';
+  filters: number[];
+  kernelSize: number;
+}
+
+/** The architecture select, the conv filters list and the kernel size (the last two shown for conv only). */
+export function architectureControls<P extends ArchitectureParams>(convLabel: string, filtersHint: string): Array<ParamControl<P>> {
+  const isConv = (p: P) => p.architecture === 'conv';
+  return [
+    {
+      key: 'architecture',
+      label: 'architecture',
+      kind: 'select',
+      options: [
+        { value: 'mlp', label: 'MLP (dense)' },
+        { value: 'conv', label: convLabel },
+      ],
+    },
+    { key: 'filters', label: 'conv filters', kind: 'intList', min: 1, max: 4096, maxItems: 8, hint: filtersHint, showIf: isConv },
+    { key: 'kernelSize', label: 'kernel', kind: 'number', min: 1, max: 7, integer: true, showIf: isConv },
+  ];
+}
