@@ -39,8 +39,13 @@ export interface BuildContext<P> {
   variable(name: string, shape: number[], init: Initializer): Variable;
 }
 
-/** Metrics a node can report while it runs; the program sums them per kind. */
-export type MetricName = 'objective' | 'recon' | 'kl' | 'klPerDim' | 'betaKl' | 'beta' | 'capacity' | 'sigma';
+/**
+ * Metrics a node can report while it runs; the program sums them per kind.
+ * `reconPerExample` ([B], −log p(x|z) of each example) and `eps` ([B, d], the
+ * noise a Reparameterize drew) let the dashboard follow one example through a
+ * training step.
+ */
+export type MetricName = 'objective' | 'recon' | 'reconPerExample' | 'kl' | 'klPerDim' | 'betaKl' | 'beta' | 'capacity' | 'sigma' | 'eps';
 
 export type RunMode = 'train' | 'test' | 'infer';
 

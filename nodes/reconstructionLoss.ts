@@ -52,10 +52,10 @@ export function continuousBernoulliLogNorm(tf: TF, logits: Tensor): Tensor {
   return logNorm(logits);
 }
 
-/** Sum over every axis but the batch, then mean over the batch. */
-function sumPixelsMeanBatch(tf: TF, perPixel: Tensor): Tensor {
+/** Sum over every axis but the batch: one loss per example [B]. */
+function sumPixels(tf: TF, perPixel: Tensor): Tensor {
   const axes = Array.from({ length: perPixel.rank - 1 }, (_, i) => i + 1);
-  return tf.mean(tf.sum(perPixel, axes));
+  return tf.sum(perPixel, axes);
 }
 
 export const ReconstructionLoss = defineNode<ReconstructionLossParams>({
@@ -137,8 +137,10 @@ export const ReconstructionLoss = defineNode<ReconstructionLossParams>({
             break;
           }
         }
-        const loss = sumPixelsMeanBatch(tf, perPixel);
+        const perExample = sumPixels(tf, perPixel);
+        const loss = tf.mean(perExample);
         run.report('recon', loss);
+        run.report('reconPerExample', perExample);
         return { loss };
       },
     };

@@ -31,6 +31,7 @@ export const Reparameterize = defineNode<ReparameterizeParams>({
         if (run.mode === 'infer') return { z: mean };
         const logVar = tensorInput(inputs, 'logVar', nodeId);
         const eps = run.normal(mean.shape, 'eps');
+        run.report('eps', eps);
         return { z: tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) };
       },
     };

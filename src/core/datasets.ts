@@ -8,6 +8,8 @@ export interface DatasetInfo {
   /** [height, width, channels] */
   imageShape: readonly [number, number, number];
   classNames: ReadonlyArray<string>;
+  /** The known factors of variation each image was made from (datasets generated in code). */
+  factors?: ReadonlyArray<string>;
   summary: string;
 }
 
@@ -31,6 +33,7 @@ export const datasetInfo: Record<DatasetId, DatasetInfo> = {
     title: 'Shapes with known factors (46,080)',
     imageShape: [32, 32, 1],
     classNames: ['square', 'ellipse', 'heart'],
+    factors: ['shape', 'scale', 'rotation', 'x', 'y'],
     summary:
       'dSprites-like sprites, 32×32 grey, generated in code: 3 shapes × 6 scales × 10 rotations × 16 x × 16 y. ' +
       'The true factors are known, so disentanglement can be scored. 41,472 train / 4,608 test, split fixed.',

@@ -133,7 +133,7 @@ export async function runLab(doc: GraphDoc, data: DatasetData, tf: TF, options: 
       ...(options.signal ? { signal: options.signal } : {}),
     });
     emit({ type: 'scoring', images: encoded.means.count });
-    const scores = scoreEncoded(encoded, factors.names, options.scoreSeed ?? 0);
+    const scores = labScores(encoded, factors.names, options.scoreSeed ?? 0);
     emit({ type: 'scored', scores });
     const klPerDim = result.final?.klPerDim ?? [];
     const order = dimsByKl(klPerDim.length === encoded.means.dims ? klPerDim : new Array<number>(encoded.means.dims).fill(0));
@@ -160,7 +160,8 @@ export async function runLab(doc: GraphDoc, data: DatasetData, tf: TF, options: 
   }
 }
 
-function scoreEncoded(encoded: EncodedImages, names: ReadonlyArray<string>, seed: number): LabScores {
+/** MIG, FactorVAE and β-VAE scores of encoded images, with each factor's details (for reports and the dashboard). */
+export function labScores(encoded: EncodedImages, names: ReadonlyArray<string>, seed: number): LabScores {
   if (!encoded.factors) throw new Error('the test split has no factor table');
   const s = scoreLatents(encoded.means, encoded.factors, { seed });
   const betaVae = s.betaVae ?? { trainAccuracy: 0, evalAccuracy: 0 };

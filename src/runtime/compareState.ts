@@ -163,6 +163,10 @@ export function reduceCompare(view: CompareView, m: FromWorker, _now: number): C
     case 'finished':
     case 'exported':
     case 'exportFailed':
+    case 'anatomy':
+    case 'anatomyFailed':
+    case 'scores':
+    case 'scoreFailed':
       return view;
   }
 }

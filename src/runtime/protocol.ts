@@ -60,6 +60,9 @@ export type ParsedRunOptions = z.output<typeof zRunOptions>;
 
 const run = <T extends string>(type: T) => z.strictObject({ type: z.literal(type), runId: zRunId });
 
+/** The largest batch position the anatomy follows (batches are at most 4,096 images). */
+export const MAX_ANATOMY_SLOT = 4095;
+
 /** The most runs one comparison trains side by side. */
 export const MAX_LANES = 8;
 /** Which run of a comparison a report is about (0 = the first, usually the original). */
@@ -85,6 +88,14 @@ export const toWorkerSchemas = {
   export: run('export').extend({ requestId: zCount }),
   /** Destroys the WebGPU device (to check that training survives a lost GPU). */
   debugLoseDevice: run('debugLoseDevice'),
+  /**
+   * Follow one example of each training batch (its position `slot`) through
+   * the steps taken while paused (single steps, slow motion): each posts the
+   * anatomy of its forward pass before its update. `null` stops following.
+   */
+  watchAnatomy: run('watchAnatomy').extend({ slot: z.number().int().min(0).max(MAX_ANATOMY_SLOT).nullable() }),
+  /** Disentanglement scores now (datasets with known factors), at the next step boundary while training. */
+  score: run('score').extend({ requestId: zCount }),
   /**
    * Trains several graphs side by side in lock-step on one backend, with the
    * same options (a fork and its original, or a sweep). pause, resume, step,
@@ -186,6 +197,74 @@ export const zLanePreview = z.strictObject({
 });
 export type LanePreview = z.infer<typeof zLanePreview>;
 
+/**
+ * One example's way through one training step, from that step's own forward
+ * pass (the weights before its update, the batch and the noise ε it draws):
+ * x → encoder → μ, σ → z = μ + σ·ε → decoder → x̂, and its loss terms.
+ */
+export const zAnatomy = z.strictObject({
+  /** The global training step (0-based) whose forward pass this is. */
+  step: zCount,
+  epoch: zCount,
+  /** The batch's index within its epoch. */
+  batchIndex: zCount,
+  /** The example's position in the batch, and the batch's size. */
+  slot: zCount,
+  batchSize: zCount,
+  /** Index of the image in the training split, and its label. */
+  datasetIndex: zCount,
+  label: zCount,
+  imageShape: z.tuple([zCount, zCount, zCount]),
+  /** What the encoder saw (x, or x̃ after a Noise node). */
+  input: zFloat32Array,
+  /** The image the reconstruction loss compares with (the clean x). */
+  target: zFloat32Array,
+  /** x̂: the decoder's mean image for z. */
+  reconstruction: zFloat32Array,
+  mean: z.array(zMetric),
+  /** σ = exp(½·log σ²) per dimension; null when the encoder's variance is not used (an autoencoder). */
+  sigma: z.array(zMetric).nullable(),
+  /** The draw ε ~ N(0, I) this step used for this example; null without a Reparameterize (z = μ). */
+  eps: z.array(zMetric).nullable(),
+  /** The code the decoder read. */
+  z: z.array(zMetric),
+  /** −log p(x|z) of this example (nats). */
+  recon: zMetric,
+  /** KL(q(z|x) ‖ N(0, I)) of this example (nats); null without a KL term. */
+  kl: zMetric.nullable(),
+  /** β in effect at this step (1 without a β node, 0 without a KL). */
+  beta: zMetric,
+  /** The same step's batch means: reconstruction, KL and the objective. */
+  batch: z.strictObject({ recon: zMetric, kl: zMetric, objective: zMetric }),
+});
+export type Anatomy = z.infer<typeof zAnatomy>;
+
+/** Disentanglement scores of a run's codes against the dataset's known factors (see src/metrics/lab.ts). */
+export const zLabScores = z.strictObject({
+  split: z.literal('test'),
+  images: zCount,
+  mig: zMetric,
+  factorVae: zMetric,
+  betaVae: zMetric,
+  perFactor: z.array(
+    z.strictObject({
+      factor: z.string(),
+      gap: zMetric,
+      entropy: zMetric,
+      bestDim: zCount,
+      secondDim: zCount.nullable(),
+      normalizedMutualInformation: z.array(zMetric),
+    }),
+  ),
+  factorVaeDetails: z.strictObject({
+    trainAccuracy: zMetric,
+    evalAccuracy: zMetric,
+    activeDims: z.array(zCount),
+    factorOfDim: z.array(z.string().nullable()),
+  }),
+  betaVaeDetails: z.strictObject({ trainAccuracy: zMetric, evalAccuracy: zMetric }),
+});
+
 const zFinishStatus = z.enum(['finished', 'stopped', 'diverged']);
 
 const zDiagnostic = z.strictObject({
@@ -260,6 +339,11 @@ export const fromWorkerSchemas = {
   }),
   failed: run('failed').extend({ message: z.string(), diagnostics: z.array(zDiagnostic).default([]) }),
   cancelled: run('cancelled'),
+  anatomy: run('anatomy').extend({ anatomy: zAnatomy }),
+  anatomyFailed: run('anatomyFailed').extend({ message: z.string() }),
+  /** Scores after an epoch (requestId null) or on request. */
+  scores: run('scores').extend({ requestId: zCount.nullable(), step: zCount, epoch: zCount, seconds: zFinite, scores: zLabScores }),
+  scoreFailed: run('scoreFailed').extend({ requestId: zCount.nullable(), message: z.string() }),
   exported: run('exported').extend({ requestId: zCount, files: z.array(zExportFile) }),
   exportFailed: run('exportFailed').extend({ requestId: zCount, message: z.string() }),
 

@@ -239,6 +239,11 @@ export function reduceRun(view: RunView, m: FromWorker, now: number): RunView {
       return { ...view, phase: 'cancelled', etaSeconds: undefined };
     case 'exported':
     case 'exportFailed':
+    // the anatomy and the scores have their own state in the training store
+    case 'anatomy':
+    case 'anatomyFailed':
+    case 'scores':
+    case 'scoreFailed':
     // comparisons have their own state (compareState.ts)
     case 'compareStarted':
     case 'laneProgress':

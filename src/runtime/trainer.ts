@@ -6,7 +6,7 @@
  */
 import type { Scalar, Tensor, TF, Variable } from '../../nodes/defineNode';
 import type { Batch, Program } from '../compiler/program';
-import { BatchSampler } from '../data/batches';
+import { BatchSampler, type BatchArrays } from '../data/batches';
 import type { DatasetData } from '../data/format';
 import { createOptimizer, type Optimizer } from './optimizer';
 
@@ -130,6 +130,38 @@ export interface TrainOptions {
   reportFirstStep?: boolean;
   /** Called with the dataset indices of each training batch before its step (runs compared in lock-step check theirs agree). */
   onBatch?: (step: number, indices: Uint32Array) => void;
+  /**
+   * Awaited before each step, with the batch it is about to train on and the
+   * weights not yet updated: what that step's forward pass will see.
+   */
+  beforeStep?: (info: StepInfo) => Promise<void> | void;
+}
+
+/** A training step about to run. */
+export interface StepInfo {
+  /** Global step (0-based). */
+  step: number;
+  epoch: number;
+  /** Index of the batch within its epoch. */
+  batchIndex: number;
+  batch: BatchArrays;
+  /** The step runs while paused (a single step). */
+  singleStep: boolean;
+}
+
+/** The noise key of training step `step`: the same step draws the same ε. */
+export const trainNoiseKey = (step: number): string => `train:${step}`;
+
+/** The training batches of a program: seeded shuffling, its dataset's batch size and binarization. */
+export function trainSampler(program: Program, data: DatasetData, trainLimit?: number): BatchSampler {
+  const { plan } = program;
+  return new BatchSampler(data, {
+    split: 'train',
+    batchSize: plan.dataset.batchSize,
+    binarize: plan.dataset.binarize,
+    seed: program.seed,
+    ...(trainLimit !== undefined ? { limit: trainLimit } : {}),
+  });
 }
 
 const SCALARS = 5; // objective, recon, kl, betaKl, beta
@@ -210,13 +242,7 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
   const control = options.control ?? new TrainControl();
   const reportEvery = Math.max(1, options.reportEvery ?? 20);
   const emit = options.onEvent ?? (() => {});
-  const sampler = new BatchSampler(options.data, {
-    split: 'train',
-    batchSize: plan.dataset.batchSize,
-    binarize: plan.dataset.binarize,
-    seed: program.seed,
-    ...(options.trainLimit !== undefined ? { limit: options.trainLimit } : {}),
-  });
+  const sampler = trainSampler(program, options.data, options.trainLimit);
   const variables = program.model.variables;
   const optimizer: Optimizer = createOptimizer(tf, settings.optimizer, variables);
   const d = plan.generation?.latentDim ?? 0;
@@ -315,13 +341,20 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
         }
         const arrays = sampler.batch(epoch, i);
         options.onBatch?.(step, arrays.indices);
+        if (options.beforeStep) {
+          await options.beforeStep({ step, epoch, batchIndex: i, batch: arrays, singleStep });
+          if (options.signal?.aborted) {
+            status = 'aborted';
+            break outer;
+          }
+        }
         const lr = control.learningRate ?? options.learningRate ?? settings.learningRate;
         const currentStep = step;
         tf.tidy(() => {
           const batch = toBatch(tf, arrays, plan.imageShape);
           let packed: Tensor | null = null;
           const { grads } = tf.variableGrads(() => {
-            const t = program.losses(batch, { mode: 'train', step: currentStep, noiseKey: `train:${currentStep}`, live: control.live });
+            const t = program.losses(batch, { mode: 'train', step: currentStep, noiseKey: trainNoiseKey(currentStep), live: control.live });
             const perDim = d > 0 ? (t.klPerDim && t.klPerDim.size === d ? t.klPerDim : tf.zeros([d])) : null;
             packed = tf.keep(tf.concat([tf.stack([t.objective, t.recon, t.kl, t.betaKl, t.beta]), ...(perDim ? [perDim] : []), tf.zeros([1])]));
             return t.objective as Scalar;

@@ -24,6 +24,9 @@ import { missingKernels } from './kernels';
 import type { TfModule } from './exportModel';
 import { createPreviewSet, makePreview, type PreviewSet } from './previews';
 import { measureSharpness, sharpnessImages } from './sharpnessProbe';
+import { traceExample } from './anatomy';
+import { encodeDataset } from '../metrics/encodeLatents';
+import { labScores } from '../metrics/lab';
 import {
   parseToWorker,
   type FromWorkerInput,
@@ -75,6 +78,8 @@ interface Session {
   /** Test images the sharpness meter scores. */
   sharp: BatchArrays | undefined;
   picks: PreviewPicks;
+  /** The batch position whose single steps are traced (null: none). */
+  anatomySlot: number | null;
   weights: { step: number; values: WeightMap } | undefined;
   step: number;
   epoch: number;
@@ -178,6 +183,12 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
       case 'export':
         void exportFiles(s, message.requestId);
         return;
+      case 'watchAnatomy':
+        s.anatomySlot = message.slot;
+        return;
+      case 'score':
+        s.previewChain = s.previewChain.then(() => postScores(s, message.requestId));
+        return;
       case 'debugLoseDevice': {
         const ok = s.backend !== undefined && s.phase === 'training' && (deps.loseDevice?.(s.backend) ?? false);
         if (!ok) post({ type: 'protocolError', runId: s.runId, message: `run ${s.runId} is not training on a GPU device that can be lost` });
@@ -218,6 +229,7 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
       previewSet: undefined,
       sharp: undefined,
       picks: message.options.picks ?? { code: 0, pair: [0, 1] },
+      anatomySlot: null,
       weights: undefined,
       step: 0,
       epoch: 0,
@@ -420,6 +432,18 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
         signal: s.inner.signal,
         control: s.control,
         onEvent: (event) => onTrainEvent(s, program, event, startStep),
+        beforeStep: async (info) => {
+          // single steps (and slow motion) show one example's way through the step they take
+          if (s.anatomySlot === null || !info.singleStep || !program.plan.generation) return;
+          try {
+            const anatomy = await traceExample(program, info.batch, { ...info, slot: s.anatomySlot, live: s.control.live });
+            if (ended(s)) return;
+            const arrays = [anatomy.input, anatomy.target, anatomy.reconstruction];
+            post({ type: 'anatomy', runId: s.runId, anatomy }, arrays.flatMap((a) => (a.buffer instanceof ArrayBuffer ? [a.buffer] : [])));
+          } catch (e) {
+            post({ type: 'anatomyFailed', runId: s.runId, message: `could not follow the example: ${errorText(e)}` });
+          }
+        },
         onReport: async ({ step, epoch }) => {
           s.step = step;
           s.epoch = epoch;
@@ -516,6 +540,8 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
     if (program?.plan.generation && s.previewSet && s.lastPreview?.step !== result.steps) {
       await sendPreview(s, program, { step: result.steps, epoch: s.epoch });
     }
+    // datasets with known factors: score the codes once training ends
+    if (s.data?.factors && program?.plan.generation?.mean && result.status !== 'diverged') await postScores(s, null);
     post({
       type: 'finished',
       runId: s.runId,
@@ -547,6 +573,26 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
         post({ type: 'protocolError', runId: s.runId, message: `could not draw the preview: ${errorText(e)}` });
       }
     });
+  }
+
+  /** Scores the current codes of the whole test split against the dataset's known factors. */
+  async function postScores(s: Session, requestId: number | null): Promise<void> {
+    const fail = (message: string) => post({ type: 'scoreFailed', runId: s.runId, requestId, message });
+    const program = s.program;
+    const data = s.data;
+    if (!program || !data) return fail('there is no model to score yet: start training first');
+    const factors = data.factors;
+    if (!factors) return fail(`the ${program.plan.dataset.id} dataset has no known factors; disentanglement is scored on shapes`);
+    if (!program.plan.generation?.mean) return fail('this graph has no encoder whose codes could be scored');
+    try {
+      const started = now();
+      const encoded = await encodeDataset(program, data, { split: 'test' });
+      const scores = labScores(encoded, factors.names, 0);
+      if (ended(s)) return;
+      post({ type: 'scores', runId: s.runId, requestId, step: s.step, epoch: s.epoch, seconds: (now() - started) / 1000, scores });
+    } catch (e) {
+      fail(`scoring failed: ${errorText(e)}`);
+    }
   }
 
   async function exportFiles(s: Session, requestId: number): Promise<void> {

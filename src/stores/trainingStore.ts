@@ -5,10 +5,10 @@
  * Vue (the worker only sends numbers and typed arrays).
  */
 import { defineStore } from 'pinia';
-import { computed, markRaw, reactive, shallowRef } from 'vue';
+import { computed, markRaw, reactive, ref, shallowRef } from 'vue';
 import type { GraphDoc } from '../core/schema';
 import type { BackendChoice } from '../runtime/backends';
-import type { ExportFile, FromWorker, Preview, PreviewPicks, RunOptions, ToWorkerInput } from '../runtime/protocol';
+import type { Anatomy, ExportFile, FromWorker, FromWorkerOf, Preview, PreviewPicks, RunOptions, ToWorkerInput } from '../runtime/protocol';
 import { createIdleRun, isActive, createPreparingRun, reduceRun, type RunView } from '../runtime/runState';
 import { trainingWorker, WORKER_CRASHED } from '../runtime/workerHub';
 
@@ -27,6 +27,17 @@ export type ExportState =
   | { status: 'ready'; files: ExportFile[] }
   | { status: 'failed'; message: string };
 
+export type ScoreReport = Omit<FromWorkerOf<'scores'>, 'type' | 'runId' | 'requestId'>;
+
+export type ScoreState =
+  | { status: 'idle' }
+  | { status: 'working' }
+  | { status: 'ready'; report: ScoreReport }
+  | { status: 'failed'; message: string; last: ScoreReport | undefined };
+
+/** Pause between slow-motion steps: time to watch ε → z → x̂ light up one after the other. */
+export const SLOW_MOTION_MS = 1800;
+
 export const useTrainingStore = defineStore('training', () => {
   const run = shallowRef<RunView>(createIdleRun());
   const preview = shallowRef<Preview | undefined>(undefined);
@@ -40,6 +51,16 @@ export const useTrainingStore = defineStore('training', () => {
   const liveBeta = shallowRef<Record<string, number>>({});
   /** The graph this run trains (to notice edits made since). */
   const trainedDoc = shallowRef<GraphDoc | undefined>(undefined);
+
+  /** The batch position whose single steps are traced (null: none), and the latest trace. */
+  const anatomySlot = ref<number | null>(null);
+  const anatomy = shallowRef<Anatomy | undefined>(undefined);
+  const anatomyError = ref<string | undefined>(undefined);
+  /** Steps taken one at a time, with a pause to watch each. */
+  const slowMotion = ref(false);
+  let slowTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Disentanglement scores (datasets with known factors). */
+  const scoreState = shallowRef<ScoreState>({ status: 'idle' });
 
   const hub = trainingWorker();
   let nextRequestId = 1;
@@ -67,7 +88,31 @@ export const useTrainingStore = defineStore('training', () => {
       exportState.value = { status: 'failed', message: message.message };
       return;
     }
+    if (message.type === 'anatomy') {
+      anatomy.value = markRaw(message.anatomy);
+      anatomyError.value = undefined;
+      if (slowMotion.value) scheduleSlowStep();
+      return;
+    }
+    if (message.type === 'anatomyFailed') {
+      anatomyError.value = message.message;
+      stopSlowMotion();
+      return;
+    }
+    if (message.type === 'scores') {
+      const { type: _type, runId: _runId, requestId: _requestId, ...report } = message;
+      scoreState.value = { status: 'ready', report: markRaw(report) };
+      return;
+    }
+    if (message.type === 'scoreFailed') {
+      const state = scoreState.value;
+      scoreState.value = { status: 'failed', message: message.message, last: state.status === 'ready' ? state.report : undefined };
+      return;
+    }
     run.value = reduceRun(run.value, message, performance.now());
+    // the worker follows the example once the run exists
+    if (message.type === 'started' && anatomySlot.value !== null) send({ type: 'watchAnatomy', runId: message.runId, slot: anatomySlot.value });
+    if (!isActive(run.value.phase)) stopSlowMotion();
   }
 
   hub.listen({
@@ -92,6 +137,10 @@ export const useTrainingStore = defineStore('training', () => {
     exportState.value = { status: 'idle' };
     problems.value = [];
     trainedDoc.value = doc;
+    anatomy.value = undefined;
+    anatomyError.value = undefined;
+    scoreState.value = { status: 'idle' };
+    stopSlowMotion();
     // the graph holds the settings a run starts from; live values apply to one run
     clearLive();
     const options: RunOptions = {
@@ -136,6 +185,49 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
+  /** Follows example `slot` of each batch through the single steps taken (null: stop following). */
+  function follow(slot: number | null): void {
+    anatomySlot.value = slot;
+    if (slot === null) stopSlowMotion();
+    if (active.value) send({ type: 'watchAnatomy', runId: run.value.runId, slot });
+  }
+
+  /** One step, traced: pauses the run and shows the step's ε → z → x̂ for the followed example. */
+  function traceStep(): void {
+    if (!active.value) return;
+    if (anatomySlot.value === null) follow(0);
+    step(1);
+  }
+
+  function scheduleSlowStep(): void {
+    clearTimeout(slowTimer);
+    slowTimer = setTimeout(() => {
+      if (slowMotion.value && active.value) step(1);
+      else stopSlowMotion();
+    }, SLOW_MOTION_MS);
+  }
+
+  function startSlowMotion(): void {
+    if (!active.value) return;
+    slowMotion.value = true;
+    traceStep();
+  }
+
+  function stopSlowMotion(): void {
+    slowMotion.value = false;
+    clearTimeout(slowTimer);
+    slowTimer = undefined;
+  }
+
+  /** Scores the codes against the dataset's known factors now. */
+  function requestScores(): void {
+    if (run.value.runId === 0 || run.value.phase === 'idle' || run.value.phase === 'preparing') return;
+    const state = scoreState.value;
+    if (state.status === 'working') return;
+    scoreState.value = { status: 'working' };
+    send({ type: 'score', runId: run.value.runId, requestId: nextRequestId++ });
+  }
+
   function exportModel(): void {
     const requestId = nextRequestId++;
     exportState.value = { status: 'working', requestId };
@@ -165,5 +257,15 @@ export const useTrainingStore = defineStore('training', () => {
     clearLive,
     setPicks,
     exportModel,
+    anatomySlot,
+    anatomy,
+    anatomyError,
+    slowMotion,
+    follow,
+    traceStep,
+    startSlowMotion,
+    stopSlowMotion,
+    scoreState,
+    requestScores,
   };
 });
