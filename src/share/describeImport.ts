@@ -6,6 +6,7 @@
  */
 import type { GraphDoc } from '../core/schema';
 import type { ImportSource } from './importAny';
+import { lessonById } from '../workshop/lessons';
 import type { LinkOptions } from './link';
 import type { RunInfo } from './pngEmbed';
 
@@ -56,5 +57,6 @@ export function describeImport(facts: ImportFacts): string {
   if (facts.link?.view === 'locked') text += ', in a locked workshop view (it can be trained, not edited)';
   const hidden = facts.hiddenControls ?? 0;
   if (hidden > 0) text += `; the link hides ${hidden} control${hidden === 1 ? '' : 's'}`;
+  if (facts.link?.lesson) text += `; it opens lesson “${lessonById(facts.link.lesson).title}” at step ${facts.link.step ?? 1}`;
   return `${text}.`;
 }

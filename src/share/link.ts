@@ -8,7 +8,8 @@
  * Workshop options: `view=locked` opens the graph read-only; `hide` lists
  * controls to hide — a node id hides all of that node's controls, a param key
  * (`beta`) hides that control on every node, and `node.key` one control on one
- * node. Default options are not written, so plain links stay short.
+ * node; `lesson=vae&step=2` opens a guided lesson at a step (counted from 1)
+ * on the link's graph. Default options are not written, so plain links stay short.
  *
  * Decoding is strict and never throws: bad base64, a damaged or oversized
  * deflate stream (decompression bombs stop at the size limit), bad JSON and an
@@ -22,6 +23,7 @@ import { describeIssue, formatPath } from '../core/issues';
 import { inflateLimited, InflateLimitError } from '../core/inflate';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
 import { limits, type GraphDoc } from '../core/schema';
+import { lessonIds, MAX_LESSON_STEPS } from '../workshop/lessonIds';
 import { internalError, readGraphText, shareableText } from './graphFile';
 
 const zHideEntry = z
@@ -38,6 +40,9 @@ export const zLinkOptions = z.strictObject({
   view: z.enum(linkViews).default('edit'),
   /** Controls to hide: node ids, param keys, or `node.key`. */
   hide: z.array(zHideEntry).max(200).default([]),
+  /** A guided lesson to open with the graph, and its step (1 = the first). */
+  lesson: z.enum(lessonIds).optional(),
+  step: z.number().int().min(1).max(MAX_LESSON_STEPS).optional(),
 });
 export type LinkOptions = z.infer<typeof zLinkOptions>;
 
@@ -127,6 +132,10 @@ export function encodeShareHash(doc: GraphDoc, options: Partial<LinkOptions> = {
     const parts = [`g=${encodeBase64Url(deflateSync(bytes, { level: 9 }))}`];
     if (opts.data.view !== 'edit') parts.push(`view=${opts.data.view}`);
     if (opts.data.hide.length > 0) parts.push(`hide=${opts.data.hide.join(',')}`);
+    if (opts.data.lesson !== undefined) {
+      parts.push(`lesson=${opts.data.lesson}`);
+      if (opts.data.step !== undefined && opts.data.step > 1) parts.push(`step=${opts.data.step}`);
+    }
     return { ok: true, hash: `#${parts.join('&')}` };
   } catch (e) {
     return { ok: false, errors: [internalError('making the share link', e)] };
@@ -178,7 +187,7 @@ export function hasSharedGraph(hash: string): boolean {
   return /^#?g=/.test(hash) || /[#&]g=/.test(hash);
 }
 
-const KNOWN_KEYS = ['g', 'view', 'hide'] as const;
+const KNOWN_KEYS = ['g', 'view', 'hide', 'lesson', 'step'] as const;
 type LinkKey = (typeof KNOWN_KEYS)[number];
 
 /** Reads the hash of a share link (with or without its `#`). Never throws. */
@@ -222,11 +231,15 @@ function decodeHash(hash: string, registry: NodeSpecRegistry): LinkReadResult {
   if (data.length === 0) return fail('the link\'s graph data is empty (the link was probably cut short)', 'link-base64');
   if (data.length > MAX_PAYLOAD_CHARS) return fail(`the link's graph data is too long (${Math.round(data.length / 1024)} kB)`, 'too-large');
 
-  const options = zLinkOptions.safeParse({
+  const optionValues = {
     ...(values.view !== undefined ? { view: values.view } : {}),
     ...(values.hide !== undefined ? { hide: values.hide === '' ? [] : values.hide.split(',') } : {}),
-  });
-  if (!options.success) return { ok: false, errors: optionErrors(options.error.issues, { view: values.view, hide: values.hide?.split(',') }) };
+    ...(values.lesson !== undefined ? { lesson: values.lesson } : {}),
+    // a step that is not a whole number stays text, so the message quotes it
+    ...(values.step !== undefined ? { step: /^\d{1,6}$/.test(values.step) ? Number(values.step) : values.step } : {}),
+  };
+  const options = zLinkOptions.safeParse(optionValues);
+  if (!options.success) return { ok: false, errors: optionErrors(options.error.issues, optionValues) };
 
   let compressed: Uint8Array;
   try {

@@ -28,7 +28,7 @@ export interface NodeControls {
 export const controlRef = (nodeId: string, key: string): string => `${nodeId}.${key}`;
 
 export function isDefaultLinkOptions(options: LinkOptions): boolean {
-  return options.view === 'edit' && options.hide.length === 0;
+  return options.view === 'edit' && options.hide.length === 0 && options.lesson === undefined;
 }
 
 /** The controls each node shows (nodes without controls are left out). */

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { zLinkOptions, type LinkOptions } from '../share/link';
+import { lessonIds, MAX_LESSON_STEPS } from '../workshop/lessonIds';
 
 const SESSION_KEY = 'bottleneck.session';
 const VIEW_PREFIX = 'bottleneck.view.';
@@ -63,15 +64,36 @@ export function readWorkshop(graphId: string): LinkOptions | undefined {
   return readJson(WORKSHOP_PREFIX + graphId, zLinkOptions);
 }
 
-/** Remembers a graph's workshop options; default options (editable, nothing hidden) are forgotten instead. */
+/** Remembers a graph's workshop options; default options (editable, nothing hidden, no lesson) are forgotten instead. */
 export function writeWorkshop(graphId: string, options: LinkOptions): void {
-  if (options.view === 'edit' && options.hide.length === 0) forgetWorkshop(graphId);
+  if (options.view === 'edit' && options.hide.length === 0 && options.lesson === undefined) forgetWorkshop(graphId);
   else writeJson(WORKSHOP_PREFIX + graphId, options);
 }
 
 export function forgetWorkshop(graphId: string): void {
   try {
     localStorage.removeItem(WORKSHOP_PREFIX + graphId);
+  } catch {
+    // nothing to forget
+  }
+}
+
+const zLessonState = z.object({ lesson: z.enum(lessonIds), step: z.number().int().min(0).max(MAX_LESSON_STEPS - 1) });
+export type LessonState = z.infer<typeof zLessonState>;
+const LESSON_PREFIX = 'bottleneck.lesson.';
+
+/** The guided lesson a graph is in, and its step (0-based); undefined: none. */
+export function readLesson(graphId: string): LessonState | undefined {
+  return readJson(LESSON_PREFIX + graphId, zLessonState);
+}
+
+export function writeLesson(graphId: string, state: LessonState | undefined): void {
+  if (state) {
+    writeJson(LESSON_PREFIX + graphId, state);
+    return;
+  }
+  try {
+    localStorage.removeItem(LESSON_PREFIX + graphId);
   } catch {
     // nothing to forget
   }

@@ -195,6 +195,22 @@ export const useShareStore = defineStore('share', () => {
     workshop.value = isDefaultLinkOptions(next) ? null : next;
   }
 
+  /**
+   * The lesson a share link opened the graph in (lesson id and 1-based step),
+   * taken once: the graph keeps its other workshop options.
+   */
+  function takeLinkLesson(): { lesson: NonNullable<LinkOptions['lesson']>; step: number } | undefined {
+    const id = library.currentId;
+    const options = workshop.value;
+    if (!id || !options?.lesson) return undefined;
+    const { lesson, step, ...rest } = options;
+    const next: LinkOptions = rest;
+    if (isDefaultLinkOptions(next)) forgetWorkshop(id);
+    else writeWorkshop(id, next);
+    workshop.value = isDefaultLinkOptions(next) ? null : next;
+    return { lesson, step: step ?? 1 };
+  }
+
   function dismissFailure(): void {
     failure.value = null;
     importer.clearProblems();
@@ -217,6 +233,7 @@ export const useShareStore = defineStore('share', () => {
     takePaste,
     makeEditableCopy,
     showHiddenControls,
+    takeLinkLesson,
     dismissFailure,
   };
 });

@@ -11,6 +11,7 @@ import type { BackendChoice } from '../runtime/backends';
 import type { Anatomy, ExportFile, FromWorker, FromWorkerOf, Preview, PreviewPicks, RunOptions, ToWorkerInput } from '../runtime/protocol';
 import { createIdleRun, isActive, createPreparingRun, reduceRun, type RunView } from '../runtime/runState';
 import { trainingWorker, WORKER_CRASHED } from '../runtime/workerHub';
+import { betaOf } from '../workshop/lessons';
 
 export interface RunSettings {
   backend: BackendChoice;
@@ -28,6 +29,17 @@ export type ExportState =
   | { status: 'failed'; message: string };
 
 export type ScoreReport = Omit<FromWorkerOf<'scores'>, 'type' | 'runId' | 'requestId'>;
+
+/** One scored run, kept for comparing scores across runs (β = 1 against β = 4). */
+export interface ScoreLogEntry {
+  runId: number;
+  graphName: string;
+  beta: number;
+  step: number;
+  mig: number;
+  factorVae: number;
+  betaVae: number;
+}
 
 export type ScoreState =
   | { status: 'idle' }
@@ -61,6 +73,8 @@ export const useTrainingStore = defineStore('training', () => {
   let slowTimer: ReturnType<typeof setTimeout> | undefined;
   /** Disentanglement scores (datasets with known factors). */
   const scoreState = shallowRef<ScoreState>({ status: 'idle' });
+  /** Every run scored in this session, newest last (the latest score of each run). */
+  const scoreLog = shallowRef<ScoreLogEntry[]>([]);
 
   const hub = trainingWorker();
   let nextRequestId = 1;
@@ -102,6 +116,19 @@ export const useTrainingStore = defineStore('training', () => {
     if (message.type === 'scores') {
       const { type: _type, runId: _runId, requestId: _requestId, ...report } = message;
       scoreState.value = { status: 'ready', report: markRaw(report) };
+      const doc = trainedDoc.value;
+      if (doc) {
+        const entry: ScoreLogEntry = {
+          runId: message.runId,
+          graphName: doc.name,
+          beta: Object.values(liveBeta.value)[0] ?? betaOf(doc),
+          step: report.step,
+          mig: report.scores.mig,
+          factorVae: report.scores.factorVae,
+          betaVae: report.scores.betaVae,
+        };
+        scoreLog.value = [...scoreLog.value.filter((e) => e.runId !== entry.runId), entry].slice(-20);
+      }
       return;
     }
     if (message.type === 'scoreFailed') {
@@ -266,6 +293,7 @@ export const useTrainingStore = defineStore('training', () => {
     startSlowMotion,
     stopSlowMotion,
     scoreState,
+    scoreLog,
     requestScores,
   };
 });
