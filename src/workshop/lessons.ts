@@ -33,6 +33,8 @@ export interface LessonStep {
   text: string[];
   /** Node types the step is about (highlighted on the canvas). */
   focus: string[];
+  /** A step to read, with nothing to do: it counts as done once the learner has moved past it. */
+  readOnly?: boolean;
   check(facts: LessonFacts): StepCheck;
 }
 
@@ -110,6 +112,7 @@ const readStep = (title: string, text: string[], focus: string[] = []): LessonSt
   title,
   text,
   focus,
+  readOnly: true,
   check: () => check(true, ''),
 });
 
