@@ -61,3 +61,33 @@ test('a worker generates the shapes dataset, pixel for pixel the same as Node', 
   console.info(`shapes generated in a worker in ${Math.round(result.ms as number)} ms (including module loading)`);
   expect(session.errors).toEqual([]);
 });
+
+test('the dashboard scores a shapes run when it ends, and again on request', async () => {
+  const { page } = session;
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto(inject('baseUrl'));
+  await page.locator('.app[data-ready="true"]').waitFor({ timeout: 60_000 });
+  await page.getByTestId('graphs-menu').click();
+  await page.getByTestId('gallery-beta-vae-shapes').click();
+  await page.getByTestId('disentanglement-card').waitFor();
+  await page.locator('details.settings > summary').click();
+  for (const [id, value] of [['epochs', 1], ['train-limit', 512], ['test-limit', 64]] as const) {
+    await page.getByTestId(id).fill(String(value));
+    await page.getByTestId(id).dispatchEvent('change');
+  }
+  await page.getByTestId('train').click();
+  await page.getByTestId('score-mig').waitFor({ timeout: 120_000 });
+  const mig = Number(await page.getByTestId('score-mig').textContent());
+  expect(mig).toBeGreaterThanOrEqual(0);
+  expect(mig).toBeLessThanOrEqual(1);
+  expect(await page.getByTestId('disentanglement').textContent()).toContain('4,608 test images');
+  for (const factor of ['shape', 'scale', 'rotation', 'x', 'y']) {
+    expect(await page.getByTestId('disentanglement').locator('tbody th', { hasText: new RegExp(`^${factor}$`) }).count()).toBe(1);
+  }
+  await expect.poll(() => page.getByTestId('run-phase').textContent()).toMatch(/finished/i);
+  // the same weights score the same
+  await page.getByTestId('score-now').click();
+  await expect.poll(() => page.getByTestId('score-now').isEnabled(), { timeout: 60_000 }).toBe(true);
+  expect(Number(await page.getByTestId('score-mig').textContent())).toBe(mig);
+  expect(session.errors).toEqual([]);
+}, 180_000);
