@@ -3,11 +3,9 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { specRegistry } from '../../nodes';
 import { parseGraph } from '../../src/core/parse';
 import type { GraphDoc } from '../../src/core/schema';
-import { loadDatasetNode } from '../../src/data/loadNode';
-import type { BackendName } from '../../src/runtime/backends';
 import { initNodeBackend } from '../../src/runtime/nodeBackend';
-import { parseFromWorker, type FromWorker, type FromWorkerOf, type RunOptions } from '../../src/runtime/protocol';
-import { createTrainingHost, type HostDeps } from '../../src/runtime/trainingHost';
+import type { RunOptions } from '../../src/runtime/protocol';
+import { nodeHost } from './hostHarness';
 import vae from '../../graphs/vae.json';
 
 function smallVae(): GraphDoc {
@@ -44,54 +42,6 @@ function smallBetaVae(beta: number): GraphDoc {
   const parsed = parseGraph(doc, specRegistry);
   if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('; '));
   return parsed.doc;
-}
-
-/** A host on the Node wasm backend; the "device" of `losable` can be lost on demand. */
-function nodeHost(options: { losable?: BackendName } = {}) {
-  const messages: FromWorker[] = [];
-  let lose: ((reason: string) => void) | undefined;
-  const deps: HostDeps = {
-    tf,
-    post(message) {
-      // validate exactly as the dashboard does
-      const parsed = parseFromWorker(structuredClone(message));
-      if (!parsed.ok) throw new Error(parsed.error);
-      messages.push(parsed.message);
-    },
-    loadDataset: async (id, onProgress) => {
-      const data = loadDatasetNode(id);
-      onProgress(1, 1);
-      return data;
-    },
-    probe: async (name) => {
-      if (name === 'webgpu' || name === 'webgl') return { ok: false, reason: `${name} does not exist in Node` };
-      const ok = await tf.setBackend(name);
-      return ok ? { ok: true } : { ok: false, reason: 'did not start' };
-    },
-    watchDevice(backend, onLost) {
-      if (backend !== options.losable) return () => {};
-      lose = onLost;
-      return () => {
-        lose = undefined;
-      };
-    },
-    loseDevice(backend) {
-      if (backend !== options.losable || !lose) return false;
-      lose('the test device was lost');
-      return true;
-    },
-  };
-  const host = createTrainingHost(deps);
-  const of = <K extends FromWorker['type']>(type: K, runId?: number): Array<FromWorkerOf<K>> =>
-    messages.filter((m): m is FromWorkerOf<K> => m.type === type && (runId === undefined || ('runId' in m && m.runId === runId)));
-  const waitFor = async (predicate: () => boolean, what: string, ms = 60_000) => {
-    const t0 = Date.now();
-    while (!predicate()) {
-      if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}; got ${messages.map((m) => m.type).join(', ')}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-  return { host, messages, of, waitFor };
 }
 
 const quick: RunOptions = { backend: 'auto', trainLimit: 256, testLimit: 100, scatterSize: 100, reportEvery: 4, previewEvery: 4, epochs: 3 };
