@@ -33,6 +33,7 @@ export function datasetLoader(id: DatasetId, target: ExportTarget): string | und
 
 /** The script draws the dataset itself, knows each image's factors and scores MIG after training. */
 export const drawsDataset = (model: ExportModel): boolean => datasetSources[model.dataset.id].kind === 'generated';
+
 export const exportTargets: ReadonlyArray<ExportTarget> = ['pytorch', 'keras'];
 
 export const targetTitle: Record<ExportTarget, string> = { pytorch: 'PyTorch', keras: 'Keras' };
