@@ -16,7 +16,9 @@ export const exportUsage = `Usage: npm run export -- <graph> [--to pytorch|keras
 
 Writes a self-contained Python training script for a Bottleneck graph: the same
 model, loss, optimizer, learning rate, epochs, batch size and seed, with a data
-loader for MNIST / Fashion-MNIST. Weights will differ from the browser run.
+loader for MNIST / Fashion-MNIST. For the shapes dataset the script draws the
+images itself (the browser's, pixel for pixel) and prints the MIG of the test
+codes after training. Weights will differ from the browser run.
 
 <graph>        a graph file (.json), a PNG exported by Bottleneck, or a share link
 --to TARGET    pytorch (default) or keras

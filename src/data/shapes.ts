@@ -25,6 +25,10 @@
  * centre to the outline (coverage = clamp(½ − distance, 0, 1)). Positions step
  * by whole pixels, so each of the 180 (shape, scale, rotation) sprites is drawn
  * once and copied to the 256 positions: the whole set takes tens of milliseconds.
+ *
+ * Exported training scripts draw the same images in Python
+ * (src/export/shapesPython.ts); tests/export/shapesPython.test.ts checks that
+ * both give the same bytes, so a change here must be made there too.
  */
 import { permutation } from '../core/random';
 import type { DatasetData, DatasetFactors, ImageSet } from './format';
@@ -36,7 +40,7 @@ export const shapeScales = [0.5, 0.6, 0.7, 0.8, 0.9, 1] as const;
 export const shapeRotations = [0, 9, 18, 27, 36, 45, 54, 63, 72, 81] as const;
 export const SHAPES_POSITIONS = 16;
 /** Pixel coordinate of the sprite centre at position 0; position i is FIRST + i. */
-const FIRST_POSITION = 8;
+export const FIRST_POSITION = 8;
 
 export const shapesFactorNames = ['shape', 'scale', 'rotation', 'x', 'y'] as const;
 export const shapesFactorSizes = [shapeNames.length, shapeScales.length, shapeRotations.length, SHAPES_POSITIONS, SHAPES_POSITIONS] as const;
@@ -45,11 +49,13 @@ export const SHAPES_COUNT = shapesFactorSizes.reduce((a, b) => a * b, 1);
 /** Fixed: changing it changes the split, and every saved score with it. */
 export const SHAPES_SPLIT_SEED = 20260101;
 export const SHAPES_TEST_FRACTION = 0.1;
+/** Images in the test split (the first ones of the shuffled order); the rest are the training split. */
+export const SHAPES_TEST_COUNT = Math.round(SHAPES_COUNT * SHAPES_TEST_FRACTION);
 
 /** Half the size of a sprite at scale 1, in pixels (a rotated square then still fits inside the image). */
-const HALF_SIZE = 5.25;
+export const HALF_SIZE = 5.25;
 /** Sprites are drawn into a square patch this many pixels wide, centred on a pixel corner. */
-const PATCH = 18;
+export const PATCH = 18;
 
 /** Human-readable value of each factor level (for reports and axis labels). */
 export const shapesFactorValues: ReadonlyArray<ReadonlyArray<string>> = [
@@ -90,7 +96,7 @@ function ellipseDistance(u: number, v: number, a: number, b: number): number {
 }
 
 /** Height of the classic heart curve (tip at 0, lobes up to ≈1.10); scaled so it spans about −1..1. */
-const HEART_SCALE = 0.552;
+export const HEART_SCALE = 0.552;
 
 /** Exact distance to a heart (two discs on a V), tip pointing down the image. */
 function heartDistance(u: number, v: number): number {
@@ -201,7 +207,7 @@ function stamp(images: Uint8Array, offset: number, sprite: Uint8Array, left: num
 /** Builds the whole dataset: every combination once, split at random (fixed seed) into train and test. */
 export function generateShapesDataset(): DatasetData {
   const order = permutation(SHAPES_COUNT, SHAPES_SPLIT_SEED);
-  const testCount = Math.round(SHAPES_COUNT * SHAPES_TEST_FRACTION);
+  const testCount = SHAPES_TEST_COUNT;
   // both splits are in shuffled order, so the first N images of a split are a fair sample of it
   const test = renderShapes(order.subarray(0, testCount));
   const train = renderShapes(order.subarray(testCount));

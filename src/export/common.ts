@@ -6,20 +6,34 @@
 import { datasetInfo, type DatasetId } from '../core/datasets';
 import type { Diagnostic } from '../core/diagnostics';
 import { formatCount } from '../core/shape';
+import { SHAPES_COUNT, SHAPES_TEST_COUNT } from '../data/shapes';
 import { graphFileStem } from '../share/graphFile';
 import type { ExportModel, ExportStep } from './describe';
 import { commentLines, nodeTitle, pyFloat, pyNumber, pyString, sanitizeText } from './python';
 
 export type ExportTarget = 'pytorch' | 'keras';
 
-/** Datasets the exported scripts can load, and where each comes from in each framework. */
-export type ExportableDataset = Exclude<DatasetId, 'shapes'>;
-export const torchvisionDatasets: Record<ExportableDataset, string> = { mnist: 'datasets.MNIST', 'fashion-mnist': 'datasets.FashionMNIST' };
-export const kerasDatasets: Record<ExportableDataset, string> = { mnist: 'keras.datasets.mnist', 'fashion-mnist': 'keras.datasets.fashion_mnist' };
+/**
+ * Where the exported scripts get each dataset: downloaded by the framework's own loader, or drawn by the
+ * script itself (shapes, exactly as the browser draws it, with each image's true factors).
+ */
+export type DatasetSource = { kind: 'download'; torchvision: string; keras: string } | { kind: 'generated' };
+export const datasetSources: Record<DatasetId, DatasetSource> = {
+  mnist: { kind: 'download', torchvision: 'datasets.MNIST', keras: 'keras.datasets.mnist' },
+  'fashion-mnist': { kind: 'download', torchvision: 'datasets.FashionMNIST', keras: 'keras.datasets.fashion_mnist' },
+  shapes: { kind: 'generated' },
+};
 
-export function isExportableDataset(id: DatasetId): id is ExportableDataset {
-  return id in torchvisionDatasets;
+/** The loader a framework downloads the dataset with (`datasets.MNIST`), or undefined when the script draws it. */
+export function datasetLoader(id: DatasetId, target: ExportTarget): string | undefined {
+  const source = datasetSources[id];
+  if (source.kind === 'generated') return undefined;
+  return target === 'pytorch' ? source.torchvision : source.keras;
 }
+
+/** The script draws the dataset itself, knows each image's factors and scores MIG after training. */
+export const drawsDataset = (model: ExportModel): boolean => datasetSources[model.dataset.id].kind === 'generated';
+
 export const exportTargets: ReadonlyArray<ExportTarget> = ['pytorch', 'keras'];
 
 export const targetTitle: Record<ExportTarget, string> = { pytorch: 'PyTorch', keras: 'Keras' };
@@ -50,8 +64,16 @@ export function scriptFileName(model: ExportModel, options: CodeExportOptions): 
   return wanted && /^[A-Za-z0-9._-]{1,100}$/.test(wanted) ? wanted : `${graphFileStem(model.doc)}.py`;
 }
 
-/** How the browser's data differs from what the script downloads. */
+/** How the browser's data differs from what the script loads. */
 function datasetNote(model: ExportModel, loader: string): string {
+  if (drawsDataset(model)) {
+    return (
+      `The data is the same: the script draws the ${SHAPES_COUNT.toLocaleString('en')} shapes images itself, pixel for pixel as ` +
+      `the browser does, with the same split (${(SHAPES_COUNT - SHAPES_TEST_COUNT).toLocaleString('en')} train / ` +
+      `${SHAPES_TEST_COUNT.toLocaleString('en')} test), so nothing is downloaded. After training it scores the codes μ of the ` +
+      `test images with MIG, as the browser's disentanglement lab does.`
+    );
+  }
   if (model.dataset.id === 'mnist') {
     return (
       `The browser trains on a fixed 10,000-digit subset of MNIST (9,000 train / 1,000 test); ` +
@@ -87,7 +109,7 @@ export function header(model: ExportModel, target: ExportTarget, fileName: strin
     '#',
     '# Run it:',
     `#   ${install}`,
-    `#   python ${fileName}            # trains, printing train and test scores after each epoch`,
+    `#   python ${fileName}            # trains, printing train and test scores after each epoch${drawsDataset(model) ? ', then MIG' : ''}`,
     `#   python ${fileName} --help     # options: epochs, a step limit for a quick check, saving the weights`,
   );
   return lines;

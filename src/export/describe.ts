@@ -16,14 +16,15 @@ import type { Activation } from '../../nodes/layers';
 import type { NoiseParams } from '../../nodes/noise';
 import type { ReconstructionDistribution } from '../../nodes/reconstructionLoss';
 import { compileGraph, type BinarizeMode, type Plan, type PlanNode } from '../compiler/plan';
-import { datasetInfo } from '../core/datasets';
+import type { DatasetId } from '../core/datasets';
 import type { Diagnostic } from '../core/diagnostics';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
 import type { GraphDoc, PortRef, TrainingSettings } from '../core/schema';
 import type { Shape } from '../core/shape';
 import { internalError } from '../share/graphFile';
-import { isExportableDataset, type ExportableDataset } from './common';
+import { datasetSources } from './common';
 import { PyNames, pascalCase, snakeCase } from './python';
+import { SHAPES_PYTHON_NAMES } from './shapesPython';
 
 export interface NodeRef {
   id: string;
@@ -123,7 +124,7 @@ export type ExportStep =
 export interface ExportModel {
   doc: GraphDoc;
   plan: Plan;
-  dataset: { id: ExportableDataset; binarize: BinarizeMode; batchSize: number; imageShape: [number, number, number] };
+  dataset: { id: DatasetId; binarize: BinarizeMode; batchSize: number; imageShape: [number, number, number] };
   training: TrainingSettings;
   steps: ExportStep[];
   /** Variables summed into the numbers the scripts print. */
@@ -205,18 +206,13 @@ const SUPPORTED = ['Dataset', 'Noise', 'Encoder', 'Reparameterize', 'Decoder', '
 
 function describePlan(doc: GraphDoc, plan: Plan): DescribeResult {
   const datasetId = plan.dataset.id;
-  if (!isExportableDataset(datasetId)) {
-    return fail(
-      plan.dataset.nodeId,
-      `node '${plan.dataset.nodeId}' (Dataset): the ${datasetInfo[datasetId].title} dataset is drawn by Bottleneck itself; exported scripts load MNIST or Fashion-MNIST — pick one of those to export`,
-    );
-  }
   for (const n of plan.nodes) {
     if (!(SUPPORTED as ReadonlyArray<string>).includes(n.type)) {
       return fail(n.id, `node '${n.id}' (${n.type}): ${n.type} nodes cannot be exported to Python; remove it or export the graph as JSON`);
     }
   }
-  const names = new PyNames(TEMPLATE_NAMES);
+  // a script that draws its dataset also defines the drawing and scoring code's names
+  const names = new PyNames(datasetSources[datasetId].kind === 'generated' ? [...TEMPLATE_NAMES, ...SHAPES_PYTHON_NAMES] : TEMPLATE_NAMES);
   const docNodes = new Map(doc.nodes.map((n) => [n.id, n]));
   const stems = new Map<string, string>();
   const stem = (id: string): string => {

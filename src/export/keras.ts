@@ -13,9 +13,10 @@ import { internalError } from '../share/graphFile';
 import {
   betaExpression,
   capacityExpression,
+  datasetLoader,
   distributionTitle,
+  drawsDataset,
   header,
-  kerasDatasets,
   scriptFileName,
   settings,
   stepComment,
@@ -25,6 +26,7 @@ import {
 } from './common';
 import { activationTitle, describeForExport, type DecoderStep, type EncoderStep, type ExportModel, type ExportStep } from './describe';
 import { pyFloat, pyNumber, pyString, size2 } from './python';
+import { disentanglementReport, encodeMethod, scoresCodes, shapesPython } from './shapesPython';
 
 /** The `activation=` argument of a Keras layer ('' for linear). */
 function activationArg(a: Activation): string {
@@ -211,6 +213,7 @@ function modelClass(model: ExportModel, builders: Map<string, string>): string[]
     `            "kl": ${model.metrics.kl.length > 0 ? model.metrics.kl.join(' + ') : zero},`,
     '        }',
   );
+  if (drawsDataset(model)) L.push(...encodeMethod(model));
   return L;
 }
 
@@ -273,17 +276,48 @@ function helpers(model: ExportModel): string[] {
   return out.flatMap((block, i) => (i === 0 ? block : ['', '', ...block]));
 }
 
-function dataAndTraining(model: ExportModel): string[] {
-  const source = kerasDatasets[model.dataset.id];
+/** `load_images`: Keras' download, or (shapes) the images the script draws, with their factors. */
+function loadImages(model: ExportModel): string[] {
+  const source = datasetLoader(model.dataset.id, 'keras');
+  const read = source
+    ? [
+        'def load_images(train):',
+        '    """The train or test images as float32 [N, H, W, C] in 0..1, binarized as BINARIZE says (downloaded on first use)."""',
+        `    (train_images, _), (test_images, _) = ${source}.load_data()`,
+        '    images = (train_images if train else test_images).reshape(-1, *IMAGE_SHAPE).astype("float32") / 255.0',
+      ]
+    : [
+        'def load_images(train):',
+        '    """The train or test images as float32 [N, H, W, C] in 0..1, binarized as BINARIZE says, and their factor levels."""',
+        '    pixels, factors = shapes_split(train)',
+        '    images = np.frombuffer(pixels, dtype=np.uint8).reshape(-1, *IMAGE_SHAPE).astype("float32") / 255.0',
+      ];
   return [
-    'def load_images(train):',
-    '    """The train or test images as float32 [N, H, W, C] in 0..1, binarized as BINARIZE says (downloaded on first use)."""',
-    `    (train_images, _), (test_images, _) = ${source}.load_data()`,
-    '    images = (train_images if train else test_images).reshape(-1, *IMAGE_SHAPE).astype("float32") / 255.0',
+    ...read,
     '    if BINARIZE == "static" or (BINARIZE == "dynamic" and not train):',
     '        fixed = np.random.default_rng(STATIC_BINARIZATION_SEED + (0 if train else 1))',
     '        images = (fixed.random(images.shape, dtype=np.float32) < images).astype("float32")',
-    '    return images',
+    source ? '    return images' : '    return images, factors',
+  ];
+}
+
+/** `report_disentanglement` for Keras: μ of the test images, batch by batch, then MIG. */
+function disentanglementLines(): string[] {
+  return [
+    ...disentanglementReport('model, images, factors', [
+      'codes = np.concatenate([model.encode(tf.constant(batch)).numpy() for batch in batches(images, TEST_BATCH_SIZE)])',
+      'codes = codes.tolist()',
+    ]),
+    '',
+    '',
+  ];
+}
+
+function dataAndTraining(model: ExportModel): string[] {
+  const draws = drawsDataset(model);
+  const scores = draws && scoresCodes(model);
+  return [
+    ...loadImages(model),
     '',
     '',
     'def batches(images, batch_size, rng=None):',
@@ -350,6 +384,7 @@ function dataAndTraining(model: ExportModel): string[] {
     '    return step',
     '',
     '',
+    ...(scores ? disentanglementLines() : []),
     'def parse_args():',
     '    parser = argparse.ArgumentParser(description="Trains the model of a Bottleneck graph with Keras (TensorFlow backend).")',
     '    parser.add_argument("--epochs", type=int, default=EPOCHS, help="epochs to train (default: the graph\'s)")',
@@ -361,11 +396,13 @@ function dataAndTraining(model: ExportModel): string[] {
     'def main():',
     '    args = parse_args()',
     '    keras.utils.set_random_seed(SEED)',
-    '    train_images = load_images(True)',
-    '    test_images = load_images(False)',
+    ...(draws
+      ? ['    train_images, _ = load_images(True)', '    test_images, test_factors = load_images(False)']
+      : ['    train_images = load_images(True)', '    test_images = load_images(False)']),
     '    model = Model()',
     '    print(f"{sum(int(np.prod(v.shape)) for v in model.trainable_variables):,} parameters")',
     '    train(model, train_images, test_images, args.epochs, args.max_steps)',
+    ...(scores ? ['    report_disentanglement(model, test_images, test_factors)'] : []),
     '    if args.save:',
     '        weights = {f"{i:03d}_{getattr(v, \'path\', v.name)}": v.numpy() for i, v in enumerate(model.trainable_variables)}',
     '        np.savez(args.save, **weights)',
@@ -413,9 +450,9 @@ export function writeKeras(model: ExportModel, options: CodeExportOptions = {}):
     builders.set(s.module, builder);
     blocks.push(s.kind === 'Encoder' ? encoderBuilder(s, builder) : decoderBuilder(s, builder));
   }
-  const loader = kerasDatasets[model.dataset.id];
+  const loader = datasetLoader(model.dataset.id, 'keras');
   const lines = [
-    ...header(model, 'keras', fileName, loader, 'pip install tensorflow   # TensorFlow 2.11 or newer; Keras comes with it'),
+    ...header(model, 'keras', fileName, loader ?? 'the script itself', 'pip install tensorflow   # TensorFlow 2.11 or newer; Keras comes with it'),
     '',
     'import argparse',
     'import math',
@@ -434,6 +471,7 @@ export function writeKeras(model: ExportModel, options: CodeExportOptions = {}):
     ...helpers(model),
     '',
     '',
+    ...(loader ? [] : [...shapesPython(), '', '']),
     ...blocks.flatMap((b) => [...b, '', '']),
     ...modelClass(model, builders),
     '',

@@ -15,18 +15,20 @@ import { internalError } from '../share/graphFile';
 import {
   betaExpression,
   capacityExpression,
+  datasetLoader,
   distributionTitle,
+  drawsDataset,
   header,
   scriptFileName,
   settings,
   stepComment,
-  torchvisionDatasets,
   type CodeExportOptions,
   type CodeExportResult,
   type WeightLink,
 } from './common';
 import { activationTitle, describeForExport, type ConvLayer, type DecoderStep, type EncoderStep, type ExportModel, type ExportStep } from './describe';
 import { pyFloat, pyNumber, size2 } from './python';
+import { disentanglementReport, encodeMethod, scoresCodes, shapesPython } from './shapesPython';
 
 function act(a: Activation, e: string): string {
   switch (a) {
@@ -255,6 +257,7 @@ function modelClass(model: ExportModel): string[] {
     `            "kl": ${sumOr(model.metrics.kl, zero)},`,
     '        }',
   );
+  if (drawsDataset(model)) L.push(...encodeMethod(model));
   return L;
 }
 
@@ -323,17 +326,50 @@ function helpers(model: ExportModel): string[] {
   return out.flatMap((block, i) => (i === 0 ? block : ['', '', ...block]));
 }
 
-function dataAndTraining(model: ExportModel): string[] {
-  const loader = torchvisionDatasets[model.dataset.id];
+/** `load_images`: torchvision's download, or (shapes) the images the script draws, with their factors. */
+function loadImages(model: ExportModel): string[] {
+  const loader = datasetLoader(model.dataset.id, 'pytorch');
+  const read = loader
+    ? [
+        'def load_images(train, data_dir):',
+        '    """The train or test images as floats [N, C, H, W] in 0..1, binarized as BINARIZE says."""',
+        `    source = ${loader}(data_dir, train=train, download=True)`,
+        '    images = source.data.reshape(len(source.data), *IMAGE_SHAPE).float().div(255)',
+      ]
+    : [
+        'def load_images(train):',
+        '    """The train or test images as floats [N, C, H, W] in 0..1, binarized as BINARIZE says, and their factor levels."""',
+        '    pixels, factors = shapes_split(train)',
+        '    images = torch.frombuffer(pixels, dtype=torch.uint8).reshape(-1, *IMAGE_SHAPE).float().div(255)',
+      ];
   return [
-    'def load_images(train, data_dir):',
-    '    """The train or test images as floats [N, C, H, W] in 0..1, binarized as BINARIZE says."""',
-    `    source = ${loader}(data_dir, train=train, download=True)`,
-    '    images = source.data.reshape(len(source.data), *IMAGE_SHAPE).float().div(255)',
+    ...read,
     '    if BINARIZE == "static" or (BINARIZE == "dynamic" and not train):',
     '        fixed = torch.Generator().manual_seed(STATIC_BINARIZATION_SEED + (0 if train else 1))',
     '        images = (torch.rand(images.shape, generator=fixed) < images).float()',
-    '    return images',
+    loader ? '    return images' : '    return images, factors',
+  ];
+}
+
+/** `report_disentanglement` for PyTorch: μ of the test images, batch by batch, then MIG. */
+function disentanglementLines(): string[] {
+  return [
+    ...disentanglementReport('model, images, factors, device', [
+      'model.eval()',
+      'with torch.no_grad():',
+      '    codes = torch.cat([model.encode(batch.to(device)).cpu() for batch in batches(images, TEST_BATCH_SIZE, shuffle=False)])',
+      'codes = codes.tolist()',
+    ]),
+    '',
+    '',
+  ];
+}
+
+function dataAndTraining(model: ExportModel): string[] {
+  const draws = drawsDataset(model);
+  const scores = draws && scoresCodes(model);
+  return [
+    ...loadImages(model),
     '',
     '',
     'def batches(images, batch_size, shuffle, generator=None):',
@@ -394,6 +430,7 @@ function dataAndTraining(model: ExportModel): string[] {
     '    return step',
     '',
     '',
+    ...(scores ? disentanglementLines() : []),
     'def pick_device(name):',
     '    if name != "auto":',
     '        return torch.device(name)',
@@ -408,7 +445,7 @@ function dataAndTraining(model: ExportModel): string[] {
     '    parser = argparse.ArgumentParser(description="Trains the model of a Bottleneck graph with PyTorch.")',
     '    parser.add_argument("--epochs", type=int, default=EPOCHS, help="epochs to train (default: the graph\'s)")',
     '    parser.add_argument("--max-steps", type=int, default=None, help="stop after this many training steps (a quick check)")',
-    '    parser.add_argument("--data-dir", default="data", help="where torchvision keeps the dataset (downloaded on first use)")',
+    ...(draws ? [] : ['    parser.add_argument("--data-dir", default="data", help="where torchvision keeps the dataset (downloaded on first use)")']),
     '    parser.add_argument("--device", default="auto", help="cpu, cuda, mps, or auto (the fastest available)")',
     '    parser.add_argument("--save", default=None, help="save the trained weights (a state_dict) to this file")',
     '    return parser.parse_args()',
@@ -418,11 +455,13 @@ function dataAndTraining(model: ExportModel): string[] {
     '    args = parse_args()',
     '    torch.manual_seed(SEED)',
     '    device = pick_device(args.device)',
-    '    train_images = load_images(True, args.data_dir)',
-    '    test_images = load_images(False, args.data_dir)',
+    ...(draws
+      ? ['    train_images, _ = load_images(True)', '    test_images, test_factors = load_images(False)']
+      : ['    train_images = load_images(True, args.data_dir)', '    test_images = load_images(False, args.data_dir)']),
     '    model = Model().to(device)',
     '    print(f"{sum(p.numel() for p in model.parameters()):,} parameters, training on {device}")',
     '    train(model, train_images, test_images, args.epochs, args.max_steps, device)',
+    ...(scores ? ['    report_disentanglement(model, test_images, test_factors, device)'] : []),
     '    if args.save:',
     '        torch.save(model.state_dict(), args.save)',
     '        print(f"weights saved to {args.save}")',
@@ -456,14 +495,14 @@ function weightLinks(model: ExportModel): WeightLink[] {
 export function writePyTorch(model: ExportModel, options: CodeExportOptions = {}): string {
   const fileName = scriptFileName(model, options);
   const [h, w, c] = model.dataset.imageShape;
-  const loader = `torchvision (${torchvisionDatasets[model.dataset.id]})`;
+  const loader = datasetLoader(model.dataset.id, 'pytorch');
   const classes: string[][] = [];
   for (const s of model.steps) {
     if (s.kind === 'Encoder') classes.push(encoderClass(s, (e) => act(s.params.activation, e)));
     if (s.kind === 'Decoder') classes.push(decoderClass(s, (e) => act(s.params.activation, e)));
   }
   const lines = [
-    ...header(model, 'pytorch', fileName, loader, 'pip install torch torchvision'),
+    ...header(model, 'pytorch', fileName, loader ? `torchvision (${loader})` : 'the script itself', loader ? 'pip install torch torchvision' : 'pip install torch'),
     '',
     'import argparse',
     'import math',
@@ -471,7 +510,7 @@ export function writePyTorch(model: ExportModel, options: CodeExportOptions = {}
     'import torch',
     'import torch.nn.functional as F',
     'from torch import nn',
-    'from torchvision import datasets',
+    ...(loader ? ['from torchvision import datasets'] : []),
     '',
     ...settings(model, `channels, height, width (the browser's ${h}×${w}×${c}, channels last)`, `(${c}, ${h}, ${w})`),
     '',
@@ -479,6 +518,7 @@ export function writePyTorch(model: ExportModel, options: CodeExportOptions = {}
     ...helpers(model),
     '',
     '',
+    ...(loader ? [] : [...shapesPython(), '', '']),
     ...classes.flatMap((cls) => [...cls, '', '']),
     ...modelClass(model),
     '',

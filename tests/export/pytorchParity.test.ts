@@ -4,8 +4,10 @@
  * script's Model and one forward pass (z = μ) must give the same objective,
  * reconstruction and KL as the tfjs program, and the same parameter count;
  * and every script trains a few steps end to end on data laid out the way
- * torchvision keeps it. Without torch these tests are skipped (py_compile and
- * the static checks in pythonScripts.test.ts still run).
+ * torchvision keeps it; shapes scripts draw their own data and print MIG.
+ * Without torch these tests are skipped (py_compile and the static checks in
+ * pythonScripts.test.ts, and the shapes and MIG code in shapesPython.test.ts,
+ * still run).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,7 @@ import { Rng } from '../../src/core/random';
 import { exportPyTorch } from '../../src/export/pytorch';
 import { initNodeBackend } from '../../src/runtime/nodeBackend';
 import { pythonWith, run, writeTorchvisionData } from './pythonEnv';
-import { graphVariants } from './variants';
+import { graphVariants, savedGraphs, shapesVariants } from './variants';
 
 const python = pythonWith(['torch', 'torchvision', 'numpy']);
 let dir = '';
@@ -123,6 +125,26 @@ describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
       expect(r?.status, `${job.script}: ${r?.error ?? ''}`).toBe(0);
       expect(r?.stdout).toMatch(/epoch 1\/\d+ {2}step 3 {2}train: loss [\d.-]+ \(recon [\d.-]+, KL [\d.-]+\) {2}test: recon [\d.-]+, KL [\d.-]+, ELBO [\d.-]+/);
       expect(r?.stdout).toContain('weights saved to');
+    }
+  });
+
+  test('a shapes script draws its data, trains a few steps and prints the MIG of the test codes', () => {
+    const shapes = [...savedGraphs().filter((g) => g.name === 'beta-vae-shapes'), ...shapesVariants()];
+    expect(shapes.length).toBeGreaterThan(1);
+    const jobs = shapes.map((g) => {
+      const exported = exportPyTorch(g.doc);
+      if (!exported.ok) throw new Error(`${g.name}: ${exported.errors.map((e) => e.message).join('; ')}`);
+      const script = join(dir, `${g.name}-train.py`);
+      writeFileSync(script, exported.code);
+      return { script, args: ['--max-steps', '3', '--device', 'cpu'] };
+    });
+    const results = runManifest({ train: jobs });
+    for (const job of jobs) {
+      const r = results[job.script] as TrainResult | undefined;
+      expect(r?.status, `${job.script}: ${r?.error ?? ''}`).toBe(0);
+      expect(r?.stdout).toMatch(/epoch 1\/\d+ {2}step 3 {2}train: loss [\d.-]+/);
+      expect(r?.stdout).toMatch(/\nMIG [01]\.\d{3} on the 4,608 test images/);
+      for (const factor of ['shape', 'scale', 'rotation', 'x', 'y']) expect(r?.stdout).toMatch(new RegExp(`\\n  ${factor} +gap [\\d.]+ {2}best z\\d`));
     }
   });
 });

@@ -2,7 +2,8 @@
  * Graphs for the export tests: every file in graphs/, and variants of the VAE
  * that cover each loss distribution, conv encoders and decoders with every
  * kernel size, activations, β schedules and capacity, free bits, noise, and
- * the plain autoencoder.
+ * the plain autoencoder; and variants of the shapes β-VAE, whose scripts draw
+ * their dataset and score MIG.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -132,5 +133,20 @@ export function graphVariants(): Variant[] {
       loss: 'step',
     })),
     v('ids-with-dashes', renameIds(conv(vae, 4), { encoder: 'enc-1', decoder: 'enc_1', recon: 'enc-1-mean', kl: 'Kl' })),
+  ];
+}
+
+/** Variants of graphs/beta-vae-shapes.json (kept apart: their scripts draw the data instead of loading MNIST). */
+export function shapesVariants(): Variant[] {
+  const shapes = savedGraphs().find((g) => g.name === 'beta-vae-shapes');
+  if (!shapes) throw new Error('graphs/beta-vae-shapes.json is missing');
+  const doc = structuredClone(shapes.doc);
+  const v = (name: string, d: GraphDoc): Variant => ({ name, doc: { ...d, name: `Shapes variant: ${name}` }, deterministic: true });
+  const ae = autoencoder({ ...doc, nodes: doc.nodes.filter((n) => n.id !== 'beta'), edges: doc.edges.filter((e) => e.from.node !== 'beta' && e.to.node !== 'beta') });
+  return [
+    v('shapes-conv-autoencoder', conv(ae, 4)),
+    v('shapes-static-noise', withNoise(setParams(doc, 'data', { binarize: 'static' }), { kind: 'masking', p: 0.2 })),
+    // ids that take the names of the drawing and scoring code
+    v('shapes-awkward-ids', renameIds(doc, { data: 'shapes_split', encoder: 'Sfc32', reparam: 'entropy', decoder: 'encode', recon: 'factors', kl: 'codes', beta: 'MIG_BINS', loss: 'report_disentanglement' })),
   ];
 }
