@@ -10,7 +10,7 @@ import { isReconstruction } from '../../nodes/defineNode';
 import type { Diagnostic } from '../core/diagnostics';
 import { Rng, hashSeed } from '../core/random';
 import type { GraphDoc } from '../core/schema';
-import { buildModel, refKey, type BuiltModel, type RunOptions } from './model';
+import { buildModel, refKey, type BuiltModel, type Evaluation, type RunOptions } from './model';
 import { compileGraph, type Plan } from './plan';
 
 export interface Batch {
@@ -45,6 +45,8 @@ export interface Program {
   seed: number;
   /** The forward pass and its loss terms. Call inside tf.tidy / tf.variableGrads. */
   losses(batch: Batch, options: StepOptions): LossTerms;
+  /** The forward pass on a batch, every port readable (what `losses` sums). Call inside tf.tidy. */
+  evaluateBatch(batch: Batch, options: StepOptions): Evaluation;
   /** μ (and log σ²) of q(z|x), deterministic. Undefined without an encoder. */
   encode(x: Tensor): { mean: Tensor; logVar: Tensor | undefined };
   /** Mean image for each code z [N, d]. */
@@ -83,7 +85,8 @@ export function compileProgram(
   }
 }
 
-function sumReports(tf: TF, reports: ReadonlyArray<{ value: Tensor }> | undefined): Tensor {
+/** The sum of a metric's reports (0 without any). */
+export function sumReports(tf: TF, reports: ReadonlyArray<{ value: Tensor }> | undefined): Tensor {
   if (!reports || reports.length === 0) return tf.scalar(0);
   if (reports.length === 1) return (reports[0] as { value: Tensor }).value;
   // pairwise adds: addN of many inputs exceeds WebGPU's storage-buffer limit per shader
@@ -101,6 +104,8 @@ export function createProgram(plan: Plan, tf: TF, registry: ReadonlyMap<string, 
       [`${datasetNode}.label`, batch.labels],
     ]);
 
+  const evaluateBatch = (batch: Batch, options: StepOptions): Evaluation => model.evaluate({ ...options, feeds: feedsFor(batch) });
+
   const asTensor = (v: PortValue, what: string): Tensor => {
     if (isReconstruction(v)) throw new Error(`${what} is a reconstruction, not a tensor`);
     return v;
@@ -111,8 +116,9 @@ export function createProgram(plan: Plan, tf: TF, registry: ReadonlyMap<string, 
     model,
     tf,
     seed,
+    evaluateBatch,
     losses(batch, options) {
-      const ev = model.evaluate({ ...options, feeds: feedsFor(batch) });
+      const ev = evaluateBatch(batch, options);
       const objective = ev.objective();
       const recon = sumReports(tf, ev.metrics.get('recon'));
       const kl = sumReports(tf, ev.metrics.get('kl'));

@@ -8,7 +8,7 @@
  * the ε the step itself draws: what the dashboard shows is what trains.
  */
 import { isReconstruction, type PortValue, type Tensor } from '../../nodes/defineNode';
-import type { Program } from '../compiler/program';
+import { sumReports, type Program } from '../compiler/program';
 import type { BatchArrays } from '../data/batches';
 import type { Anatomy } from './protocol';
 import { toBatch, trainNoiseKey } from './trainer';
@@ -48,24 +48,16 @@ export async function traceExample(program: Program, arrays: BatchArrays, at: An
 
   const kept = tf.tidy(() => {
     const batch = toBatch(tf, arrays, plan.imageShape);
-    const ev = program.model.evaluate({
+    const ev = program.evaluateBatch(batch, {
       mode: 'train',
       step: at.step,
       noiseKey: trainNoiseKey(at.step),
-      feeds: new Map<string, PortValue>([
-        [`${plan.dataset.nodeId}.x`, batch.x],
-        [`${plan.dataset.nodeId}.label`, batch.labels],
-      ]),
       ...(at.live ? { live: at.live } : {}),
     });
     const objective = ev.objective();
     const xHat = ev.get(gen.xHat);
     if (!isReconstruction(xHat)) throw new Error('the decoder did not return an image');
     const first = (name: 'recon' | 'kl' | 'beta' | 'reconPerExample' | 'eps'): Tensor | undefined => ev.metrics.get(name)?.[0]?.value;
-    const sum = (name: 'recon' | 'kl'): Tensor => {
-      const list = ev.metrics.get(name) ?? [];
-      return list.length === 0 ? tf.scalar(0) : list.map((r) => r.value).reduce((a, b) => tf.add(a, b));
-    };
     const kept: Record<string, Tensor | undefined> = {
       input: gen.encoderInput ? tensorOf(ev.get(gen.encoderInput), 'encoder input') : batch.x,
       target: batch.x,
@@ -76,7 +68,7 @@ export async function traceExample(program: Program, arrays: BatchArrays, at: An
       eps: first('eps'),
       reconPerExample: first('reconPerExample'),
       beta: first('beta'),
-      batch: tf.stack([sum('recon'), sum('kl'), objective]),
+      batch: tf.stack([sumReports(tf, ev.metrics.get('recon')), sumReports(tf, ev.metrics.get('kl')), objective]),
     };
     for (const t of Object.values(kept)) if (t) tf.keep(t);
     return kept;
