@@ -52,6 +52,18 @@ export async function launch(options: LaunchOptions = {}): Promise<BrowserSessio
   };
 }
 
+/**
+ * Opens the training panel's "Run settings" and fills inputs by test id, as a
+ * user does (e.g. `{ 'batch-size': 16, epochs: 2 }`), in the order given.
+ */
+export async function setRunSettings(page: Page, values: Readonly<Record<string, number>>): Promise<void> {
+  await page.locator('details.settings > summary').click();
+  for (const [id, value] of Object.entries(values)) {
+    await page.getByTestId(id).fill(String(value));
+    await page.getByTestId(id).dispatchEvent('change');
+  }
+}
+
 /** Where screenshots from test runs are saved (kept as artifacts). */
 export function screenshotPath(name: string): string {
   const dir = join(process.cwd(), 'test-results', 'screenshots');

@@ -7,7 +7,7 @@
  */
 import { afterEach, expect, inject, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { launch, screenshotPath, type BrowserSession } from './browser';
+import { launch, screenshotPath, setRunSettings, type BrowserSession } from './browser';
 
 let session: BrowserSession | undefined;
 afterEach(async () => {
@@ -57,11 +57,7 @@ test('fork the VAE with MSE: both train side by side, pictures and sharpness for
   await open(page);
 
   // a short run: batches of 16, 800 images → 50 steps per epoch, 2 epochs
-  await page.locator('details.settings > summary').click();
-  await fill(page.getByTestId('batch-size'), 16);
-  await fill(page.getByTestId('test-limit'), 100);
-  await fill(page.getByTestId('preview-every'), 25);
-  await fill(page.getByTestId('report-every'), 10);
+  await setRunSettings(page, { 'batch-size': 16, 'test-limit': 100, 'preview-every': 25, 'report-every': 10 });
 
   await page.getByTestId('compare-fork').click();
   const form = page.getByTestId('fork-form');
@@ -150,11 +146,7 @@ test('a β sweep: three short runs in lock-step, then the rate–distortion curv
   session = await launch({ viewport: { width: 1400, height: 1000 } });
   const { page } = session;
   await open(page);
-  await page.locator('details.settings > summary').click();
-  await fill(page.getByTestId('batch-size'), 16);
-  await fill(page.getByTestId('test-limit'), 100);
-  await fill(page.getByTestId('preview-every'), 10);
-  await fill(page.getByTestId('report-every'), 5);
+  await setRunSettings(page, { 'batch-size': 16, 'test-limit': 100, 'preview-every': 10, 'report-every': 5 });
 
   await page.getByTestId('compare-sweep').click();
   const form = page.getByTestId('sweep-form');

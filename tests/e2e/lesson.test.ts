@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { specRegistry } from '../../nodes';
 import { parseGraphText } from '../../src/core/parse';
 import { createShareLink } from '../../src/share/link';
-import { launch, screenshotPath, type BrowserSession } from './browser';
+import { launch, screenshotPath, setRunSettings, type BrowserSession } from './browser';
 import { readFileSync } from 'node:fs';
 
 let session: BrowserSession | undefined;
@@ -31,16 +31,7 @@ async function showTraining(page: Page): Promise<void> {
 
 /** Small, long runs: the run is still going when the learner takes a traced step. */
 async function quickSettings(page: Page): Promise<void> {
-  await page.locator('details.settings > summary').click();
-  const set = async (id: string, value: number) => {
-    await page.getByTestId(id).fill(String(value));
-    await page.getByTestId(id).dispatchEvent('change');
-  };
-  await set('batch-size', 16);
-  await set('epochs', 50);
-  await set('train-limit', 800);
-  await set('test-limit', 50);
-  await set('report-every', 5);
+  await setRunSettings(page, { 'batch-size': 16, epochs: 50, 'train-limit': 800, 'test-limit': 50, 'report-every': 5 });
   await page.locator('details.settings > summary').click();
 }
 

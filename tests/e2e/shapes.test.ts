@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { loadShapesDataset } from '../../src/data/shapes';
-import { launch, type BrowserSession } from './browser';
+import { launch, setRunSettings, type BrowserSession } from './browser';
 
 let session: BrowserSession;
 
@@ -70,11 +70,7 @@ test('the dashboard scores a shapes run when it ends, and again on request', asy
   await page.getByTestId('graphs-menu').click();
   await page.getByTestId('gallery-beta-vae-shapes').click();
   await page.getByTestId('disentanglement-card').waitFor();
-  await page.locator('details.settings > summary').click();
-  for (const [id, value] of [['epochs', 1], ['train-limit', 512], ['test-limit', 64]] as const) {
-    await page.getByTestId(id).fill(String(value));
-    await page.getByTestId(id).dispatchEvent('change');
-  }
+  await setRunSettings(page, { epochs: 1, 'train-limit': 512, 'test-limit': 64 });
   await page.getByTestId('train').click();
   await page.getByTestId('score-mig').waitFor({ timeout: 120_000 });
   const mig = Number(await page.getByTestId('score-mig').textContent());

@@ -18,7 +18,7 @@ import { serializeGraph } from '../../src/share/graphFile';
 import { createShareLink, readShareLink } from '../../src/share/link';
 import { readExperimentPng } from '../../src/share/pngEmbed';
 import { baseVae } from '../export/variants';
-import { launch, screenshotPath, type BrowserSession } from './browser';
+import { launch, screenshotPath, setRunSettings, type BrowserSession } from './browser';
 
 let session: BrowserSession;
 let page: Page;
@@ -258,11 +258,7 @@ describe('sharing in the editor', () => {
     // a short real run (a few steps on the fallback backend), then its picture
     const show = page.getByRole('button', { name: 'Show Training' });
     if (await show.isVisible()) await show.click();
-    await page.locator('details.settings > summary').click();
-    for (const [id, value] of [['batch-size', 16], ['epochs', 1], ['train-limit', 32], ['test-limit', 32], ['preview-every', 1], ['report-every', 1]] as const) {
-      await byTestId(id).fill(String(value));
-      await byTestId(id).dispatchEvent('change');
-    }
+    await setRunSettings(page, { 'batch-size': 16, epochs: 1, 'train-limit': 32, 'test-limit': 32, 'preview-every': 1, 'report-every': 1 });
     await byTestId('train').click();
     await expect.poll(() => byTestId('run-phase').textContent(), { timeout: 120_000 }).toBe('Finished');
     const trained = JSON.parse((await download(shareAction('share-download-json'))).bytes.toString('utf8')) as unknown;

@@ -6,7 +6,7 @@
  */
 import { afterEach, expect, inject, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launch, screenshotPath, type BrowserSession } from './browser';
+import { launch, screenshotPath, setRunSettings, type BrowserSession } from './browser';
 
 let session: BrowserSession | undefined;
 afterEach(async () => {
@@ -32,17 +32,14 @@ async function open(page: Page, query = ''): Promise<void> {
 }
 
 async function configure(page: Page, run: QuickRun): Promise<void> {
-  await page.locator('details.settings > summary').click();
-  const set = async (id: string, value: number) => {
-    await page.getByTestId(id).fill(String(value));
-    await page.getByTestId(id).dispatchEvent('change');
-  };
-  await set('batch-size', run.batchSize);
-  await set('epochs', run.epochs);
-  await set('train-limit', run.trainImages);
-  await set('test-limit', 100);
-  await set('preview-every', run.previewEvery);
-  await set('report-every', run.reportEvery);
+  await setRunSettings(page, {
+    'batch-size': run.batchSize,
+    epochs: run.epochs,
+    'train-limit': run.trainImages,
+    'test-limit': 100,
+    'preview-every': run.previewEvery,
+    'report-every': run.reportEvery,
+  });
 }
 
 /** The whole dashboard: the panel scrolls inside the page, so grow the viewport to its height first. */
