@@ -3,7 +3,7 @@ import { NodeIssueError } from '../src/core/diagnostics';
 import { formatShape, type Shape } from '../src/core/shape';
 import { defineNode, tensorInput, type Tensor } from './defineNode';
 import { zLayerSizes } from './encoder';
-import { activate, activationOptions, activations, architectureControls, conv2dTranspose, convParams, dense, denseParams } from './layers';
+import { activationOptions, activations, architectureControls, conv2dTranspose, convParams, dense, denseParams } from './layers';
 
 const zParams = z.strictObject({
   architecture: z.enum(['mlp', 'conv']).default('mlp'),
@@ -121,23 +121,22 @@ export const Decoder = defineNode<DecoderParams>({
     const out = ctx.outputShapes.xHat;
     if (!z || !out) throw new Error(`node '${nodeId}': shapes missing`);
     const l = layout(params, z, out);
-    const denseLayers = l.dense.map((d, i) => dense(ctx, `dense${i}`, d.inputs, d.units));
+    const fromZ = { inputGradient: ctx.inputNeedsGradient('z') };
+    const denseLayers = l.dense.map((d, i) => dense(ctx, `dense${i}`, d.inputs, d.units, i === 0 ? fromZ : { inputGradient: true }));
     const deconvs = l.deconvs.map((d, i) => conv2dTranspose(ctx, `deconv${i}`, d.inChannels, d.filters, params.kernelSize));
     const lastDense = denseLayers.length - 1;
     return {
       apply(inputs) {
         let h: Tensor = tensorInput(inputs, 'z', nodeId);
         denseLayers.forEach((d, i) => {
-          h = d.apply(h);
           // the last dense layer is the output layer of an MLP decoder (no activation: logits)
-          if (i < lastDense || l.start) h = activate(tf, params.activation, h);
+          h = d.apply(h, i < lastDense || l.start ? params.activation : 'linear');
         });
         if (l.start) {
           h = tf.reshape(h, [-1, l.start.h, l.start.w, l.start.c]);
           const lastDeconv = deconvs.length - 1;
           deconvs.forEach((d, i) => {
-            h = d.apply(h);
-            if (i < lastDeconv) h = activate(tf, params.activation, h);
+            h = d.apply(h, i < lastDeconv ? params.activation : 'linear');
           });
         } else {
           h = tf.reshape(h, [-1, ...l.output]);

@@ -35,6 +35,8 @@ export interface BuildContext<P> {
   multiInputShapes: Readonly<Record<string, ReadonlyArray<Shape>>>;
   outputShapes: Readonly<Record<string, Shape>>;
   usedOutputs: ReadonlySet<string>;
+  /** Whether what arrives at an input depends on trainable weights (so its gradient is needed). */
+  inputNeedsGradient(port: string): boolean;
   /** A trainable weight, initialised from the run seed, the node id and `name`. */
   variable(name: string, shape: number[], init: Initializer): Variable;
 }

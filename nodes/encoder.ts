@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import type { Shape } from '../src/core/shape';
 import { defineNode, dims, tensorInput, type Tensor } from './defineNode';
-import { activate, activationOptions, activations, architectureControls, conv2d, convParams, dense, denseParams } from './layers';
+import { activationOptions, activations, architectureControls, conv2d, convParams, dense, denseParams } from './layers';
 
 export const zLayerSizes = z.array(z.number().int().min(1).max(4096)).max(8);
 
@@ -100,20 +100,24 @@ export const Encoder = defineNode<EncoderParams>({
     const x = ctx.inputShapes.x;
     if (!x) throw new Error(`node '${nodeId}': input shape missing`);
     const l = layout(params, x);
-    const convs = l.convs.map((c, i) => conv2d(ctx, `conv${i}`, c.inChannels, c.filters, params.kernelSize));
-    const hidden = l.dense.map((d, i) => dense(ctx, `dense${i}`, d.inputs, d.units));
-    const meanHead = dense(ctx, 'mean', l.headInputs, params.latentDim);
-    const logVarHead = ctx.usedOutputs.has('logVar') ? dense(ctx, 'logVar', l.headInputs, params.latentDim) : null;
+    // only the first layer reads x itself; every later one passes its gradient on
+    const fromX = { inputGradient: ctx.inputNeedsGradient('x') };
+    const later = { inputGradient: true };
+    const convs = l.convs.map((c, i) => conv2d(ctx, `conv${i}`, c.inChannels, c.filters, params.kernelSize, i === 0 ? fromX : later));
+    const hidden = l.dense.map((d, i) => dense(ctx, `dense${i}`, d.inputs, d.units, i === 0 && convs.length === 0 ? fromX : later));
+    const headInput = hidden.length === 0 && convs.length === 0 ? fromX : later;
+    const meanHead = dense(ctx, 'mean', l.headInputs, params.latentDim, headInput);
+    const logVarHead = ctx.usedOutputs.has('logVar') ? dense(ctx, 'logVar', l.headInputs, params.latentDim, headInput) : null;
     const inputDims = dims(x);
     return {
       apply(inputs) {
         let h: Tensor = tensorInput(inputs, 'x', nodeId);
         if (convs.length > 0 && h.rank === 2) h = tf.reshape(h, [-1, ...inputDims]);
-        for (const c of convs) h = activate(tf, params.activation, c.apply(h));
+        for (const c of convs) h = c.apply(h, params.activation);
         h = tf.reshape(h, [-1, l.flat]);
-        for (const d of hidden) h = activate(tf, params.activation, d.apply(h));
-        const out: Record<string, Tensor> = { mean: meanHead.apply(h) };
-        if (logVarHead) out.logVar = logVarHead.apply(h);
+        for (const d of hidden) h = d.apply(h, params.activation);
+        const out: Record<string, Tensor> = { mean: meanHead.apply(h, 'linear') };
+        if (logVarHead) out.logVar = logVarHead.apply(h, 'linear');
         return out;
       },
     };

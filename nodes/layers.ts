@@ -3,6 +3,9 @@
  * (Keras layouts, so weights export to tfjs-layers, Keras and PyTorch as-is).
  */
 import type { ParamControl } from '../src/core/nodeSpec';
+import type { Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
+import { conv2dLayer, conv2dTransposeLayer } from '../src/ops/conv';
+import { denseLayer, type FusedActivation } from '../src/ops/dense';
 import type { BuildContext, Tensor, TF, Variable } from './defineNode';
 
 export const activations = ['relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'softplus', 'linear'] as const;
@@ -29,48 +32,55 @@ export function activate(tf: TF, name: Activation, x: Tensor): Tensor {
   }
 }
 
-export interface Dense {
+export interface Layer {
   kernel: Variable;
   bias: Variable;
-  apply(x: Tensor): Tensor;
+  /** The layer followed by its activation (ReLU and linear run inside the layer's kernel). */
+  apply(x: Tensor, activation: Activation): Tensor;
 }
 
-export function dense(ctx: BuildContext<unknown>, name: string, inputs: number, units: number): Dense {
+export interface LayerInput {
+  /** Whether the gradient must flow back through this layer's input (false for a first layer reading data). */
+  inputGradient: boolean;
+}
+
+function fusable(activation: Activation): FusedActivation | undefined {
+  return activation === 'relu' || activation === 'linear' ? activation : undefined;
+}
+
+export function dense(ctx: BuildContext<unknown>, name: string, inputs: number, units: number, input: LayerInput = { inputGradient: true }): Layer {
   const kernel = ctx.variable(`${name}/kernel`, [inputs, units], 'glorotUniform');
   const bias = ctx.variable(`${name}/bias`, [units], 'zeros');
   const { tf } = ctx;
   return {
     kernel,
     bias,
-    apply: (x) => tf.add(tf.matMul(x, kernel), bias),
+    apply: (x, activation) => {
+      const fused = fusable(activation);
+      const y = denseLayer(tf, x as Tensor2D, kernel as Tensor2D, bias as Tensor1D, { activation: fused ?? 'linear', inputGradient: input.inputGradient });
+      return fused ? y : activate(tf, activation, y);
+    },
   };
 }
 
-export function conv2d(
-  ctx: BuildContext<unknown>,
-  name: string,
-  inChannels: number,
-  filters: number,
-  kernelSize: number,
-): Dense {
+/** Convolution, stride 2, 'same' padding: halves height and width. */
+export function conv2d(ctx: BuildContext<unknown>, name: string, inChannels: number, filters: number, kernelSize: number, input: LayerInput): Layer {
   const kernel = ctx.variable(`${name}/kernel`, [kernelSize, kernelSize, inChannels, filters], 'glorotUniform');
   const bias = ctx.variable(`${name}/bias`, [filters], 'zeros');
   const { tf } = ctx;
   return {
     kernel,
     bias,
-    apply: (x) => tf.add(tf.conv2d(x as Parameters<TF['conv2d']>[0], kernel as Parameters<TF['conv2d']>[1], 2, 'same'), bias),
+    apply: (x, activation) => {
+      const fused = fusable(activation);
+      const y = conv2dLayer(tf, x as Tensor4D, kernel as Tensor4D, bias as Tensor1D, { activation: fused ?? 'linear', inputGradient: input.inputGradient });
+      return fused ? y : activate(tf, activation, y);
+    },
   };
 }
 
 /** Transposed convolution, stride 2, 'same' padding: doubles height and width. */
-export function conv2dTranspose(
-  ctx: BuildContext<unknown>,
-  name: string,
-  inChannels: number,
-  filters: number,
-  kernelSize: number,
-): Dense {
+export function conv2dTranspose(ctx: BuildContext<unknown>, name: string, inChannels: number, filters: number, kernelSize: number): Layer {
   // Keras layout for Conv2DTranspose: [k, k, outChannels, inChannels]
   const kernel = ctx.variable(`${name}/kernel`, [kernelSize, kernelSize, filters, inChannels], 'glorotUniform');
   const bias = ctx.variable(`${name}/bias`, [filters], 'zeros');
@@ -78,17 +88,7 @@ export function conv2dTranspose(
   return {
     kernel,
     bias,
-    apply: (x) => {
-      const [b, h, w] = x.shape as [number, number, number, number];
-      const y = tf.conv2dTranspose(
-        x as Parameters<TF['conv2dTranspose']>[0],
-        kernel as Parameters<TF['conv2dTranspose']>[1],
-        [b, h * 2, w * 2, filters],
-        2,
-        'same',
-      );
-      return tf.add(y, bias);
-    },
+    apply: (x, activation) => activate(tf, activation, conv2dTransposeLayer(tf, x as Tensor4D, kernel as Tensor4D, bias as Tensor1D, true)),
   };
 }
 

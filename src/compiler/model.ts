@@ -90,6 +90,7 @@ export function buildModel(plan: Plan, tf: TF, registry: ReadonlyMap<string, Any
           multiInputShapes: node.multiInputShapes,
           outputShapes: node.outputShapes,
           usedOutputs: new Set(node.usedOutputs),
+          inputNeedsGradient: (port) => node.gradientInputs.includes(port),
           variable(name, shape, init) {
             const key = `${node.id}/${name}`;
             if (namedVariables.has(key)) throw new Error(`node '${node.id}' created weight '${name}' twice`);

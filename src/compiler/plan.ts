@@ -23,6 +23,8 @@ export interface PlanNode {
   multipleInputs: string[];
   outputShapes: Record<string, Shape>;
   usedOutputs: string[];
+  /** Inputs whose values depend on trainable weights: the gradient must flow back through them. */
+  gradientInputs: string[];
   paramCount: number;
 }
 
@@ -94,6 +96,8 @@ export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): Compile
     usedOutputs.set(e.from.node, s);
   }
 
+  // in data-flow order: a node depends on weights if it has some or reads from one that does
+  const dependsOnWeights = new Set<string>();
   const nodes: PlanNode[] = usedIds.map((id) => {
     const n = byId.get(id);
     const a = analysis.nodes[id];
@@ -110,6 +114,10 @@ export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): Compile
     const spec = registry.get(n.type);
     // the params as the node kind reads them (defaults filled in); analysis has already checked them
     const parsed = spec?.params.safeParse(n.params);
+    const gradientInputs = Object.entries(inputs)
+      .filter(([, refs]) => refs.some((r) => dependsOnWeights.has(r.node)))
+      .map(([port]) => port);
+    if (a.paramCount > 0 || gradientInputs.length > 0) dependsOnWeights.add(id);
     return {
       id,
       type: n.type,
@@ -122,6 +130,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): Compile
       multiInputShapes,
       outputShapes: a.outputs,
       usedOutputs: [...(usedOutputs.get(id) ?? [])],
+      gradientInputs,
       paramCount: a.paramCount,
     };
   });

@@ -10,6 +10,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { registerWebGpuAdam } from './adamWebgpu';
 import type { BackendName, BackendProbe, ProbeResult } from './backends';
 
 type TfModule = typeof tfAll;
@@ -51,6 +52,7 @@ async function smokeTest(tf: TfModule): Promise<string | undefined> {
 }
 
 export function createBrowserProbe(tf: TfModule): BackendProbe {
+  registerWebGpuAdam(tf);
   return async (name: BackendName): Promise<ProbeResult> => {
     if (name === 'webgpu') {
       const why = await webgpuUnavailable();

@@ -1,8 +1,8 @@
 /**
- * Not every tfjs backend implements every kernel training needs: the wasm
- * backend has no gradient kernels for convolutions, for example. Checking the
+ * Not every tfjs backend implements every kernel training needs. Checking the
  * plan against the backend up front turns a mid-training crash into a clear
- * choice of another backend.
+ * choice of another backend. (A missing filter-gradient kernel is no reason:
+ * src/ops/conv.ts builds that gradient from kernels every backend has.)
  */
 import type { TF } from '../../nodes/defineNode';
 import type { Plan } from '../compiler/plan';
@@ -14,7 +14,6 @@ export function requiredKernels(plan: Plan): string[] {
     if ((n.type === 'Encoder' || n.type === 'Decoder') && n.params.architecture === 'conv') {
       kernels.add('Conv2D');
       kernels.add('Conv2DBackpropInput');
-      kernels.add('Conv2DBackpropFilter');
     }
   }
   return [...kernels];

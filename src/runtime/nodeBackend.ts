@@ -19,6 +19,8 @@ export async function initNodeBackend(name: NodeBackend): Promise<typeof tf> {
   } else if (name === 'webgpu') {
     await setupNodeWebGpu();
     await import('@tensorflow/tfjs-backend-webgpu');
+    const { registerWebGpuAdam } = await import('./adamWebgpu');
+    registerWebGpuAdam(tf);
   }
   const ok = await tf.setBackend(name);
   if (!ok || tf.getBackend() !== name) throw new Error(`the ${name} backend could not start in Node`);

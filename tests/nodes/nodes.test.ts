@@ -25,6 +25,7 @@ function build(type: string, params: Record<string, unknown>, inputShapes: Recor
     multiInputShapes: {},
     outputShapes,
     usedOutputs: new Set(used.length ? used : Object.keys(def.outputs)),
+    inputNeedsGradient: () => true,
     variable: (name, shape, init) => tf.variable(typeof init === 'object' ? tf.fill(shape, init.constant) : init === 'zeros' ? tf.zeros(shape) : tf.randomUniform(shape, -0.1, 0.1, 'float32', 3), true, `t-${type}-${name}-${Math.random()}`),
   });
 }
