@@ -29,16 +29,17 @@ function values(n: number, seed: number): Float32Array {
   return out;
 }
 
-/** Gradients of sum(f(inputs) · weights) with respect to every input, on a backend. */
+/** f(inputs), then the gradients of sum(f(inputs) · weights) with respect to every input, on a backend. */
 async function gradientsOn(backend: string, shapes: number[][], f: (inputs: tfType.Tensor[]) => tfType.Tensor): Promise<Arrays> {
   await tf.setBackend(backend);
   const inputs = shapes.map((s, i) => tf.tensor(values(s.reduce((a, b) => a * b, 1), 11 + i), s));
-  const grads = tf.grads((...xs: tfType.Tensor[]) => {
+  const { value, grads } = tf.valueAndGrads((...xs: tfType.Tensor[]) => {
     const y = f(xs);
     return tf.sum(tf.mul(y, tf.tensor(values(y.size, 99), y.shape)));
   })(inputs);
-  const out = await Promise.all(grads.map(async (g) => Float32Array.from(await g.data())));
-  for (const t of [...inputs, ...grads]) t.dispose();
+  const forward = tf.tidy(() => f(inputs));
+  const out = await Promise.all([forward, ...grads].map(async (g) => Float32Array.from(await g.data())));
+  for (const t of [...inputs, ...grads, value, forward]) t.dispose();
   return out;
 }
 
@@ -112,6 +113,10 @@ describe('convolution gradients on wasm (no filter-gradient kernel) match the cp
     [[3, 7, 7, 2], 4, 5, 'linear'],
     [[2, 9, 6, 3], 3, 4, 'relu'],
     [[1, 28, 28, 1], 4, 8, 'relu'],
+    [[2, 5, 5, 2], 1, 3, 'linear'],
+    [[1, 6, 7, 2], 2, 2, 'relu'],
+    [[2, 11, 10, 3], 5, 2, 'linear'],
+    [[1, 14, 14, 4], 7, 3, 'relu'],
   ];
   for (const [xShape, k, filters, activation] of convCases) {
     test(`conv2d x [${xShape.join('×')}], ${k}×${k}×${filters}, ${activation}`, async () => {
@@ -128,6 +133,10 @@ describe('convolution gradients on wasm (no filter-gradient kernel) match the cp
     [[2, 4, 4, 3], 4, 2],
     [[1, 7, 7, 4], 4, 1],
     [[2, 3, 5, 2], 3, 3],
+    [[2, 3, 3, 2], 1, 2],
+    [[1, 4, 5, 2], 2, 3],
+    [[1, 4, 4, 3], 5, 2],
+    [[1, 2, 3, 2], 7, 2],
   ];
   for (const [xShape, k, filters] of deconvCases) {
     test(`conv2dTranspose x [${xShape.join('×')}], ${k}×${k}, ${filters} filters`, async () => {
