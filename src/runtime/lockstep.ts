@@ -122,6 +122,8 @@ export async function trainLockstep(programs: ReadonlyArray<Program>, options: L
     try {
       const result = await train(program, {
         ...shared,
+        // runs meet at the same steps: reports by step count only, never by the clock
+        reportIntervalMs: Infinity,
         signal: inner.signal,
         control: controls[i] ?? new TrainControl(),
         onBatch: (_step, indices) => {

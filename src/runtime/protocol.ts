@@ -41,8 +41,10 @@ export const zRunOptions = z.strictObject({
   epochs: z.number().int().min(1).max(1000).optional(),
   /** Overrides the graph's learning rate. */
   learningRate: z.number().gt(0).max(1).optional(),
-  /** Numbers come back every N steps. */
+  /** Numbers come back every N steps... */
   reportEvery: z.number().int().min(1).max(10_000).default(20),
+  /** ...and at least this often (ms), whatever the backend's speed. */
+  reportIntervalMs: z.number().int().min(50).max(60_000).default(250),
   /** Pictures are made every N steps (at the next report). */
   previewEvery: z.number().int().min(1).max(1_000_000).default(100),
   /** Train / test on the first N images only (quick runs). */

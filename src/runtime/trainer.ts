@@ -112,8 +112,15 @@ export interface TrainOptions {
   onEvent?: (event: TrainEvent) => void;
   /** Called at every report with the live program (for pictures). Runs between steps. */
   onReport?: (info: { step: number; epoch: number }) => Promise<void> | void;
-  /** Read the numbers back every N steps (default 20). */
+  /** Read the numbers back every N steps (default 20)... */
   reportEvery?: number;
+  /** ...and whenever this much time has passed since the last report, so a slow run never looks frozen (default 1000 ms). */
+  reportIntervalMs?: number;
+  /**
+   * Give the event loop a turn at least this often (default 50 ms), so pause,
+   * stop and live changes are seen between steps, not only at reports.
+   */
+  yieldIntervalMs?: number;
   /** Use only the first N training / test images (tests and benchmarks). */
   trainLimit?: number;
   testLimit?: number;
@@ -241,6 +248,9 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
   const epochs = options.epochs ?? settings.epochs;
   const control = options.control ?? new TrainControl();
   const reportEvery = Math.max(1, options.reportEvery ?? 20);
+  const reportIntervalMs = options.reportIntervalMs ?? 1000;
+  const yieldIntervalMs = options.yieldIntervalMs ?? 50;
+  let lastYield = now();
   const emit = options.onEvent ?? (() => {});
   const sampler = trainSampler(program, options.data, options.trainLimit);
   const variables = program.model.variables;
@@ -370,12 +380,17 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
         windowSteps++;
         windowSamples += arrays.size;
         const endOfEpoch = i === stepsPerEpoch - 1 || step >= totalSteps;
-        if (step % reportEvery === 0 || endOfEpoch || singleStep || (options.reportFirstStep && step === startStep + 1)) {
+        const reportDue = step % reportEvery === 0 || now() - windowStart >= reportIntervalMs;
+        if (reportDue || endOfEpoch || singleStep || (options.reportFirstStep && step === startStep + 1)) {
           if (!(await report(epoch, i + 1))) {
             status = 'diverged';
             break outer;
           }
           await yieldToEventLoop();
+          lastYield = now();
+        } else if (now() - lastYield >= yieldIntervalMs) {
+          await yieldToEventLoop();
+          lastYield = now();
         }
         if (endOfEpoch && (i === stepsPerEpoch - 1)) {
           const test = await evaluateProgram(program, options.data, { step, ...testOptions, live: control.live });

@@ -427,6 +427,7 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
         ...(s.options.testLimit !== undefined ? { testLimit: s.options.testLimit } : {}),
         ...(s.options.maxSteps !== undefined ? { maxSteps: s.options.maxSteps } : {}),
         reportEvery: s.options.reportEvery,
+        reportIntervalMs: s.options.reportIntervalMs,
         reportFirstStep: true,
         startStep,
         signal: s.inner.signal,

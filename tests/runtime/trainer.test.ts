@@ -169,6 +169,53 @@ describe('train', () => {
     p.dispose();
   });
 
+  test('progress comes by the clock when steps are slow; a pause made between reports is seen at the next step', async () => {
+    const p = compile(small(loadGraph('vae')));
+    const control = new TrainControl();
+    const progressSteps: number[] = [];
+    let pausedAt: number | undefined;
+    let pauseAskedAt: number | undefined;
+    const running = train(p, {
+      data: mnist,
+      epochs: 1,
+      trainLimit: 32 * 12,
+      testLimit: 32,
+      // by step count, only the end of the epoch would be reported
+      reportEvery: 1000,
+      reportIntervalMs: 60,
+      yieldIntervalMs: 0,
+      control,
+      // each step takes at least 40 ms
+      beforeStep: () => new Promise((r) => setTimeout(r, 40)),
+      onEvent: (e) => {
+        if (e.type === 'progress') progressSteps.push(e.step);
+        if (e.type === 'paused') pausedAt = e.step;
+      },
+      onBatch: (step) => {
+        if (step === 5 && pauseAskedAt === undefined) {
+          pauseAskedAt = step;
+          setTimeout(() => control.pause(), 0);
+        }
+      },
+    });
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (pausedAt !== undefined) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 5);
+    });
+    // asked while step 5 was about to run: seen before step 7 starts
+    expect(pausedAt).toBeLessThanOrEqual(7);
+    control.resume();
+    const r = await running;
+    expect(r.steps).toBe(12);
+    // roughly every other step, not only at the end
+    expect(progressSteps.length).toBeGreaterThanOrEqual(4);
+    p.dispose();
+  });
+
   test('live β and learning rate changes apply to the next steps', async () => {
     const p = compile(small(loadGraph('beta-vae')));
     const control = new TrainControl();
