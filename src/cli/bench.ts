@@ -1,24 +1,25 @@
 /**
- * npm run bench — prints JSON with:
+ * npm run bench — prints one JSON object with:
  *  - live analysis (validation + shape inference) time on a 200-node graph (the editor runs it on every edit;
- *    the target is well under one 60 Hz frame, 16.7 ms),
- *  - compile time,
- *  - training throughput (samples/s) of the MLP VAE per Node backend, and tensor counts (leaks),
- *  - in-browser training throughput per backend in Chromium (webgpu on SwiftShader, webgl, wasm, cpu),
- *    measured in the page's training worker; skip with --no-browser.
+ *    the target is well under one 60 Hz frame, 16.7 ms), and compile time;
+ *  - training of vae.json and conv-vae.json per Node backend: samples/s, ms per step, first-step time,
+ *    kernels per step and the slowest ones, a step's peak memory, leaked tensors;
+ *  - the same graphs' exported PyTorch scripts on the same data in the same run (1 thread and all cores),
+ *    and each backend's ratio to the faster of the two (skip with --no-torch);
+ *  - with --elbo: vae.json trained 5 epochs with the fast layers and with tfjs's plain ops, test ELBO of each;
+ *  - in-browser training per backend in Chromium (the page's training worker; skip with --no-browser).
+ *
+ *   npm run bench -- [--steps 60] [--backends wasm,cpu,webgpu] [--graphs vae,conv-vae] [--elbo] [--no-browser] [--no-torch]
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { specRegistry } from '../../nodes';
 import { compileGraph } from '../compiler/plan';
-import { compileProgram } from '../compiler/program';
 import { analyzeGraph } from '../core/analyze';
-import { parseGraphText } from '../core/parse';
-import { loadDatasetNode, projectRoot } from '../data/loadNode';
-import { initNodeBackend, type NodeBackend } from '../runtime/nodeBackend';
-import { train } from '../runtime/trainer';
+import { useReferenceOps } from '../ops/reference';
+import { initNodeBackend, webgpuAdapterInfo, type NodeBackend } from '../runtime/nodeBackend';
 import { parseArgs, intArg } from './args';
 import { wideVaeGraph } from './benchGraphs';
+import { measureTorch, torchPython, type TorchResult, type TorchRow } from './benchTorch';
+import { measureTraining, testElbo, type TrainingResult } from './benchTraining';
 
 function timeIt(fn: () => void, runs: number): { medianMs: number; p95Ms: number; runs: number } {
   const times: number[] = [];
@@ -33,68 +34,50 @@ function timeIt(fn: () => void, runs: number): { medianMs: number; p95Ms: number
   return { medianMs: +at(0.5).toFixed(3), p95Ms: +at(0.95).toFixed(3), runs };
 }
 
-async function trainingThroughput(backend: NodeBackend, steps: number) {
-  try {
-    const tf = await initNodeBackend(backend);
-    const before = tf.memory().numTensors;
-    const parsed = parseGraphText(readFileSync(join(projectRoot, 'graphs', 'vae.json'), 'utf8'), specRegistry);
-    if (!parsed.ok) throw new Error('vae.json does not parse');
-    const compiled = compileProgram(parsed.doc, tf);
-    if (!compiled.ok) throw new Error('vae.json does not compile');
-    const data = loadDatasetNode('mnist');
-    const rates: number[] = [];
-    const counts: number[] = [];
-    const t0 = performance.now();
-    await train(compiled.program, {
-      data,
-      epochs: 1,
-      maxSteps: steps,
-      reportEvery: Math.max(1, Math.floor(steps / 5)),
-      testLimit: 100,
-      onEvent: (e) => {
-        if (e.type === 'progress') {
-          rates.push(e.samplesPerSecond);
-          counts.push(tf.memory().numTensors);
-        }
-      },
-    });
-    const seconds = (performance.now() - t0) / 1000;
-    compiled.program.dispose();
-    // the first window includes kernel compilation; report the rest
-    const steady = rates.length > 1 ? rates.slice(1) : rates;
-    return {
-      backend,
-      steps,
-      batchSize: 128,
-      samplesPerSecond: +(steady.reduce((a, b) => a + b, 0) / steady.length).toFixed(1),
-      firstWindowSamplesPerSecond: +(rates[0] ?? 0).toFixed(1),
-      seconds: +seconds.toFixed(2),
-      tensorsDuringTraining: [...new Set(counts)],
-      leakedTensors: tf.memory().numTensors - before,
-    };
-  } catch (e) {
-    return { backend, error: e instanceof Error ? e.message : String(e) };
+/** Steps per measurement: the cpu backend and a software WebGPU adapter are slow, so fewer there. */
+async function stepsFor(backend: NodeBackend, graph: string, steps: number): Promise<number> {
+  const conv = graph.startsWith('conv');
+  if (backend === 'cpu') return Math.min(steps, conv ? 4 : 12);
+  if (backend === 'webgpu') {
+    await initNodeBackend('webgpu').catch(() => undefined);
+    if ((await webgpuAdapterInfo())?.software ?? true) return Math.min(steps, conv ? 3 : 6);
   }
+  return steps;
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2), { values: ['steps', 'backends'], switches: ['no-browser'] });
+  const args = parseArgs(process.argv.slice(2), { values: ['steps', 'backends', 'graphs', 'elbo-epochs'], switches: ['no-browser', 'no-torch', 'elbo'] });
   const steps = intArg(args, 'steps', 5, 100_000) ?? 60;
-  const backends = (args.values.get('backends') ?? 'cpu,wasm,webgpu').split(',') as NodeBackend[];
+  const backends = (args.values.get('backends') ?? 'wasm,cpu,webgpu').split(',') as NodeBackend[];
+  const graphs = (args.values.get('graphs') ?? 'vae,conv-vae').split(',');
   const big = wideVaeGraph(33);
   const analysis = analyzeGraph(big, specRegistry);
   if (!analysis.ok) throw new Error('the benchmark graph has errors');
+  const os = await import('node:os');
   const report: Record<string, unknown> = {
-    machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+    machine: { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown' },
     analysis200Nodes: { nodes: big.nodes.length, edges: big.edges.length, ...timeIt(() => analyzeGraph(big, specRegistry), 200), frameBudgetMs: 16.7 },
     compile200Nodes: timeIt(() => compileGraph(big, specRegistry), 50),
     analysisVae: timeIt(() => analyzeGraph(wideVaeGraph(1), specRegistry), 500),
-    trainingNode: [] as unknown[],
   };
-  for (const b of backends) {
-    // cpu is slow: fewer steps
-    (report.trainingNode as unknown[]).push(await trainingThroughput(b, b === 'cpu' ? Math.min(steps, 20) : steps));
+  const training: TrainingResult[] = [];
+  for (const graph of graphs) {
+    for (const b of backends) training.push(await measureTraining(graph, b, await stepsFor(b, graph, steps)));
   }
+  report.trainingNode = training;
+  if (backends.includes('webgpu')) report.webgpuAdapter = (await webgpuAdapterInfo().catch(() => undefined)) ?? 'none';
+  if (!args.switches.has('no-torch')) {
+    const found = torchPython();
+    if ('missing' in found) {
+      report.pytorch = { error: found.missing };
+    } else {
+      const threadCounts = [...new Set([1, os.cpus().length])];
+      const torch = graphs.flatMap((graph) => threadCounts.map((t) => measureTorch(found.python, graph, steps, t)));
+      report.pytorch = torch;
+      report.ratioToPytorch = ratios(training, torch);
+    }
+  }
+  if (args.switches.has('elbo')) report.testElbo = await elboCheck(intArg(args, 'elbo-epochs', 1, 100) ?? 5);
   if (!args.switches.has('no-browser')) {
     try {
       const { benchBrowserBackends } = await import('./benchBrowser');
@@ -104,6 +87,32 @@ async function main() {
     }
   }
   console.log(JSON.stringify(report, null, 2));
+}
+
+/** Each measured backend against the faster PyTorch run (by thread count) of the same graph. */
+function ratios(training: ReadonlyArray<TrainingResult>, torch: ReadonlyArray<TorchResult>) {
+  return training.flatMap((row) => {
+    if ('error' in row) return [];
+    const refs = torch.filter((t): t is TorchRow => t.graph === row.graph && !('error' in t));
+    const best = refs.reduce<TorchRow | undefined>((a, t) => (!a || t.samplesPerSecond > a.samplesPerSecond ? t : a), undefined);
+    if (!best) return [];
+    return [{ graph: row.graph, backend: row.backend, samplesPerSecond: row.samplesPerSecond, pytorch: best.samplesPerSecond, pytorchThreads: best.threads, ratio: Number((row.samplesPerSecond / best.samplesPerSecond).toFixed(3)) }];
+  });
+}
+
+/** vae.json trained the same epochs twice on wasm: with the fast layers and Adam, and with tfjs's plain ops. */
+async function elboCheck(epochs: number) {
+  const fast = await testElbo('vae', 'wasm', epochs);
+  useReferenceOps(true);
+  const reference = await testElbo('vae', 'wasm', epochs);
+  useReferenceOps(false);
+  return {
+    graph: 'vae',
+    epochs,
+    fast: { elbo: fast.elbo, seconds: fast.seconds },
+    reference: { elbo: reference.elbo, seconds: reference.seconds },
+    differenceNats: Number((fast.elbo - reference.elbo).toFixed(2)),
+  };
 }
 
 main().catch((e: unknown) => {

@@ -7,6 +7,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import { throughActivation, type LayerOptions } from './dense';
 import { layerWithGradient } from './layerGradient';
+import { referenceOps } from './reference';
 
 type TF = typeof tfc;
 type Tensor4D = tfc.Tensor4D;
@@ -121,6 +122,10 @@ export function convInputGradient(tf: TF, g: Tensor4D, filter: Tensor4D, shape: 
  */
 export function conv2dLayer(tf: TF, x: Tensor4D, filter: Tensor4D, bias: tfc.Tensor1D, options: LayerOptions): Tensor4D {
   const { activation } = options;
+  if (referenceOps()) {
+    const y = tf.add(tf.conv2d(x, filter, STRIDE, 'same'), bias) as Tensor4D;
+    return activation === 'relu' ? tf.relu(y) : y;
+  }
   const forward = (input: Tensor4D) => tf.fused.conv2d({ x: input, filter, strides: STRIDE, pad: 'same', bias, activation });
   if (hasFilterGradient(tf)) return forward(x);
   const k = filter.shape[0];
@@ -147,7 +152,7 @@ export function conv2dLayer(tf: TF, x: Tensor4D, filter: Tensor4D, bias: tfc.Ten
 export function conv2dTransposeLayer(tf: TF, x: Tensor4D, filter: Tensor4D, bias: tfc.Tensor1D, inputGradient: boolean): Tensor4D {
   const [b, h, w] = x.shape;
   const outShape: [number, number, number, number] = [b, h * STRIDE, w * STRIDE, filter.shape[2]];
-  if (hasFilterGradient(tf)) return tf.add(tf.conv2dTranspose(x, filter, outShape, STRIDE, 'same'), bias);
+  if (hasFilterGradient(tf) || referenceOps()) return tf.add(tf.conv2dTranspose(x, filter, outShape, STRIDE, 'same'), bias);
   const forward = (input: Tensor4D) => tf.add(convInputGradient(tf, input, filter, outShape), bias) as Tensor4D;
   const k = filter.shape[0];
   return layerWithGradient(tf, x, [filter, bias], inputGradient, {

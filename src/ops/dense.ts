@@ -6,6 +6,7 @@
  */
 import type * as tfc from '@tensorflow/tfjs-core';
 import { layerWithGradient } from './layerGradient';
+import { referenceOps } from './reference';
 
 type TF = typeof tfc;
 type Tensor = tfc.Tensor;
@@ -45,6 +46,10 @@ export interface LayerOptions {
 /** activation(x · kernel + bias) for x [B, in], kernel [in, out], bias [out]. */
 export function denseLayer(tf: TF, x: Tensor2D, kernel: Tensor2D, bias: tfc.Tensor1D, options: LayerOptions): Tensor2D {
   const { activation } = options;
+  if (referenceOps()) {
+    const y = tf.add(tf.matMul(x, kernel), bias) as Tensor2D;
+    return activation === 'relu' ? tf.relu(y) : y;
+  }
   return layerWithGradient(tf, x, [kernel, bias], options.inputGradient, {
     forward(input) {
       const y = tf.fused.matMul({ a: input, b: kernel, bias, activation }) as Tensor2D;

@@ -28,11 +28,37 @@ export async function initNodeBackend(name: NodeBackend): Promise<typeof tf> {
   return tf;
 }
 
-/** Dawn (npm `webgpu`) with SwiftShader's Vulkan driver from Debian's chromium. */
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** A software adapter (e.g. SwiftShader): proves the path, not the speed. */
+  software: boolean;
+}
+
+/** What WebGPU adapter Dawn found (after initNodeBackend('webgpu')), or undefined. */
+export async function webgpuAdapterInfo(): Promise<AdapterInfo | undefined> {
+  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  const adapter = await gpu?.requestAdapter();
+  if (!adapter) return undefined;
+  const info = adapter.info;
+  const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`;
+  const fallback = (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    software: fallback || /swiftshader|llvmpipe|lavapipe|software/i.test(text),
+  };
+}
+
+/** Dawn (npm `webgpu`) with SwiftShader's Vulkan driver from Debian's chromium (or the system's Vulkan driver when VK_ICD_FILENAMES/VK_DRIVER_FILES say so). */
 async function setupNodeWebGpu(): Promise<void> {
   const g = globalThis as { navigator?: { gpu?: unknown } };
   if (g.navigator?.gpu) return;
-  process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (!process.env.VK_DRIVER_FILES) process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
   const mod = (await import('webgpu')) as { create: (flags: string[]) => unknown; globals: Record<string, unknown> };
   Object.assign(globalThis, mod.globals);
   Object.defineProperty(globalThis, 'navigator', { value: { gpu: mod.create([]) }, configurable: true });

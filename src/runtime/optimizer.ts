@@ -4,6 +4,7 @@
  */
 import type { Tensor, TF, Variable } from '../../nodes/defineNode';
 import type { OptimizerKind } from '../core/schema';
+import { referenceOps } from '../ops/reference';
 import { ADAM_KERNEL, registerAdamKernels, type AdamStep } from './adamKernel';
 
 export interface Optimizer {
@@ -56,7 +57,7 @@ function adam(tf: TF, variables: Variable[], options: OptimizerOptions, beta1 = 
       const c2 = 1 - beta2 ** steps;
       const alpha = (lr * Math.sqrt(c2)) / c1;
       const epsHat = epsilon * Math.sqrt(c2);
-      const fused = options.fused !== false && tf.getKernel(ADAM_KERNEL, tf.getBackend()) !== undefined;
+      const fused = options.fused !== false && !referenceOps() && tf.getKernel(ADAM_KERNEL, tf.getBackend()) !== undefined;
       const attrs: AdamStep = { beta1, beta2, alpha, epsilon: epsHat };
       variables.forEach((v, i) => {
         const g = grads[v.name];

@@ -242,6 +242,33 @@ export async function evaluateProgram(
   }
 }
 
+/**
+ * One training step: the forward pass on a batch, the gradients, the
+ * optimizer's update. Returns [objective, recon, KL, β·KL, β, KL per dimension…, 0]
+ * for the caller to accumulate; it is kept out of tidy scopes, so the caller
+ * disposes it. Call inside tf.tidy.
+ */
+export function trainingStep(
+  program: Program,
+  optimizer: Optimizer,
+  arrays: BatchArrays,
+  at: { step: number; learningRate: number; live?: Record<string, Record<string, number>> },
+): Tensor {
+  const { tf, plan } = program;
+  const d = plan.generation?.latentDim ?? 0;
+  const batch = toBatch(tf, arrays, plan.imageShape);
+  let packed: Tensor | undefined;
+  const { grads } = tf.variableGrads(() => {
+    const t = program.losses(batch, { mode: 'train', step: at.step, noiseKey: trainNoiseKey(at.step), ...(at.live ? { live: at.live } : {}) });
+    const perDim = d > 0 ? (t.klPerDim && t.klPerDim.size === d ? t.klPerDim : tf.zeros([d])) : null;
+    packed = tf.keep(tf.concat([tf.stack([t.objective, t.recon, t.kl, t.betaKl, t.beta]), ...(perDim ? [perDim] : []), tf.zeros([1])]));
+    return t.objective as Scalar;
+  }, program.model.variables);
+  optimizer.apply(grads, at.learningRate);
+  if (!packed) throw new Error('the training step produced no loss');
+  return packed;
+}
+
 export async function train(program: Program, options: TrainOptions): Promise<TrainResult> {
   const { tf, plan } = program;
   const settings = plan.training;
@@ -358,23 +385,12 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
             break outer;
           }
         }
-        const lr = control.learningRate ?? options.learningRate ?? settings.learningRate;
+        const learningRate = control.learningRate ?? options.learningRate ?? settings.learningRate;
         const currentStep = step;
         tf.tidy(() => {
-          const batch = toBatch(tf, arrays, plan.imageShape);
-          let packed: Tensor | null = null;
-          const { grads } = tf.variableGrads(() => {
-            const t = program.losses(batch, { mode: 'train', step: currentStep, noiseKey: trainNoiseKey(currentStep), live: control.live });
-            const perDim = d > 0 ? (t.klPerDim && t.klPerDim.size === d ? t.klPerDim : tf.zeros([d])) : null;
-            packed = tf.keep(tf.concat([tf.stack([t.objective, t.recon, t.kl, t.betaKl, t.beta]), ...(perDim ? [perDim] : []), tf.zeros([1])]));
-            return t.objective as Scalar;
-          }, variables);
-          optimizer.apply(grads, lr);
-          const p = packed as Tensor | null;
-          if (p) {
-            acc.assign(tf.add(acc, p));
-            p.dispose();
-          }
+          const packed = trainingStep(program, optimizer, arrays, { step: currentStep, learningRate, live: control.live });
+          acc.assign(tf.add(acc, packed));
+          packed.dispose();
         });
         step++;
         windowSteps++;

@@ -1,22 +1,9 @@
-/** Finding Python interpreters for the export tests, and writing data where torchvision looks for it. */
-import { spawnSync } from 'node:child_process';
+/** Python for the export tests (src/cli/python.ts), and writing data where torchvision looks for it. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageSet } from '../../src/data/format';
 
-export function run(cmd: string, args: string[], timeoutMs = 120_000): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
-  return { status: r.status, stdout: r.stdout ?? '', stderr: `${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
-}
-
-/** The first of `python3`, `/usr/bin/python3` that can import every module named, or undefined. */
-export function pythonWith(modules: string[]): string | undefined {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    const r = run(python, ['-c', modules.map((m) => `import ${m}`).join('; ') || 'pass'], 60_000);
-    if (r.status === 0) return python;
-  }
-  return undefined;
-}
+export { pythonWith, run } from '../../src/cli/python';
 
 function idx(magic: number, dims: number[], body: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + 4 * dims.length + body.length);
