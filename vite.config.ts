@@ -18,6 +18,7 @@ function serviceWorker(): Plugin[] {
               if (!result) return next();
               res.setHeader('Content-Type', 'text/javascript');
               res.setHeader('Cache-Control', 'no-cache');
+              for (const [name, value] of Object.entries(isolationHeaders)) res.setHeader(name, value);
               res.end(result.code);
             })
             .catch(next);
@@ -40,10 +41,22 @@ function serviceWorker(): Plugin[] {
   ];
 }
 
+/**
+ * Cross-origin isolation: with these two headers the page may share memory
+ * with its workers, so tfjs-backend-wasm runs its multi-threaded SIMD build.
+ * Every resource the app loads is its own, so nothing else needs to opt in.
+ * A static host should send the same two headers (README); the service worker
+ * adds them to what it serves, so an offline start is isolated too.
+ */
+export const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   plugins: [vue(), serviceWorker()],
-  server: { port: 5173, strictPort: false },
-  preview: { port: 4173 },
+  server: { port: 5173, strictPort: false, headers: isolationHeaders },
+  preview: { port: 4173, headers: isolationHeaders },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -4,6 +4,9 @@
  * network first, with a short timeout, and fall back to the copy kept from the
  * last successful load; every successful response refreshes that copy. The
  * dataset and the app's entry are fetched into the cache as soon as it installs.
+ * Everything it serves carries the cross-origin isolation headers, so the page
+ * can run multi-threaded WebAssembly even from the cache (or a host that does
+ * not send them).
  *
  * Served at /sw.js (see the `serviceWorker` plugin in vite.config.ts).
  */
@@ -78,12 +81,22 @@ async function fromNetwork(request: Request): Promise<Response> {
   }
 }
 
+/** The response with the headers that make the page cross-origin isolated (see vite.config.ts). */
+export function withIsolation(response: Response): Response {
+  if (response.type !== 'basic' && response.type !== 'default') return response;
+  if (response.headers.get('Cross-Origin-Embedder-Policy') && response.headers.get('Cross-Origin-Opener-Policy')) return response;
+  const headers = new Headers(response.headers);
+  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
 async function respond(request: Request): Promise<Response> {
   try {
-    return await fromNetwork(request);
+    return withIsolation(await fromNetwork(request));
   } catch (error) {
     const cached = (await caches.match(request, { ignoreVary: true })) ?? (request.mode === 'navigate' ? await caches.match('/') : undefined);
-    if (cached) return cached;
+    if (cached) return withIsolation(cached);
     throw error;
   }
 }

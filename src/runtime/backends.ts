@@ -25,14 +25,29 @@ export const backendTitles: Record<BackendName, string> = {
   cpu: 'CPU (JavaScript)',
 };
 
+/** What a started backend is, as far as choosing it goes. */
+export interface BackendDetail {
+  /** WebAssembly: the threads it computes on (more with cross-origin isolation). */
+  threads?: number;
+  /** GPU backends: the adapter or renderer. */
+  device?: string;
+  /** A software GPU (SwiftShader, llvmpipe): it works, but slower than the CPU backends. */
+  software?: boolean;
+  /** Measured on the actual graph while choosing. */
+  samplesPerSecond?: number;
+}
+
 export interface BackendAttempt {
   backend: BackendName;
   ok: boolean;
   /** Why it could not be used (absent when ok). */
   reason?: string;
+  /** It started, but another was chosen over it (the reason says why). */
+  skipped?: boolean;
+  detail?: BackendDetail;
 }
 
-export type ProbeResult = { ok: true } | { ok: false; reason: string };
+export type ProbeResult = { ok: true; detail?: BackendDetail } | { ok: false; reason: string };
 
 /** Tries to make `name` the active backend; never throws. */
 export type BackendProbe = (name: BackendName) => Promise<ProbeResult>;
@@ -70,7 +85,7 @@ export async function selectBackend(order: ReadonlyArray<BackendName>, probe: Ba
       result = { ok: false, reason: e instanceof Error ? e.message : String(e) };
     }
     if (result.ok) {
-      attempts.push({ backend, ok: true });
+      attempts.push({ backend, ok: true, ...(result.detail ? { detail: result.detail } : {}) });
       return { backend, attempts, note: describeSelection(attempts, backend) };
     }
     attempts.push({ backend, ok: false, reason: result.reason });
@@ -78,11 +93,21 @@ export async function selectBackend(order: ReadonlyArray<BackendName>, probe: Ba
   return { backend: undefined, attempts, note: describeSelection(attempts, undefined) };
 }
 
+/** "2 threads", "NVIDIA H200", "3,400 samples/s": what is worth saying about the chosen backend. */
+function describeDetail(d: BackendDetail | undefined): string {
+  if (!d) return '';
+  const parts: string[] = [];
+  if (d.device) parts.push(d.device);
+  if (d.threads !== undefined) parts.push(`${d.threads} thread${d.threads === 1 ? '' : 's'}`);
+  if (d.samplesPerSecond !== undefined) parts.push(`${Math.round(d.samplesPerSecond).toLocaleString('en-US')} samples/s in a trial`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
 /** "WebGPU unavailable: no adapter — training on WebGL", or "Training on WebGPU". */
 export function describeSelection(attempts: ReadonlyArray<BackendAttempt>, chosen: BackendName | undefined): string {
   const failed = attempts.filter((a) => !a.ok);
-  const why = failed.map((a) => `${backendTitles[a.backend]} unavailable: ${a.reason ?? 'unknown reason'}`).join('; ');
+  const why = failed.map((a) => `${backendTitles[a.backend]} ${a.skipped ? 'not used' : 'unavailable'}: ${a.reason ?? 'unknown reason'}`).join('; ');
   if (!chosen) return `No backend could start. ${why}`;
-  const on = `training on ${backendTitles[chosen]}`;
+  const on = `training on ${backendTitles[chosen]}${describeDetail(attempts.find((a) => a.ok && a.backend === chosen)?.detail)}`;
   return why ? `${why} — ${on}` : `${on[0]?.toUpperCase()}${on.slice(1)}`;
 }

@@ -5,13 +5,13 @@
  * elsewhere.
  */
 import type * as tfAll from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { registerWebGpuAdam } from './adamWebgpu';
-import type { BackendName, BackendProbe, ProbeResult } from './backends';
+import type { BackendDetail, BackendName, BackendProbe, ProbeResult } from './backends';
 
 type TfModule = typeof tfAll;
 
@@ -19,6 +19,8 @@ let wasmConfigured = false;
 
 function configureWasm(): void {
   if (wasmConfigured) return;
+  // cross-origin isolated, tfjs loads the threaded build: one thread per core (its default is half the cores)
+  if (self.crossOriginIsolated && navigator.hardwareConcurrency > 1) setThreadsCount(navigator.hardwareConcurrency);
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlain,
     'tfjs-backend-wasm-simd.wasm': wasmSimd,
@@ -27,15 +29,40 @@ function configureWasm(): void {
   wasmConfigured = true;
 }
 
-/** Why WebGPU cannot be used here, or undefined when an adapter exists. */
-async function webgpuUnavailable(): Promise<string | undefined> {
+const SOFTWARE_GPU = /swiftshader|llvmpipe|lavapipe|software|basic render/i;
+
+/** The WebGPU adapter, or why there is none. */
+async function webgpuAdapter(): Promise<{ detail: BackendDetail } | { reason: string }> {
   const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
-  if (!gpu) return 'no adapter (navigator.gpu missing: this browser has WebGPU switched off or does not support it)';
+  if (!gpu) return { reason: 'no adapter (navigator.gpu missing: this browser has WebGPU switched off or does not support it)' };
   try {
     const adapter = await gpu.requestAdapter();
-    if (!adapter) return 'no adapter (the browser found no usable GPU)';
+    if (!adapter) return { reason: 'no adapter (the browser found no usable GPU)' };
+    const info = adapter.info;
+    const device = [info.description, info.vendor, info.architecture].filter((s) => s).join(' ').trim();
+    const fallback = (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+    return { detail: { ...(device ? { device } : {}), software: fallback || SOFTWARE_GPU.test(device) } };
   } catch (e) {
-    return `no adapter (${e instanceof Error ? e.message : String(e)})`;
+    return { reason: `no adapter (${e instanceof Error ? e.message : String(e)})` };
+  }
+}
+
+/** The WebGL renderer's name, when the browser tells it. */
+function webglRenderer(tf: TfModule): string | undefined {
+  const backend = tf.backend() as { gpgpu?: { gl?: WebGLRenderingContext } };
+  const gl = backend.gpgpu?.gl;
+  const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+  const name: unknown = ext && gl ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : undefined;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** What is worth knowing about a backend that started. */
+function detailOf(tf: TfModule, name: BackendName, adapter: BackendDetail | undefined): BackendDetail | undefined {
+  if (name === 'webgpu') return adapter;
+  if (name === 'wasm') return { threads: getThreadsCount() };
+  if (name === 'webgl') {
+    const renderer = webglRenderer(tf);
+    return renderer ? { device: renderer, software: SOFTWARE_GPU.test(renderer) } : undefined;
   }
   return undefined;
 }
@@ -54,9 +81,11 @@ async function smokeTest(tf: TfModule): Promise<string | undefined> {
 export function createBrowserProbe(tf: TfModule): BackendProbe {
   registerWebGpuAdam(tf);
   return async (name: BackendName): Promise<ProbeResult> => {
+    let adapter: BackendDetail | undefined;
     if (name === 'webgpu') {
-      const why = await webgpuUnavailable();
-      if (why) return { ok: false, reason: why };
+      const found = await webgpuAdapter();
+      if ('reason' in found) return { ok: false, reason: found.reason };
+      adapter = found.detail;
     }
     if (name === 'webgl') {
       if (typeof OffscreenCanvas === 'undefined') return { ok: false, reason: 'no OffscreenCanvas in this worker, so no WebGL context' };
@@ -74,7 +103,9 @@ export function createBrowserProbe(tf: TfModule): BackendProbe {
     }
     try {
       const wrong = await smokeTest(tf);
-      return wrong ? { ok: false, reason: wrong } : { ok: true };
+      if (wrong) return { ok: false, reason: wrong };
+      const detail = detailOf(tf, name, adapter);
+      return detail ? { ok: true, detail } : { ok: true };
     } catch (e) {
       return { ok: false, reason: `a test computation failed (${e instanceof Error ? e.message : String(e)})` };
     }

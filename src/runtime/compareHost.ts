@@ -17,6 +17,7 @@ import { parseGraph } from '../core/parse';
 import type { GraphDoc } from '../core/schema';
 import { BatchSampler, type BatchArrays } from '../data/batches';
 import type { DatasetData } from '../data/format';
+import { chooseBackend } from './backendChoice';
 import { backendOrder, selectBackend, type BackendName, type BackendProbe } from './backends';
 import { missingKernels } from './kernels';
 import { batchKey, trainLockstep, type LaneResult } from './lockstep';
@@ -25,6 +26,7 @@ import { PREVIEW_SAMPLES, pickFixedIndices } from './previews';
 import type { FromWorkerInput, FromWorkerOf, LanePreview, ParsedRunOptions, ToWorker } from './protocol';
 import { measureSharpness, sharpnessImages } from './sharpnessProbe';
 import { TrainControl, type TrainEvent } from './trainer';
+import { trialSpeed } from './trialSpeed';
 import type { HostDeps } from './trainingHost';
 
 type StartCompare = Extract<ToWorker, { type: 'startCompare' }>;
@@ -338,7 +340,9 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
       const missing = [...new Set(lanes.flatMap((l) => missingKernels(tf, name, l.plan)))];
       return missing.length > 0 ? { ok: false, reason: `it cannot train these graphs' convolutions (no ${missing.join(', ')} kernel)` } : started;
     };
-    const selection = await selectBackend(backendOrder(options.backend, env.lostBackends), probe);
+    const order = backendOrder(options.backend, env.lostBackends);
+    // "auto" measures the first run's graph: the others differ from it by one change
+    const selection = options.backend === 'auto' ? await chooseBackend(order, probe, () => trialSpeed(tf, first.doc)) : await selectBackend(order, probe);
     if (ended()) return;
     const backend = selection.backend;
     if (!backend) {

@@ -150,7 +150,19 @@ export const zSharpnessScores = z.strictObject({ laplacianVariance: zMetric, gra
 export const zSharpnessPoint = z.strictObject({ step: zCount, reconstructions: zSharpnessScores, samples: zSharpnessScores });
 export type SharpnessReading = z.infer<typeof zSharpnessPoint>;
 
-const zBackendAttempt = z.strictObject({ backend: zBackendName, ok: z.boolean(), reason: z.string().optional() });
+const zBackendDetail = z.strictObject({
+  threads: zCount.optional(),
+  device: z.string().max(500).optional(),
+  software: z.boolean().optional(),
+  samplesPerSecond: z.number().nonnegative().optional(),
+});
+const zBackendAttempt = z.strictObject({
+  backend: zBackendName,
+  ok: z.boolean(),
+  reason: z.string().optional(),
+  skipped: z.boolean().optional(),
+  detail: zBackendDetail.optional(),
+});
 
 export const zPreview = z.strictObject({
   step: zCount,

@@ -18,7 +18,10 @@ import type { GraphDoc } from '../core/schema';
 import type { BatchArrays } from '../data/batches';
 import type { DatasetData } from '../data/format';
 import { startCompareSession, type CompareSession } from './compareHost';
-import { backendOrder, fallbackOrder, selectBackend, type BackendName, type BackendProbe } from './backends';
+import { chooseBackend } from './backendChoice';
+import { backendOrder, fallbackOrder, selectBackend, type BackendName, type BackendProbe, type BackendSelection } from './backends';
+import { structureKey } from './structureKey';
+import { trialSpeed } from './trialSpeed';
 import { exportRun, type RunFacts } from './exportFiles';
 import { missingKernels } from './kernels';
 import type { TfModule } from './exportModel';
@@ -113,6 +116,8 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
   let latestRunId = -1;
   /** Backends whose device was lost: never tried again by this worker. */
   const lostForever: BackendName[] = [];
+  /** Backends chosen by measuring, per graph structure (see autoBackend). */
+  const autoChoices = new Map<string, BackendSelection>();
 
   const post = (message: FromWorkerInput, transfer: Transferable[] = []): void => deps.post(message, transfer);
 
@@ -318,7 +323,8 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
       const missing = missingKernels(tf, name, compiled.plan);
       return missing.length > 0 ? { ok: false, reason: `it cannot train this graph's convolutions (no ${missing.join(', ')} kernel)` } : started;
     };
-    const selection = await selectBackend(backendOrder(s.options.backend, s.excluded), probe);
+    const order = backendOrder(s.options.backend, s.excluded);
+    const selection = s.options.backend === 'auto' ? await autoBackend(s.doc, order, probe) : await selectBackend(order, probe);
     if (ended(s)) return;
     if (!selection.backend) {
       post({ type: 'failed', runId: s.runId, message: selection.note, diagnostics: [] });
@@ -371,6 +377,19 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
       s.inner = new AbortController();
       startStep = resumedAt;
     }
+  }
+
+  /**
+   * "Auto": the backend chosen by measuring this graph (backendChoice.ts). The
+   * choice is kept per graph structure, so training again starts at once.
+   */
+  async function autoBackend(doc: GraphDoc, order: BackendName[], probe: BackendProbe): Promise<BackendSelection> {
+    const key = `${order.join(',')}|${structureKey(doc)}`;
+    const known = autoChoices.get(key);
+    if (known?.backend && (await probe(known.backend)).ok) return known;
+    const selection = await chooseBackend(order, probe, () => trialSpeed(tf, doc));
+    if (selection.backend) autoChoices.set(key, selection);
+    return selection;
   }
 
   /** Checks that the graph compiles (no weights yet) and names the dataset it needs. */
