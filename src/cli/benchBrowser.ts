@@ -22,6 +22,8 @@ export interface BrowserBenchRow {
   /** Milliseconds from pressing start to the end of the first step. */
   firstStepMs?: number;
   note?: string;
+  /** The page could share memory with its workers (threaded WebAssembly). */
+  crossOriginIsolated?: boolean;
 }
 
 async function benchOne(baseUrl: string, backend: BackendName, steps: number, graph: string): Promise<BenchResult> {
@@ -64,6 +66,7 @@ export async function benchBrowserBackends(opts: { steps: number; graph: string;
           steps: r.steps,
           ...(r.firstStepMs !== undefined ? { firstStepMs: Math.round(r.firstStepMs) } : {}),
           ...(r.note !== undefined ? { note: r.backend !== backend ? `asked for ${backend}: ${r.note}` : r.note } : {}),
+          ...(r.crossOriginIsolated !== undefined ? { crossOriginIsolated: r.crossOriginIsolated } : {}),
         });
       } catch (e) {
         rows.push({ backend, samplesPerSecond: 0, steps: 0, note: e instanceof Error ? e.message : String(e) });

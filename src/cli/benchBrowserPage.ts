@@ -24,6 +24,7 @@ export interface BenchResult {
   /** Milliseconds from the start command to the end of the first step. */
   firstStepMs?: number;
   note?: string;
+  crossOriginIsolated?: boolean;
 }
 
 declare global {
@@ -44,7 +45,7 @@ function run(request: BenchRequest): Promise<BenchResult> {
       onMessage(m: FromWorker) {
         if (m.type === 'backend') {
           backend = m.backend;
-          if (m.backend !== request.backend) note = m.note;
+          note = m.note;
         } else if (m.type === 'progress') {
           if (m.firstStepMs !== undefined) firstStepMs = m.firstStepMs;
           // the first report includes shader compilation: leave it out of the rate
@@ -55,6 +56,7 @@ function run(request: BenchRequest): Promise<BenchResult> {
           const mean = usable.reduce((s, r) => s + r.rate, 0) / Math.max(1, usable.length);
           if (m.type === 'failed') note = m.message;
           resolve({
+            crossOriginIsolated: self.crossOriginIsolated,
             backend,
             samplesPerSecond: m.type === 'failed' ? 0 : mean,
             steps: m.type === 'finished' ? m.steps : 0,

@@ -19,14 +19,27 @@ let wasmConfigured = false;
 
 function configureWasm(): void {
   if (wasmConfigured) return;
-  // cross-origin isolated, tfjs loads the threaded build: one thread per core (its default is half the cores)
-  if (self.crossOriginIsolated && navigator.hardwareConcurrency > 1) setThreadsCount(navigator.hardwareConcurrency);
+  if (self.crossOriginIsolated) useEveryCore();
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlain,
     'tfjs-backend-wasm-simd.wasm': wasmSimd,
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
   });
   wasmConfigured = true;
+}
+
+/**
+ * Cross-origin isolated, tfjs loads its threaded build, which caps its threads
+ * at half of navigator.hardwareConcurrency (it assumes two hyperthreads per
+ * core): on a two-core machine that is one thread. Here it gets one thread per
+ * logical core: the cap is read from navigator.hardwareConcurrency, so this
+ * worker reports twice the count to tfjs's module and asks for that many.
+ */
+function useEveryCore(): void {
+  const cores = navigator.hardwareConcurrency;
+  if (!(cores > 1)) return;
+  Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * cores, configurable: true });
+  setThreadsCount(cores);
 }
 
 const SOFTWARE_GPU = /swiftshader|llvmpipe|lavapipe|software|basic render/i;
