@@ -22,19 +22,46 @@ export function prefersExplicitTranspose(tf: Pick<TF, 'getBackend'>): boolean {
   return slowTransposedProducts.has(tf.getBackend());
 }
 
+/**
+ * XNNPACK (wasm) repacks the right operand of every product whose operand is
+ * new (weights are, after every update) at ~7× the cost of a transpose per
+ * element. When the left operand is much smaller, (bᵀ·aᵀ)ᵀ packs that one
+ * instead, for three cheap transposes.
+ */
+function packsLessSwapped(m: number, k: number, n: number): boolean {
+  const PACK = 7;
+  return PACK * k * m + (m * k + k * n + m * n) < 0.8 * PACK * k * n;
+}
+
+/** a · b where a [M×K] and b [K×N] are laid out as given, the fast way for the current backend. */
+function product(tf: TF, a: Tensor2D, b: Tensor2D): Tensor2D {
+  const [m, k] = a.shape;
+  const n = b.shape[1];
+  if (prefersExplicitTranspose(tf) && packsLessSwapped(m, k, n)) return tf.transpose(tf.matMul(tf.transpose(b), tf.transpose(a)));
+  return tf.matMul(a, b);
+}
+
 /** a · bᵀ, the fast way for the current backend. */
 export function matMulBT(tf: TF, a: Tensor2D, b: Tensor2D): Tensor2D {
-  return prefersExplicitTranspose(tf) ? tf.matMul(a, tf.transpose(b)) : tf.matMul(a, b, false, true);
+  if (!prefersExplicitTranspose(tf)) return tf.matMul(a, b, false, true);
+  // (b · aᵀ)ᵀ packs a's transpose instead of b's when that is smaller
+  const [m, k] = a.shape;
+  const n = b.shape[0];
+  return packsLessSwapped(m, k, n) ? tf.transpose(tf.matMul(b, tf.transpose(a))) : tf.matMul(a, tf.transpose(b));
 }
 
 /** aᵀ · b, the fast way for the current backend. */
 export function matMulAT(tf: TF, a: Tensor2D, b: Tensor2D): Tensor2D {
-  return prefersExplicitTranspose(tf) ? tf.matMul(tf.transpose(a), b) : tf.matMul(a, b, true, false);
+  return prefersExplicitTranspose(tf) ? product(tf, tf.transpose(a), b) : tf.matMul(a, b, true, false);
 }
 
 /** dy through the activation: ReLU passes it where the output is positive. */
 export function throughActivation<T extends Tensor>(tf: TF, dy: T, y: T, activation: FusedActivation): T {
   return activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
+}
+
+function throughFused(tf: TF, y: Tensor2D, activation: FusedActivation): Tensor2D {
+  return activation === 'relu' ? tf.relu(y) : y;
 }
 
 export interface LayerOptions {
@@ -52,7 +79,12 @@ export function denseLayer(tf: TF, x: Tensor2D, kernel: Tensor2D, bias: tfc.Tens
   }
   return layerWithGradient(tf, x, [kernel, bias], options.inputGradient, {
     forward(input) {
-      const y = tf.fused.matMul({ a: input, b: kernel, bias, activation }) as Tensor2D;
+      const [m, k] = input.shape;
+      const swapped = prefersExplicitTranspose(tf) && packsLessSwapped(m, k, kernel.shape[1]);
+      // swapped, the bias and ReLU run as their own kernels (the fused ones apply them per output column)
+      const y = swapped
+        ? throughFused(tf, tf.add(product(tf, input, kernel), bias) as Tensor2D, activation)
+        : (tf.fused.matMul({ a: input, b: kernel, bias, activation }) as Tensor2D);
       return { y, saved: [input, y] };
     },
     backward(dy, saved, inputGradient) {

@@ -145,6 +145,25 @@ describe('ReconstructionLoss', () => {
     const g = tf.grad((t: Tensor) => tf.sum(continuousBernoulliLogNorm(tf, t)))(l);
     expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);
   });
+  test('BCE on logits: its hand-written gradients (σ(l) − x, and −l for the targets) match the traced formula', () => {
+    const l = tf.tensor1d([-40, -3, -0.5, 0, 0.7, 2, 25]);
+    const x = tf.tensor1d([1, 0, 0.3, 1, 0, 0.9, 1]);
+    const w = tf.tensor1d([1, 2, 3, 4, 5, 6, 7]);
+    const plain = (lt: Tensor, xt: Tensor) => tf.sum(tf.mul(w, tf.add(tf.sub(tf.relu(lt), tf.mul(lt, xt)), tf.softplus(tf.neg(tf.abs(lt))))));
+    const [pl, px] = tf.grads(plain)([l, x]);
+    const [bl, bx] = tf.grads((lt: Tensor, xt: Tensor) => tf.sum(tf.mul(w, bceWithLogits(tf, lt, xt, true))))([l, x]);
+    const onlyL = tf.grad((lt: Tensor) => tf.sum(tf.mul(w, bceWithLogits(tf, lt, x))))(l);
+    const close = (a: Tensor | undefined, b: Tensor | undefined) => {
+      const av = Array.from(a?.dataSync() ?? []);
+      const bv = Array.from(b?.dataSync() ?? []);
+      expect(av.length).toBe(7);
+      av.forEach((v, i) => expect(v).toBeCloseTo(bv[i] as number, 4));
+    };
+    close(bl, pl);
+    close(bx, px);
+    close(onlyL, pl);
+    expect(tf.sum(bceWithLogits(tf, l, x)).dataSync()[0]).toBeCloseTo(tf.sum(tf.add(tf.sub(tf.relu(l), tf.mul(l, x)), tf.softplus(tf.neg(tf.abs(l))))).dataSync()[0] as number, 4);
+  });
 });
 
 describe('Reparameterize', () => {
