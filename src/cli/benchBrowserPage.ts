@@ -46,6 +46,8 @@ function run(request: BenchRequest): Promise<BenchResult> {
         if (m.type === 'backend') {
           backend = m.backend;
           note = m.note;
+        } else if (m.type === 'fallback') {
+          note = `${note ?? ""} [${m.reason}; moved to ${m.to}]`;
         } else if (m.type === 'progress') {
           if (m.firstStepMs !== undefined) firstStepMs = m.firstStepMs;
           // the first report includes shader compilation: leave it out of the rate
@@ -54,7 +56,7 @@ function run(request: BenchRequest): Promise<BenchResult> {
           client.terminate();
           const usable = rates.length > 1 ? rates.slice(1) : rates;
           const mean = usable.reduce((s, r) => s + r.rate, 0) / Math.max(1, usable.length);
-          if (m.type === 'failed') note = m.message;
+          if (m.type === 'failed') note = `${note ?? ''} ${m.message}`;
           resolve({
             crossOriginIsolated: self.crossOriginIsolated,
             backend,

@@ -136,9 +136,17 @@ const arrayKernel: tfc.KernelFunc = ({ inputs, backend, attrs }) => {
   return [backend.makeTensorInfo(w.shape, 'float32', out.w), backend.makeTensorInfo(m.shape, 'float32', out.m), backend.makeTensorInfo(s.shape, 'float32', out.s)];
 };
 
-/** Registers the fused update for the CPU-side backends (once per tfjs instance; wasm only with SIMD). */
-export function registerAdamKernels(tf: Pick<TF, 'getKernel' | 'registerKernel' | 'findBackend'>): void {
-  const memory = wasmMemoryOf(tf.findBackend('wasm'));
-  if (memory && adamSimdFor(memory) && !tf.getKernel(ADAM_KERNEL, 'wasm')) tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: heapKernel });
-  if (!tf.getKernel(ADAM_KERNEL, 'cpu')) tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: 'cpu', kernelFunc: arrayKernel });
+/**
+ * Registers the fused update for the active backend when it is wasm (with
+ * SIMD) or cpu, once per tfjs instance. Only the active backend is looked at:
+ * asking tfjs for another one would start initialising it.
+ */
+export function registerAdamKernels(tf: Pick<TF, 'getKernel' | 'registerKernel' | 'getBackend' | 'backend'>): void {
+  const name = tf.getBackend();
+  if (tf.getKernel(ADAM_KERNEL, name)) return;
+  if (name === 'cpu') tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: 'cpu', kernelFunc: arrayKernel });
+  if (name === 'wasm') {
+    const memory = wasmMemoryOf(tf.backend());
+    if (memory && adamSimdFor(memory)) tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: heapKernel });
+  }
 }

@@ -20,6 +20,8 @@ interface QuickRun {
   epochs: number;
   previewEvery: number;
   reportEvery: number;
+  /** A backend chosen by hand (the default, "fastest available", measures). */
+  backend?: string;
 }
 
 async function open(page: Page, query = ''): Promise<void> {
@@ -40,6 +42,7 @@ async function configure(page: Page, run: QuickRun): Promise<void> {
     'preview-every': run.previewEvery,
     'report-every': run.reportEvery,
   });
+  if (run.backend) await page.getByTestId('backend-choice').selectOption(run.backend);
 }
 
 /** The whole dashboard: the panel scrolls inside the page, so grow the viewport to its height first. */
@@ -71,12 +74,24 @@ async function canvasPixels(page: Page, testId: string): Promise<{ step: number;
   return { step: stepAttr, url };
 }
 
+test('"fastest available" passes over a software WebGPU adapter for WebAssembly, and says why', async () => {
+  session = await launch({ webgpu: true, viewport: { width: 1400, height: 1000 } });
+  const { page } = session;
+  await open(page);
+  await configure(page, { batchSize: 16, trainImages: 64, epochs: 1, previewEvery: 100, reportEvery: 2 });
+  await page.getByTestId('train').click();
+  await expect.poll(() => page.getByTestId('backend').getAttribute('data-backend'), { timeout: 60_000 }).toBe('wasm');
+  await expect(page.getByTestId('backend-note').textContent()).resolves.toMatch(/WebGPU not used: a software adapter \(.*SwiftShader.*\), slower than the CPU backends.* — training on WebAssembly \(\d+ threads?\)/);
+  await expect.poll(() => phase(page), { timeout: 120_000 }).toBe('Finished');
+  expect(session.errors).toEqual([]);
+});
+
 test('trains the VAE on WebGPU: loss falls, pictures change, tensors stay flat', async () => {
   session = await launch({ webgpu: true, viewport: { width: 1400, height: 1000 } });
   const { page } = session;
   await open(page);
-  // 10 steps per epoch, 2 epochs
-  await configure(page, { batchSize: 16, trainImages: 160, epochs: 2, previewEvery: 5, reportEvery: 5 });
+  // 10 steps per epoch, 2 epochs; WebGPU chosen by hand (its adapter here is a software one)
+  await configure(page, { batchSize: 16, trainImages: 160, epochs: 2, previewEvery: 5, reportEvery: 5, backend: 'webgpu' });
   const t0 = Date.now();
   await page.getByTestId('train').click();
 
@@ -141,7 +156,7 @@ test('a lost GPU device: training continues on the next backend with the weights
   session = await launch({ webgpu: true, viewport: { width: 1400, height: 1000 } });
   const { page } = session;
   await open(page, '?debug=1');
-  await configure(page, { batchSize: 16, trainImages: 960, epochs: 1, previewEvery: 1000, reportEvery: 2 });
+  await configure(page, { batchSize: 16, trainImages: 960, epochs: 1, previewEvery: 1000, reportEvery: 2, backend: 'webgpu' });
   await page.getByTestId('train').click();
   await expect.poll(() => page.getByTestId('backend').getAttribute('data-backend'), { timeout: 60_000 }).toBe('webgpu');
   await expect.poll(() => step(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(12);
