@@ -24,6 +24,9 @@ export interface BrowserBenchRow {
   note?: string;
   /** The page could share memory with its workers (threaded WebAssembly). */
   crossOriginIsolated?: boolean;
+  pauseMs?: number;
+  stopMs?: number;
+  stepsAfterStop?: number | undefined;
 }
 
 async function benchOne(baseUrl: string, backend: BackendName, steps: number, graph: string): Promise<BenchResult> {
@@ -67,6 +70,8 @@ export async function benchBrowserBackends(opts: { steps: number; graph: string;
           ...(r.firstStepMs !== undefined ? { firstStepMs: Math.round(r.firstStepMs) } : {}),
           ...(r.note !== undefined ? { note: r.backend !== backend ? `asked for ${backend}: ${r.note}` : r.note } : {}),
           ...(r.crossOriginIsolated !== undefined ? { crossOriginIsolated: r.crossOriginIsolated } : {}),
+          ...(r.pauseMs !== undefined ? { pauseMs: r.pauseMs } : {}),
+          ...(r.stopMs !== undefined ? { stopMs: r.stopMs, stepsAfterStop: r.stepsAfterStop } : {}),
         });
       } catch (e) {
         rows.push({ backend, samplesPerSecond: 0, steps: 0, note: e instanceof Error ? e.message : String(e) });

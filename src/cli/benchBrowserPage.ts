@@ -23,6 +23,12 @@ export interface BenchResult {
   steps: number;
   /** Milliseconds from the start command to the end of the first step. */
   firstStepMs?: number;
+  /** From asking to pause to the worker saying it paused. */
+  pauseMs?: number;
+  /** From asking to stop to the run's end (its final test scores and pictures included). */
+  stopMs?: number;
+  /** Steps trained after the stop was asked for. */
+  stepsAfterStop?: number;
   note?: string;
   crossOriginIsolated?: boolean;
 }
@@ -41,18 +47,32 @@ function run(request: BenchRequest): Promise<BenchResult> {
     let firstStepMs: number | undefined;
     let backend: string = request.backend;
     let note: string | undefined;
+    // halfway: pause (and time until the worker says it paused), resume; at three quarters: stop
+    const control: { pauseAt?: number; pauseMs?: number; stopAt?: number; stopStep?: number; stopMs?: number } = {};
     const client = createWorkerClient({
       onMessage(m: FromWorker) {
         if (m.type === 'backend') {
           backend = m.backend;
           note = m.note;
         } else if (m.type === 'fallback') {
-          note = `${note ?? ""} [${m.reason}; moved to ${m.to}]`;
+          note = `${note ?? ''} [${m.reason}; moved to ${m.to}]`;
         } else if (m.type === 'progress') {
           if (m.firstStepMs !== undefined) firstStepMs = m.firstStepMs;
           // the first report includes shader compilation: leave it out of the rate
           else rates.push({ step: m.step, rate: m.samplesPerSecond });
+          if (control.pauseAt === undefined && m.step >= request.steps / 2) {
+            control.pauseAt = performance.now();
+            client.post({ type: 'pause', runId: 1 });
+          } else if (control.pauseMs !== undefined && control.stopAt === undefined && m.step >= (3 * request.steps) / 4) {
+            control.stopAt = performance.now();
+            control.stopStep = m.step;
+            client.post({ type: 'stop', runId: 1 });
+          }
+        } else if (m.type === 'paused') {
+          if (control.pauseAt !== undefined && control.pauseMs === undefined) control.pauseMs = performance.now() - control.pauseAt;
+          client.post({ type: 'resume', runId: 1 });
         } else if (m.type === 'finished' || m.type === 'failed') {
+          if (control.stopAt !== undefined) control.stopMs = performance.now() - control.stopAt;
           client.terminate();
           const usable = rates.length > 1 ? rates.slice(1) : rates;
           const mean = usable.reduce((s, r) => s + r.rate, 0) / Math.max(1, usable.length);
@@ -63,6 +83,8 @@ function run(request: BenchRequest): Promise<BenchResult> {
             samplesPerSecond: m.type === 'failed' ? 0 : mean,
             steps: m.type === 'finished' ? m.steps : 0,
             ...(firstStepMs !== undefined ? { firstStepMs } : {}),
+            ...(control.pauseMs !== undefined ? { pauseMs: Math.round(control.pauseMs) } : {}),
+            ...(control.stopMs !== undefined ? { stopMs: Math.round(control.stopMs), stepsAfterStop: m.type === 'finished' ? m.steps - (control.stopStep ?? m.steps) : 0 } : {}),
             ...(note !== undefined ? { note } : {}),
           });
         }
