@@ -18,8 +18,8 @@ import { useReferenceOps } from '../ops/reference';
 import { initNodeBackend, webgpuAdapterInfo, type NodeBackend } from '../runtime/nodeBackend';
 import { parseArgs, intArg } from './args';
 import { wideVaeGraph } from './benchGraphs';
-import { measureTorch, torchPython, type TorchResult, type TorchRow } from './benchTorch';
-import { measureTraining, testElbo, type TrainingResult } from './benchTraining';
+import { fastestTorch, measureTorch, torchPython, type TorchResult } from './benchTorch';
+import { loadSavedGraph, measureTraining, testElbo, type TrainingResult } from './benchTraining';
 
 function timeIt(fn: () => void, runs: number): { medianMs: number; p95Ms: number; runs: number } {
   const times: number[] = [];
@@ -62,7 +62,7 @@ async function main() {
   };
   const training: TrainingResult[] = [];
   for (const graph of graphs) {
-    for (const b of backends) training.push(await measureTraining(graph, b, await stepsFor(b, graph, steps)));
+    for (const b of backends) training.push(await measureTraining(graph, loadSavedGraph(graph), b, await stepsFor(b, graph, steps)));
   }
   report.trainingNode = training;
   if (backends.includes('webgpu')) report.webgpuAdapter = (await webgpuAdapterInfo().catch(() => undefined)) ?? 'none';
@@ -72,7 +72,7 @@ async function main() {
       report.pytorch = { error: found.missing };
     } else {
       const threadCounts = [...new Set([1, os.cpus().length])];
-      const torch = graphs.flatMap((graph) => threadCounts.map((t) => measureTorch(found.python, graph, steps, t)));
+      const torch = graphs.flatMap((graph) => threadCounts.map((t) => measureTorch(found.python, graph, loadSavedGraph(graph), steps, t)));
       report.pytorch = torch;
       report.ratioToPytorch = ratios(training, torch);
     }
@@ -93,8 +93,7 @@ async function main() {
 function ratios(training: ReadonlyArray<TrainingResult>, torch: ReadonlyArray<TorchResult>) {
   return training.flatMap((row) => {
     if ('error' in row) return [];
-    const refs = torch.filter((t): t is TorchRow => t.graph === row.graph && !('error' in t));
-    const best = refs.reduce<TorchRow | undefined>((a, t) => (!a || t.samplesPerSecond > a.samplesPerSecond ? t : a), undefined);
+    const best = fastestTorch(torch, row.graph);
     if (!best) return [];
     return [{ graph: row.graph, backend: row.backend, samplesPerSecond: row.samplesPerSecond, pytorch: best.samplesPerSecond, pytorchThreads: best.threads, ratio: Number((row.samplesPerSecond / best.samplesPerSecond).toFixed(3)) }];
   });

@@ -13,7 +13,7 @@ import { BatchSampler } from '../data/batches';
 import { loadDatasetNode, projectRoot } from '../data/loadNode';
 import { exportPyTorch } from '../export/pytorch';
 import { specRegistry } from '../../nodes';
-import { loadSavedGraph } from './benchTraining';
+import type { GraphDoc } from '../core/schema';
 import { pythonWith, run } from './python';
 
 const zTorchRow = z.object({
@@ -32,17 +32,29 @@ const zTorchRow = z.object({
 export type TorchRow = z.infer<typeof zTorchRow> & { graph: string };
 export type TorchResult = TorchRow | { graph: string; threads: number; error: string };
 
+/** The faster of the successful runs of `graph`, if any. */
+export function fastestTorch(rows: ReadonlyArray<TorchResult>, graph: string, device = 'cpu'): TorchRow | undefined {
+  const ok = rows.filter((t): t is TorchRow => t.graph === graph && !('error' in t) && t.device.startsWith(device));
+  return ok.reduce<TorchRow | undefined>((a, t) => (!a || t.samplesPerSecond > a.samplesPerSecond ? t : a), undefined);
+}
+
 /** The interpreter with torch, or why there is none. */
 export function torchPython(): { python: string } | { missing: string } {
   const python = pythonWith(['torch']);
   return python ? { python } : { missing: 'no python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread)' };
 }
 
+export interface TorchRunOptions {
+  /** cpu (default) or cuda. */
+  device?: string;
+  /** Where benchTorch.py is (a bundle keeps it beside itself). */
+  harness?: string;
+}
+
 /** Times `steps` training steps of the graph's exported script with `threads` CPU threads. */
-export function measureTorch(python: string, graph: string, steps: number, threads: number): TorchResult {
+export function measureTorch(python: string, graph: string, doc: GraphDoc, steps: number, threads: number, options: TorchRunOptions = {}): TorchResult {
   const dir = mkdtempSync(join(tmpdir(), 'bottleneck-torch-bench-'));
   try {
-    const doc = loadSavedGraph(graph);
     const exported = exportPyTorch(doc, { fileName: `${graph}.py` });
     if (!exported.ok) throw new Error(exported.errors.map((e) => e.message).join('; '));
     const compiled = compileGraph(doc, specRegistry);
@@ -64,7 +76,8 @@ export function measureTorch(python: string, graph: string, steps: number, threa
     const imagesFile = join(dir, 'images.f32');
     writeFileSync(imagesFile, new Uint8Array(images.buffer));
     const [h, w, c] = plan.imageShape;
-    const args = [join(projectRoot, 'src/cli/benchTorch.py'), script, imagesFile, String(count), String(h), String(w), String(c), '--steps', String(steps), '--threads', String(threads)];
+    const harness = options.harness ?? join(projectRoot, 'src/cli/benchTorch.py');
+    const args = [harness, script, imagesFile, String(count), String(h), String(w), String(c), '--steps', String(steps), '--threads', String(threads), '--device', options.device ?? 'cpu'];
     // OpenBLAS reads its thread count when it loads
     const r = run(python, args, 600_000, { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) });
     if (r.status !== 0) throw new Error(`the PyTorch benchmark failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);

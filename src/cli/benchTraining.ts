@@ -73,11 +73,11 @@ async function profileStep(program: Program, data: DatasetData): Promise<{ kerne
   return { kernels, count: kernelsRun.length, peakBytes: profile.peakBytes };
 }
 
-export async function measureTraining(graph: string, backend: NodeBackend, steps: number): Promise<TrainingResult> {
+/** `graph` names the document in the report. */
+export async function measureTraining(graph: string, doc: GraphDoc, backend: NodeBackend, steps: number): Promise<TrainingResult> {
   try {
     const tf = await initNodeBackend(backend);
     const before = tf.memory().numTensors;
-    const doc = loadSavedGraph(graph);
     const compiled = compileProgram(doc, tf);
     if (!compiled.ok) throw new Error(`${graph}.json does not compile`);
     const program = compiled.program;

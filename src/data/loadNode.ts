@@ -8,7 +8,8 @@ import { loadShapesDataset } from './shapes';
 import { datasetFromIdx, FASHION_MNIST_DIR, fashionMnistFiles } from './sources';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const generatedDir = join(projectRoot, 'public', 'generated');
+/** The built dataset assets; BOTTLENECK_ASSETS points elsewhere (the self-contained GPU benchmark bundle). */
+export const generatedDir = process.env.BOTTLENECK_ASSETS ?? join(projectRoot, 'public', 'generated');
 
 const cache = new Map<DatasetId, DatasetData>();
 

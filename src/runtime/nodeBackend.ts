@@ -14,8 +14,9 @@ const require = createRequire(import.meta.url);
 export async function initNodeBackend(name: NodeBackend): Promise<typeof tf> {
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-    wasm.setWasmPaths(`${join(dir, 'dist')}/`);
+    // the binaries ship in the package; a bundle without node_modules says where it keeps them
+    const dir = process.env.BOTTLENECK_WASM_DIR ?? join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+    wasm.setWasmPaths(`${dir}/`);
   } else if (name === 'webgpu') {
     await setupNodeWebGpu();
     await import('@tensorflow/tfjs-backend-webgpu');
