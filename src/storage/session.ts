@@ -78,7 +78,13 @@ export function forgetWorkshop(graphId: string): void {
   }
 }
 
-const zLessonState = z.object({ lesson: z.enum(lessonIds), step: z.number().int().min(0).max(MAX_LESSON_STEPS - 1) });
+const zStepIndex = z.number().int().min(0).max(MAX_LESSON_STEPS - 1);
+const zLessonState = z.object({
+  lesson: z.enum(lessonIds),
+  step: zStepIndex,
+  /** Steps whose check has passed once: they stay ticked (a cancelled run or a reload does not undo them). */
+  passed: z.array(zStepIndex).max(MAX_LESSON_STEPS).optional(),
+});
 export type LessonState = z.infer<typeof zLessonState>;
 const LESSON_PREFIX = 'bottleneck.lesson.';
 

@@ -66,8 +66,22 @@ export const useLessonStore = defineStore('lesson', () => {
     };
   });
 
-  const checks = computed(() => (lesson.value ? checkLesson(lesson.value, facts.value) : []));
+  const passed = computed(() => new Set(state.value?.passed ?? []));
+  /** Each step's check, with the steps once passed kept done. */
+  const checks = computed(() =>
+    lesson.value ? checkLesson(lesson.value, facts.value).map((c, i) => (!c.done && passed.value.has(i) ? { ...c, done: true } : c)) : [],
+  );
   const current = computed(() => checks.value[stepIndex.value]);
+
+  // a step whose check passes is remembered as passed
+  watch(checks, (list) => {
+    const s = state.value;
+    if (!s) return;
+    const fresh = list.flatMap((c, i) => (c.done && !passed.value.has(i) ? [i] : []));
+    if (fresh.length === 0) return;
+    state.value = { ...s, passed: [...(s.passed ?? []), ...fresh].sort((a, b) => a - b) };
+    persist();
+  });
   /** Node types the current step is about (the canvas highlights them). */
   const focusTypes = computed(() => new Set(step.value?.focus ?? []));
 
@@ -76,7 +90,7 @@ export const useLessonStore = defineStore('lesson', () => {
     const l = lessonById(id);
     const doc = galleryGraph(l.graph);
     await library.openAsNew({ ...doc, name: `Lesson: ${l.title}` });
-    state.value = { lesson: id, step: 0 };
+    state.value = { lesson: id, step: 0, passed: [] };
     persist();
   }
 
