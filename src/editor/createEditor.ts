@@ -26,6 +26,10 @@ import { docToModel } from './model';
 import { GraphConnectionView, GraphNodeView, type Schemes } from './reteNodes';
 import { createSyncer, type NodePositions } from './sync';
 
+import type * as ArrangeExports from './arrange';
+
+type ArrangeModule = typeof ArrangeExports;
+
 export type AreaExtra = VueArea2D<Schemes> | MinimapExtra;
 
 export type MenuTarget = { kind: 'canvas' } | { kind: 'node'; id: string } | { kind: 'connection'; id: string };
@@ -220,7 +224,7 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
     await area.area.translate(container.clientWidth / 2 - p.x * k, container.clientHeight / 2 - p.y * k);
   }
 
-  let arrangeModule: Promise<typeof import('./arrange')> | null = null;
+  let arrangeModule: Promise<ArrangeModule> | null = null;
 
   const handle: EditorHandle = {
     container,

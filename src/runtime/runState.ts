@@ -239,12 +239,12 @@ export function reduceRun(view: RunView, m: FromWorker, now: number): RunView {
       return { ...view, phase: 'cancelled', etaSeconds: undefined };
     case 'exported':
     case 'exportFailed':
-    // the anatomy and the scores have their own state in the training store
+    // falls through: the anatomy and the scores have their own state in the training store
     case 'anatomy':
     case 'anatomyFailed':
     case 'scores':
     case 'scoreFailed':
-    // comparisons have their own state (compareState.ts)
+    // falls through: comparisons have their own state (compareState.ts)
     case 'compareStarted':
     case 'laneProgress':
     case 'laneEpochEnded':

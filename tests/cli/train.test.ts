@@ -72,6 +72,6 @@ describe('train CLI', () => {
   test('progress formatting', () => {
     expect(formatDuration(75)).toBe('1:15');
     expect(formatDuration(3725)).toBe('1:02:05');
-    expect(progressLine({ epoch: 1, epochs: 2, step: 5, totalSteps: 10, samplesPerSecond: 100, text: 'x' }, 10)).toMatch(/^█████░░░░░  50% epoch 1\/2 step 5\/10 100 img\/s x$/);
+    expect(progressLine({ epoch: 1, epochs: 2, step: 5, totalSteps: 10, samplesPerSecond: 100, text: 'x' }, 10)).toMatch(/^█████░░░░░ {2}50% epoch 1\/2 step 5\/10 100 img\/s x$/);
   });
 });

@@ -173,6 +173,7 @@ describe('exported Python scripts', () => {
       writeFileSync(a, code);
       writeFileSync(b, exported(plain, target));
       expect(code.split('\n').slice(0, 2).join('\n')).not.toContain('coding');
+      // eslint-disable-next-line no-control-regex
       expect(code).not.toMatch(/[\r\u2028\u2029\u000b\u0000]/);
       for (const line of code.split('\n')) if (line.includes('os.system')) expect(line.trimStart().startsWith('#')).toBe(true);
       const checked = checkScripts([a, b], true);
