@@ -14,7 +14,11 @@ const zParams = z.strictObject({
 export type BetaParams = z.infer<typeof zParams>;
 
 /** β at a training step, following the schedule (pure; the dashboard plots it too). */
-export function betaAt(p: Pick<BetaParams, 'schedule' | 'warmupSteps' | 'cycleSteps' | 'rampFraction'>, beta: number, step: number): number {
+export function betaAt(
+  p: Pick<BetaParams, 'schedule' | 'warmupSteps' | 'cycleSteps' | 'rampFraction'>,
+  beta: number,
+  step: number,
+): number {
   switch (p.schedule) {
     case 'constant':
       return beta;
@@ -48,7 +52,15 @@ export const Beta = defineNode<BetaParams>({
   controls: [
     { key: 'beta', label: 'β', kind: 'number', min: 0, max: 1000, step: 0.5 },
     { key: 'capacity', label: 'capacity C (nats)', kind: 'number', min: 0, max: 1000, step: 0.5 },
-    { key: 'capacitySteps', label: 'raise C over steps', kind: 'number', min: 0, max: 10_000_000, integer: true, showIf: (p) => p.capacity > 0 },
+    {
+      key: 'capacitySteps',
+      label: 'raise C over steps',
+      kind: 'number',
+      min: 0,
+      max: 10_000_000,
+      integer: true,
+      showIf: (p) => p.capacity > 0,
+    },
     {
       key: 'schedule',
       label: 'schedule',
@@ -59,9 +71,33 @@ export const Beta = defineNode<BetaParams>({
         { value: 'cyclical', label: 'cyclical' },
       ],
     },
-    { key: 'warmupSteps', label: 'warm-up steps', kind: 'number', min: 1, max: 10_000_000, integer: true, showIf: (p) => p.schedule === 'warmup' },
-    { key: 'cycleSteps', label: 'cycle steps', kind: 'number', min: 1, max: 10_000_000, integer: true, showIf: (p) => p.schedule === 'cyclical' },
-    { key: 'rampFraction', label: 'ramp fraction', kind: 'number', min: 0.01, max: 1, step: 0.05, showIf: (p) => p.schedule === 'cyclical' },
+    {
+      key: 'warmupSteps',
+      label: 'warm-up steps',
+      kind: 'number',
+      min: 1,
+      max: 10_000_000,
+      integer: true,
+      showIf: (p) => p.schedule === 'warmup',
+    },
+    {
+      key: 'cycleSteps',
+      label: 'cycle steps',
+      kind: 'number',
+      min: 1,
+      max: 10_000_000,
+      integer: true,
+      showIf: (p) => p.schedule === 'cyclical',
+    },
+    {
+      key: 'rampFraction',
+      label: 'ramp fraction',
+      kind: 'number',
+      min: 0.01,
+      max: 1,
+      step: 0.05,
+      showIf: (p) => p.schedule === 'cyclical',
+    },
   ],
   inputs: { kl: { kind: 'scalar', label: 'KL', doc: 'the term to weight (usually the KL)' } },
   outputs: { loss: { kind: 'scalar', label: 'β·|KL−C|', doc: 'the weighted term' } },

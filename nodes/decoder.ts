@@ -87,7 +87,10 @@ export const Decoder = defineNode<DecoderParams>({
     'encoder with stride-2 transposed convolutions that double the image each time.',
   params: zParams,
   controls: [
-    ...architectureControls<DecoderParams>('conv (transposed, stride 2)', 'one upsampling layer per number; the last one outputs the image channels'),
+    ...architectureControls<DecoderParams>(
+      'conv (transposed, stride 2)',
+      'one upsampling layer per number; the last one outputs the image channels',
+    ),
     { key: 'hidden', label: 'hidden units', kind: 'intList', min: 1, max: 4096, maxItems: 8, hint: 'dense layers after z' },
     { key: 'activation', label: 'activation', kind: 'select', options: activationOptions },
     {

@@ -48,7 +48,13 @@ function fusable(activation: Activation): FusedActivation | undefined {
   return activation === 'relu' || activation === 'linear' ? activation : undefined;
 }
 
-export function dense(ctx: BuildContext<unknown>, name: string, inputs: number, units: number, input: LayerInput = { inputGradient: true }): Layer {
+export function dense(
+  ctx: BuildContext<unknown>,
+  name: string,
+  inputs: number,
+  units: number,
+  input: LayerInput = { inputGradient: true },
+): Layer {
   const kernel = ctx.variable(`${name}/kernel`, [inputs, units], 'glorotUniform');
   const bias = ctx.variable(`${name}/bias`, [units], 'zeros');
   const { tf } = ctx;
@@ -57,14 +63,24 @@ export function dense(ctx: BuildContext<unknown>, name: string, inputs: number, 
     bias,
     apply: (x, activation) => {
       const fused = fusable(activation);
-      const y = denseLayer(tf, x as Tensor2D, kernel as Tensor2D, bias as Tensor1D, { activation: fused ?? 'linear', inputGradient: input.inputGradient });
+      const y = denseLayer(tf, x as Tensor2D, kernel as Tensor2D, bias as Tensor1D, {
+        activation: fused ?? 'linear',
+        inputGradient: input.inputGradient,
+      });
       return fused ? y : activate(tf, activation, y);
     },
   };
 }
 
 /** Convolution, stride 2, 'same' padding: halves height and width. */
-export function conv2d(ctx: BuildContext<unknown>, name: string, inChannels: number, filters: number, kernelSize: number, input: LayerInput): Layer {
+export function conv2d(
+  ctx: BuildContext<unknown>,
+  name: string,
+  inChannels: number,
+  filters: number,
+  kernelSize: number,
+  input: LayerInput,
+): Layer {
   const kernel = ctx.variable(`${name}/kernel`, [kernelSize, kernelSize, inChannels, filters], 'glorotUniform');
   const bias = ctx.variable(`${name}/bias`, [filters], 'zeros');
   const { tf } = ctx;
@@ -73,7 +89,10 @@ export function conv2d(ctx: BuildContext<unknown>, name: string, inChannels: num
     bias,
     apply: (x, activation) => {
       const fused = fusable(activation);
-      const y = conv2dLayer(tf, x as Tensor4D, kernel as Tensor4D, bias as Tensor1D, { activation: fused ?? 'linear', inputGradient: input.inputGradient });
+      const y = conv2dLayer(tf, x as Tensor4D, kernel as Tensor4D, bias as Tensor1D, {
+        activation: fused ?? 'linear',
+        inputGradient: input.inputGradient,
+      });
       return fused ? y : activate(tf, activation, y);
     },
   };
@@ -95,8 +114,7 @@ export function conv2dTranspose(ctx: BuildContext<unknown>, name: string, inChan
 // ---- parameter counts (pure) ----
 
 export const denseParams = (inputs: number, units: number): number => inputs * units + units;
-export const convParams = (inChannels: number, filters: number, k: number): number =>
-  k * k * inChannels * filters + filters;
+export const convParams = (inChannels: number, filters: number, k: number): number => k * k * inChannels * filters + filters;
 
 // ---- controls shared by the encoder and the decoder ----
 

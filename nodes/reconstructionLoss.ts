@@ -29,7 +29,10 @@ export function bceWithLogits(tf: TF, logits: Tensor, x: Tensor, targetGradient 
     const op = tf.customGrad((...args) => {
       const [l, target, save] = args as [Tensor, Tensor, (t: Tensor[]) => void];
       save([l, target]);
-      return { value: value(l, target), gradFunc: (dy: Tensor, [ls, ts]: Tensor[]) => [logitsGradient(dy, ls as Tensor, ts as Tensor), tf.mul(dy, tf.neg(ls as Tensor))] };
+      return {
+        value: value(l, target),
+        gradFunc: (dy: Tensor, [ls, ts]: Tensor[]) => [logitsGradient(dy, ls as Tensor, ts as Tensor), tf.mul(dy, tf.neg(ls as Tensor))],
+      };
     });
     return op(logits, x);
   }

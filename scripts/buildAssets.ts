@@ -67,4 +67,8 @@ function describe(file: string): { file: string; bytes: number; train: number; t
 }
 
 writeFileSync(join(outDir, 'datasets.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-console.log(`datasets: ${Object.entries(manifest).map(([k, v]) => `${k} (${Math.round(v.bytes / 1024)} kB)`).join(', ')}`);
+console.log(
+  `datasets: ${Object.entries(manifest)
+    .map(([k, v]) => `${k} (${Math.round(v.bytes / 1024)} kB)`)
+    .join(', ')}`,
+);

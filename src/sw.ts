@@ -95,7 +95,8 @@ async function respond(request: Request): Promise<Response> {
   try {
     return withIsolation(await fromNetwork(request));
   } catch (error) {
-    const cached = (await caches.match(request, { ignoreVary: true })) ?? (request.mode === 'navigate' ? await caches.match('/') : undefined);
+    const cached =
+      (await caches.match(request, { ignoreVary: true })) ?? (request.mode === 'navigate' ? await caches.match('/') : undefined);
     if (cached) return withIsolation(cached);
     throw error;
   }

@@ -44,7 +44,8 @@ export function intArg(args: ParsedArgs, name: string, min: number, max: number)
   const v = args.values.get(name);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${v}'`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${v}'`);
   return n;
 }
 

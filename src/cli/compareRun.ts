@@ -150,7 +150,12 @@ function comparisonPicture(runs: ComparedRun[], columns: number): ImageBatch {
 }
 
 function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'run'
+  );
 }
 
 function writeComparison(outDir: string, runs: ComparedRun[], seed: number, backend: string): string[] {

@@ -113,7 +113,9 @@ export function runExportCli(argv: string[], io: CliIO = nodeIO): number {
     io.stderr(`cannot write ${out}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
-  io.stderr(`wrote ${out}: a ${targetTitle[target]} training script for "${imported.doc.name}" (${result.totalParams.toLocaleString('en')} parameters)\n`);
+  io.stderr(
+    `wrote ${out}: a ${targetTitle[target]} training script for "${imported.doc.name}" (${result.totalParams.toLocaleString('en')} parameters)\n`,
+  );
   return 0;
 }
 

@@ -44,7 +44,9 @@ const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 function printProgress(event: LabEvent): void {
   switch (event.type) {
     case 'started':
-      console.log(`training ${event.epochs} epoch(s), ${event.totalSteps} steps, ${event.paramCount.toLocaleString('en')} weights, backend ${event.backend}`);
+      console.log(
+        `training ${event.epochs} epoch(s), ${event.totalSteps} steps, ${event.paramCount.toLocaleString('en')} weights, backend ${event.backend}`,
+      );
       break;
     case 'progress':
       if (event.step % 100 === 0) {
@@ -56,7 +58,9 @@ function printProgress(event: LabEvent): void {
       break;
     case 'epochEnded': {
       const r = event.record;
-      console.log(`epoch ${r.epoch}: test ELBO ${r.test.elbo.toFixed(2)} (recon ${r.test.recon.toFixed(2)}, KL ${r.test.kl.toFixed(2)}), ${r.test.activeUnits} active units, ${r.seconds.toFixed(1)} s`);
+      console.log(
+        `epoch ${r.epoch}: test ELBO ${r.test.elbo.toFixed(2)} (recon ${r.test.recon.toFixed(2)}, KL ${r.test.kl.toFixed(2)}), ${r.test.activeUnits} active units, ${r.seconds.toFixed(1)} s`,
+      );
       break;
     }
     case 'diverged':
@@ -77,7 +81,9 @@ function printProgress(event: LabEvent): void {
 function printScores(s: LabScores): void {
   console.log(`MIG ${s.mig.toFixed(3)}   FactorVAE ${pct(s.factorVae)}   β-VAE ${pct(s.betaVae)}`);
   for (const f of s.perFactor) {
-    console.log(`  ${f.factor.padEnd(9)} gap ${f.gap.toFixed(3)}   best z${f.bestDim} (${pct(f.normalizedMutualInformation[f.bestDim] ?? 0)} of its entropy)${f.secondDim !== null ? `, next z${f.secondDim} (${pct(f.normalizedMutualInformation[f.secondDim] ?? 0)})` : ''}`);
+    console.log(
+      `  ${f.factor.padEnd(9)} gap ${f.gap.toFixed(3)}   best z${f.bestDim} (${pct(f.normalizedMutualInformation[f.bestDim] ?? 0)} of its entropy)${f.secondDim !== null ? `, next z${f.secondDim} (${pct(f.normalizedMutualInformation[f.secondDim] ?? 0)})` : ''}`,
+    );
   }
 }
 
@@ -92,10 +98,13 @@ async function main(args: LabArgs): Promise<void> {
   }
   const datasetId = datasetOf(doc);
   const data = loadDatasetNode(datasetId);
-  if (!data.factors) fail(`graph '${doc.name}' trains on ${datasetInfo[datasetId].title}, which has no known factors; set its Dataset node to "shapes"`);
+  if (!data.factors)
+    fail(`graph '${doc.name}' trains on ${datasetInfo[datasetId].title}, which has no known factors; set its Dataset node to "shapes"`);
   const tf = await initNodeBackend(args.backend);
   const betas = betasOf(doc);
-  console.log(`${doc.name} — β ${betas.length > 0 ? betas.join(', ') : '1 (no β node)'}, seed ${args.seed ?? doc.training.seed}, ${datasetInfo[datasetId].title}`);
+  console.log(
+    `${doc.name} — β ${betas.length > 0 ? betas.join(', ') : '1 (no β node)'}, seed ${args.seed ?? doc.training.seed}, ${datasetInfo[datasetId].title}`,
+  );
   const { report, images } = await runLab(doc, data, tf, {
     ...(args.epochs !== undefined ? { epochs: args.epochs } : {}),
     ...(args.seed !== undefined ? { seed: args.seed } : {}),
@@ -107,7 +116,9 @@ async function main(args: LabArgs): Promise<void> {
   mkdirSync(args.out, { recursive: true });
   writeFileSync(join(args.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   for (const image of images) writeFileSync(join(args.out, image.file), image.png);
-  console.log(`trained ${report.steps} steps in ${report.trainSeconds.toFixed(1)} s; wrote ${join(args.out, 'report.json')} and ${images.length} traversal PNG(s) (rows: latent dims by KL, ${report.dimsByKl.map((d) => `z${d}`).join(' ')})`);
+  console.log(
+    `trained ${report.steps} steps in ${report.trainSeconds.toFixed(1)} s; wrote ${join(args.out, 'report.json')} and ${images.length} traversal PNG(s) (rows: latent dims by KL, ${report.dimsByKl.map((d) => `z${d}`).join(' ')})`,
+  );
 }
 
 const parsed = parseLabArgs(process.argv.slice(2));

@@ -20,7 +20,10 @@ options:
   --help             this text`;
 
 const zCount = (what: string) =>
-  z.coerce.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).min(1, `${what} must be at least 1`);
+  z.coerce
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .min(1, `${what} must be at least 1`);
 
 export const zLabArgs = z.strictObject({
   graph: z.string({ error: 'name a graph file, e.g. graphs/beta-vae-shapes.json' }).min(1, 'name a graph file'),
@@ -31,7 +34,12 @@ export const zLabArgs = z.strictObject({
   backend: z.enum(nodeBackends, { error: `--backend must be one of ${nodeBackends.join(', ')}` }).default('wasm'),
   trainLimit: zCount('--train-limit').optional(),
   evalLimit: zCount('--eval-limit').optional(),
-  steps: z.coerce.number({ error: '--steps must be a number' }).int().min(0, '--steps must be ≥ 0').max(25, '--steps must be at most 25').default(9),
+  steps: z.coerce
+    .number({ error: '--steps must be a number' })
+    .int()
+    .min(0, '--steps must be ≥ 0')
+    .max(25, '--steps must be at most 25')
+    .default(9),
 });
 export type LabArgs = z.infer<typeof zLabArgs>;
 

@@ -101,7 +101,10 @@ async function main(argv: string[]): Promise<number> {
   });
   bar.done();
   const f = result.info.final;
-  if (f) console.log(`final test ELBO ${f.elbo.toFixed(2)} nats (recon ${f.recon.toFixed(2)}, KL ${f.kl.toFixed(2)}) after ${result.info.steps} steps in ${result.info.seconds.toFixed(1)} s`);
+  if (f)
+    console.log(
+      `final test ELBO ${f.elbo.toFixed(2)} nats (recon ${f.recon.toFixed(2)}, KL ${f.kl.toFixed(2)}) after ${result.info.steps} steps in ${result.info.seconds.toFixed(1)} s`,
+    );
   for (const file of result.files) console.log(`wrote ${file}`);
   return result.info.status === 'diverged' ? 2 : 0;
 }

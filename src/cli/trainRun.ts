@@ -90,7 +90,9 @@ export function applyOverrides(doc: GraphDoc, overrides: Record<string, Record<s
     if (!spec) throw new GraphError(`node '${nodeId}' has an unknown type`);
     const merged = spec.params.safeParse({ ...node.params, ...params });
     if (!merged.success) {
-      throw new GraphError(`node '${nodeId}' (${node.type}): ${merged.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new GraphError(
+        `node '${nodeId}' (${node.type}): ${merged.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     node.params = merged.data;
   }
@@ -110,7 +112,12 @@ export async function chooseBackend(choice: BackendChoice, doc: GraphDoc, log: (
 }
 
 /** A PNG of `image` that carries its graph and run (src/share/pngEmbed.ts). */
-export function experimentPng(image: RasterImage, doc: GraphDoc, report: Pick<RunReport, 'steps' | 'status' | 'backend' | 'final'>, shows: NonNullable<RunInfo['image']>): Uint8Array {
+export function experimentPng(
+  image: RasterImage,
+  doc: GraphDoc,
+  report: Pick<RunReport, 'steps' | 'status' | 'backend' | 'final'>,
+  shows: NonNullable<RunInfo['image']>,
+): Uint8Array {
   const run: RunInfo = {
     ...describeRun(doc, {
       steps: report.steps,

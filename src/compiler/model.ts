@@ -4,7 +4,18 @@
  * the graph lazily: only the nodes needed for the requested outputs run, and
  * any port can be fed from outside (that is how decode(z) reuses the decoder).
  */
-import type { AnyNodeDef, BuiltNode, Initializer, MetricName, PortValue, RunContext, RunMode, Tensor, TF, Variable } from '../../nodes/defineNode';
+import type {
+  AnyNodeDef,
+  BuiltNode,
+  Initializer,
+  MetricName,
+  PortValue,
+  RunContext,
+  RunMode,
+  Tensor,
+  TF,
+  Variable,
+} from '../../nodes/defineNode';
 import { hashSeed, Rng } from '../core/random';
 import type { PortRef } from '../core/schema';
 import type { Plan, PlanNode } from './plan';
@@ -94,7 +105,9 @@ export function buildModel(plan: Plan, tf: TF, registry: ReadonlyMap<string, Any
           variable(name, shape, init) {
             const key = `${node.id}/${name}`;
             if (namedVariables.has(key)) throw new Error(`node '${node.id}' created weight '${name}' twice`);
-            const v = tf.tidy(() => tf.variable(tf.tensor(initialValues(seed, node.id, name, shape, init), shape), true, `${key}#${++variableCounter}`));
+            const v = tf.tidy(() =>
+              tf.variable(tf.tensor(initialValues(seed, node.id, name, shape, init), shape), true, `${key}#${++variableCounter}`),
+            );
             variables.push(v);
             namedVariables.set(key, v);
             return v;

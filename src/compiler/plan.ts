@@ -67,8 +67,7 @@ export interface Plan {
 }
 
 export type CompileResult =
-  | { ok: true; plan: Plan; analysis: GraphAnalysis }
-  | { ok: false; diagnostics: Diagnostic[]; analysis: GraphAnalysis };
+  { ok: true; plan: Plan; analysis: GraphAnalysis } | { ok: false; diagnostics: Diagnostic[]; analysis: GraphAnalysis };
 
 export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): CompileResult {
   const analysis = analyzeGraph(doc, registry);

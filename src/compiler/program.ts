@@ -80,7 +80,9 @@ export function compileProgram(
   } catch (e) {
     return {
       ok: false,
-      diagnostics: [{ severity: 'error', code: 'build', message: `building the model failed: ${e instanceof Error ? e.message : String(e)}` }],
+      diagnostics: [
+        { severity: 'error', code: 'build', message: `building the model failed: ${e instanceof Error ? e.message : String(e)}` },
+      ],
     };
   }
 }

@@ -17,7 +17,8 @@ export type PictureKind = (typeof pictureKinds)[number];
 
 /** What a run did, as the run record in its pictures states it. */
 export function runFacts(run: RunView, createdAt: Date): RunFacts {
-  const status = run.phase === 'finished' ? 'finished' : run.phase === 'stopped' ? 'aborted' : run.phase === 'diverged' ? 'diverged' : undefined;
+  const status =
+    run.phase === 'finished' ? 'finished' : run.phase === 'stopped' ? 'aborted' : run.phase === 'diverged' ? 'diverged' : undefined;
   const f = run.final;
   return {
     steps: run.step,
@@ -34,7 +35,9 @@ export function useRunPicture(save: (fileName: string, data: Blob) => void = sav
   const training = useTrainingStore();
 
   /** The graph the pictures come from (the one the run trained), when there are pictures. */
-  const source = computed(() => (training.preview && training.trainedDoc ? { doc: training.trainedDoc, step: training.preview.step } : undefined));
+  const source = computed(() =>
+    training.preview && training.trainedDoc ? { doc: training.trainedDoc, step: training.preview.step } : undefined,
+  );
 
   function available(kind: PictureKind): boolean {
     const p = training.preview;

@@ -36,7 +36,9 @@ export function useShortcuts(): void {
   function nudge(dx: number, dy: number): void {
     const ids = new Set(editorUi.selection());
     if (ids.size === 0 || editorUi.refusedAsLocked('Nodes cannot be moved')) return;
-    const moves = graph.doc.nodes.filter((n) => ids.has(n.id)).map((n) => ({ id: n.id, position: { x: n.position.x + dx, y: n.position.y + dy } }));
+    const moves = graph.doc.nodes
+      .filter((n) => ids.has(n.id))
+      .map((n) => ({ id: n.id, position: { x: n.position.x + dx, y: n.position.y + dy } }));
     graph.apply({ type: 'moveNodes', moves }, { coalesce: 'nudge' });
   }
 

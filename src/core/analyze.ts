@@ -168,7 +168,10 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
             const at = stack.findIndex((f) => f.id === p);
             const cyc = stack.slice(at).map((f) => f.id);
             for (const id of cyc) inCycle.add(id);
-            const pathText = [...cyc].reverse().concat(cyc[cyc.length - 1] ?? p).join(' → ');
+            const pathText = [...cyc]
+              .reverse()
+              .concat(cyc[cyc.length - 1] ?? p)
+              .join(' → ');
             for (const id of cyc) {
               const n = nodes.get(id);
               if (n) addIssue(n, undefined, `is part of a cycle (${pathText}); data must flow one way`, 'cycle');
@@ -282,14 +285,23 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
     const spec = registry.get(type);
     if (spec?.maxPerGraph !== undefined && list.length > spec.maxPerGraph) {
       for (const n of list.slice(spec.maxPerGraph)) {
-        addIssue(n, undefined, `a graph can have only ${spec.maxPerGraph} ${spec.title} node${spec.maxPerGraph > 1 ? 's' : ''}; remove this one`, 'too-many');
+        addIssue(
+          n,
+          undefined,
+          `a graph can have only ${spec.maxPerGraph} ${spec.title} node${spec.maxPerGraph > 1 ? 's' : ''}; remove this one`,
+          'too-many',
+        );
       }
     }
   }
   const losses = countByType.get('Loss') ?? [];
   const objective = losses.length === 1 ? losses[0] : undefined;
   if (losses.length === 0 && nodes.size > 0) {
-    graphDiagnostics.push({ severity: 'error', code: 'no-objective', message: 'the graph has no Loss node: add one and connect the loss terms to it' });
+    graphDiagnostics.push({
+      severity: 'error',
+      code: 'no-objective',
+      message: 'the graph has no Loss node: add one and connect the loss terms to it',
+    });
   }
   if ((countByType.get('Dataset') ?? []).length === 0 && nodes.size > 0) {
     graphDiagnostics.push({ severity: 'error', code: 'no-dataset', message: 'the graph has no Dataset node: add one to feed images in' });
@@ -306,14 +318,21 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
       for (const list of incoming.get(id)?.values() ?? []) for (const i of list) stack.push(i.edge.from.node);
     }
     for (const n of nodes.values()) {
-      if (!used.has(n.id)) addIssue(n, undefined, 'is not connected to the Loss, so it is not trained (it will be left out)', 'unused', 'warning');
+      if (!used.has(n.id))
+        addIssue(n, undefined, 'is not connected to the Loss, so it is not trained (it will be left out)', 'unused', 'warning');
     }
   }
 
   // teaching hints
   for (const n of nodes.values()) {
     if (n.type === 'Reparameterize' && used.has(n.id) && !(countByType.get('KL') ?? []).some((k) => used.has(k.id))) {
-      addIssue(n, undefined, 'samples z but no KL term pulls q(z|x) towards N(0, I): samples from the prior will not look like data', 'no-kl', 'warning');
+      addIssue(
+        n,
+        undefined,
+        'samples z but no KL term pulls q(z|x) towards N(0, I): samples from the prior will not look like data',
+        'no-kl',
+        'warning',
+      );
     }
     if (n.type === 'ReconstructionLoss') {
       const dist = params.get(n.id)?.distribution;
@@ -322,7 +341,13 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
       if ((dist === 'mse' || dist === 'l1') && dec?.outputActivation === 'linear') {
         // fine: regression on raw outputs
       } else if ((dist === 'bernoulli' || dist === 'continuous-bernoulli') && dec?.outputActivation === 'linear') {
-        addIssue(n, 'distribution', `reads the decoder's logits, but decoder '${src ?? ''}' shows linear outputs; set its output to sigmoid so pictures show probabilities`, 'activation', 'warning');
+        addIssue(
+          n,
+          'distribution',
+          `reads the decoder's logits, but decoder '${src ?? ''}' shows linear outputs; set its output to sigmoid so pictures show probabilities`,
+          'activation',
+          'warning',
+        );
       }
     }
   }

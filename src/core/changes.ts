@@ -203,9 +203,7 @@ export function applyChange(doc: GraphDoc, change: GraphChange): GraphDoc {
       for (const m of change.moves) {
         const position = { x: round(m.position.x), y: round(m.position.y) };
         if (!Number.isFinite(position.x) || !Number.isFinite(position.y)) continue;
-        next = updateNode(next, m.id, (n) =>
-          n.position.x === position.x && n.position.y === position.y ? n : { ...n, position },
-        );
+        next = updateNode(next, m.id, (n) => (n.position.x === position.x && n.position.y === position.y ? n : { ...n, position }));
       }
       return next;
     }

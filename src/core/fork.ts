@@ -30,7 +30,9 @@ function withBeta(doc: GraphDoc, registry: NodeSpecRegistry, beta: number): Swap
   const kls = findOne(doc, 'KL');
   if (kls.length !== 1) return { ok: false, message: `β needs exactly one KL node (found ${kls.length})` };
   const kl = kls[0] as GraphNode;
-  const edge = doc.edges.find((e) => e.from.node === kl.id && e.from.port === 'kl' && doc.nodes.find((n) => n.id === e.to.node)?.type === 'Loss');
+  const edge = doc.edges.find(
+    (e) => e.from.node === kl.id && e.from.port === 'kl' && doc.nodes.find((n) => n.id === e.to.node)?.type === 'Loss',
+  );
   if (!edge) return { ok: false, message: `the KL node '${kl.id}' is not connected to the Loss` };
   const spec = registry.get('Beta');
   if (!spec) return { ok: false, message: 'the Beta node kind is missing' };
@@ -82,7 +84,11 @@ export function swapGraph(doc: GraphDoc, registry: NodeSpecRegistry, swap: strin
   switch (head) {
     case 'loss': {
       const losses = findOne(doc, 'ReconstructionLoss');
-      if (losses.length !== 1) return { ok: false, message: `loss= needs exactly one ReconstructionLoss (found ${losses.length}); use node.distribution=… instead` };
+      if (losses.length !== 1)
+        return {
+          ok: false,
+          message: `loss= needs exactly one ReconstructionLoss (found ${losses.length}); use node.distribution=… instead`,
+        };
       const r = setParam(doc, registry, losses[0] as GraphNode, 'distribution', value);
       return r.ok ? { ...r, label: `loss = ${String(value)}` } : r;
     }
@@ -138,6 +144,7 @@ export function parseSweep(text: string, key?: string): SweepResult {
   if (!name) return { ok: false, message: `a sweep looks like KEY=V1,V2,…, e.g. beta=0.5,1,2,4, not '${text}'` };
   const values = [...new Set(list.split(/[\s,;]+/).filter((v) => v !== ''))];
   if (values.length < 2) return { ok: false, message: `a sweep needs at least two values of ${name} (got ${values.length})` };
-  if (values.length > MAX_SWEEP_VALUES) return { ok: false, message: `a sweep trains at most ${MAX_SWEEP_VALUES} runs side by side (got ${values.length} values)` };
+  if (values.length > MAX_SWEEP_VALUES)
+    return { ok: false, message: `a sweep trains at most ${MAX_SWEEP_VALUES} runs side by side (got ${values.length} values)` };
   return { ok: true, key: name, values, swaps: values.map((v) => [`${name}=${v}`]) };
 }

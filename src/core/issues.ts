@@ -27,9 +27,7 @@ export function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknow
 }
 
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
 const typeNames: Record<string, string> = {

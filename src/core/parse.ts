@@ -68,10 +68,10 @@ export function parseGraph(input: unknown, registry: NodeSpecRegistry, options: 
     return fail('the graph has no valid "version" number', { field: 'version' });
   }
   if (version > GRAPH_VERSION) {
-    return fail(
-      `this graph was saved by a newer Bottleneck (format version ${version}); this one reads up to version ${GRAPH_VERSION}`,
-      { code: 'newer-version', field: 'version' },
-    );
+    return fail(`this graph was saved by a newer Bottleneck (format version ${version}); this one reads up to version ${GRAPH_VERSION}`, {
+      code: 'newer-version',
+      field: 'version',
+    });
   }
 
   // ---- migrate the document, one version at a time ----
@@ -128,7 +128,8 @@ export function parseGraph(input: unknown, registry: NodeSpecRegistry, options: 
   }
   const seenEdges = new Set<string>();
   for (const e of value.edges) {
-    if (seenEdges.has(e.id)) errors.push({ severity: 'error', code: 'duplicate-id', message: `two connections have the id '${e.id}'`, edgeId: e.id });
+    if (seenEdges.has(e.id))
+      errors.push({ severity: 'error', code: 'duplicate-id', message: `two connections have the id '${e.id}'`, edgeId: e.id });
     seenEdges.add(e.id);
   }
 
@@ -139,7 +140,13 @@ export function parseGraph(input: unknown, registry: NodeSpecRegistry, options: 
     const spec = registry.get(n.type);
     if (!spec) {
       const known = [...registry.keys()].join(', ');
-      errors.push({ severity: 'error', code: 'unknown-type', message: `${label}: unknown node type '${n.type}' (known: ${known})`, nodeId: n.id, field: 'type' });
+      errors.push({
+        severity: 'error',
+        code: 'unknown-type',
+        message: `${label}: unknown node type '${n.type}' (known: ${known})`,
+        nodeId: n.id,
+        field: 'type',
+      });
       continue;
     }
     if (n.version > spec.version) {
@@ -155,13 +162,24 @@ export function parseGraph(input: unknown, registry: NodeSpecRegistry, options: 
     let params: Record<string, unknown> = n.params;
     if (n.version < spec.version) {
       if (!spec.migrate) {
-        errors.push({ severity: 'error', code: 'no-migration', message: `${label}: cannot upgrade node version ${n.version}`, nodeId: n.id, field: 'version' });
+        errors.push({
+          severity: 'error',
+          code: 'no-migration',
+          message: `${label}: cannot upgrade node version ${n.version}`,
+          nodeId: n.id,
+          field: 'version',
+        });
         continue;
       }
       try {
         params = spec.migrate(n.version, params);
       } catch (e) {
-        errors.push({ severity: 'error', code: 'migration', message: `${label}: upgrading failed: ${e instanceof Error ? e.message : String(e)}`, nodeId: n.id });
+        errors.push({
+          severity: 'error',
+          code: 'migration',
+          message: `${label}: upgrading failed: ${e instanceof Error ? e.message : String(e)}`,
+          nodeId: n.id,
+        });
         continue;
       }
     }
@@ -188,22 +206,46 @@ export function parseGraph(input: unknown, registry: NodeSpecRegistry, options: 
     const from = byId.get(e.from.node);
     const to = byId.get(e.to.node);
     if (!from) {
-      errors.push({ severity: 'error', code: 'dangling-edge', message: `connection '${e.id}' starts at a node that does not exist ('${e.from.node}')`, edgeId: e.id });
+      errors.push({
+        severity: 'error',
+        code: 'dangling-edge',
+        message: `connection '${e.id}' starts at a node that does not exist ('${e.from.node}')`,
+        edgeId: e.id,
+      });
       continue;
     }
     if (!to) {
-      errors.push({ severity: 'error', code: 'dangling-edge', message: `connection '${e.id}' ends at a node that does not exist ('${e.to.node}')`, edgeId: e.id });
+      errors.push({
+        severity: 'error',
+        code: 'dangling-edge',
+        message: `connection '${e.id}' ends at a node that does not exist ('${e.to.node}')`,
+        edgeId: e.id,
+      });
       continue;
     }
     const fromSpec = registry.get(from.type);
     const toSpec = registry.get(to.type);
     if (fromSpec && !Object.hasOwn(fromSpec.outputs, e.from.port)) {
       const ports = Object.keys(fromSpec.outputs).join(', ') || 'none';
-      errors.push({ severity: 'error', code: 'unknown-port', message: `connection '${e.id}': node '${from.id}' (${from.type}) has no output '${e.from.port}' (outputs: ${ports})`, edgeId: e.id, nodeId: from.id, field: e.from.port });
+      errors.push({
+        severity: 'error',
+        code: 'unknown-port',
+        message: `connection '${e.id}': node '${from.id}' (${from.type}) has no output '${e.from.port}' (outputs: ${ports})`,
+        edgeId: e.id,
+        nodeId: from.id,
+        field: e.from.port,
+      });
     }
     if (toSpec && !Object.hasOwn(toSpec.inputs, e.to.port)) {
       const ports = Object.keys(toSpec.inputs).join(', ') || 'none';
-      errors.push({ severity: 'error', code: 'unknown-port', message: `connection '${e.id}': node '${to.id}' (${to.type}) has no input '${e.to.port}' (inputs: ${ports})`, edgeId: e.id, nodeId: to.id, field: e.to.port });
+      errors.push({
+        severity: 'error',
+        code: 'unknown-port',
+        message: `connection '${e.id}': node '${to.id}' (${to.type}) has no input '${e.to.port}' (inputs: ${ports})`,
+        edgeId: e.id,
+        nodeId: to.id,
+        field: e.to.port,
+      });
     }
   }
 

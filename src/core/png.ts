@@ -184,10 +184,18 @@ export function decodePng(bytes: Uint8Array): RasterImage {
       const s = src[x] as number;
       let v: number;
       switch (filter) {
-        case 0: v = s; break;
-        case 1: v = s + a; break;
-        case 2: v = s + b; break;
-        case 3: v = s + ((a + b) >> 1); break;
+        case 0:
+          v = s;
+          break;
+        case 1:
+          v = s + a;
+          break;
+        case 2:
+          v = s + b;
+          break;
+        case 3:
+          v = s + ((a + b) >> 1);
+          break;
         case 4: {
           const p = a + b - c;
           const pa = Math.abs(p - a);

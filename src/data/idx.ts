@@ -37,7 +37,10 @@ export function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
 }
 
 /** images [N, H, W] + labels [N] → an image set, checking they agree. */
-export function idxImageSet(images: IdxArray, labels: IdxArray): { images: Uint8Array; labels: Uint8Array; count: number; h: number; w: number } {
+export function idxImageSet(
+  images: IdxArray,
+  labels: IdxArray,
+): { images: Uint8Array; labels: Uint8Array; count: number; h: number; w: number } {
   if (images.dims.length !== 3) throw new Error(`expected an image file [N×H×W], got rank ${images.dims.length}`);
   if (labels.dims.length !== 1) throw new Error(`expected a label file [N], got rank ${labels.dims.length}`);
   const [n, h, w] = images.dims as [number, number, number];

@@ -43,7 +43,13 @@ export const SHAPES_POSITIONS = 16;
 export const FIRST_POSITION = 8;
 
 export const shapesFactorNames = ['shape', 'scale', 'rotation', 'x', 'y'] as const;
-export const shapesFactorSizes = [shapeNames.length, shapeScales.length, shapeRotations.length, SHAPES_POSITIONS, SHAPES_POSITIONS] as const;
+export const shapesFactorSizes = [
+  shapeNames.length,
+  shapeScales.length,
+  shapeRotations.length,
+  SHAPES_POSITIONS,
+  SHAPES_POSITIONS,
+] as const;
 /** Every combination once. */
 export const SHAPES_COUNT = shapesFactorSizes.reduce((a, b) => a * b, 1);
 /** Fixed: changing it changes the split, and every saved score with it. */

@@ -39,7 +39,13 @@ export function textToFragment(text: string, registry: NodeSpecRegistry): Pasted
   if (text.trim() === '') return { ok: false, reason: 'the clipboard is empty' };
   const parsed = parseGraphText(text, registry);
   if (!parsed.ok) {
-    return { ok: false, reason: `the clipboard does not hold a Bottleneck graph: ${parsed.errors.slice(0, 2).map((e) => e.message).join('; ')}` };
+    return {
+      ok: false,
+      reason: `the clipboard does not hold a Bottleneck graph: ${parsed.errors
+        .slice(0, 2)
+        .map((e) => e.message)
+        .join('; ')}`,
+    };
   }
   if (parsed.doc.nodes.length === 0) return { ok: false, reason: 'the pasted graph has no nodes' };
   return { ok: true, fragment: { nodes: parsed.doc.nodes, edges: parsed.doc.edges } };

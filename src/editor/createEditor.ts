@@ -243,7 +243,11 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
     toCanvas,
     viewCenter: () => viewCenterAt(area.area.transform),
     nodeRects,
-    selectedIds: () => editor.getNodes().filter((n) => n.selected).map((n) => n.id),
+    selectedIds: () =>
+      editor
+        .getNodes()
+        .filter((n) => n.selected)
+        .map((n) => n.id),
     async select(ids) {
       await selector.unselectAll();
       for (const id of ids) await selectable.select(id, true);

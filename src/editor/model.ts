@@ -62,7 +62,9 @@ export interface SyncPlan {
   addConnections: ConnectionModel[];
 }
 
-function ports(record: Readonly<Record<string, { kind: SocketKind; label: string; doc: string; multiple?: boolean; optional?: boolean }>>): PortModel[] {
+function ports(
+  record: Readonly<Record<string, { kind: SocketKind; label: string; doc: string; multiple?: boolean; optional?: boolean }>>,
+): PortModel[] {
   return Object.entries(record).map(([key, p]) => ({
     key,
     kind: p.kind,
@@ -119,9 +121,7 @@ export function planSync(current: EditorState, target: EditorModel): SyncPlan {
   const currentNodes = new Map(current.nodes.map((n) => [n.id, n]));
 
   // a node whose kind changed under the same id is re-created
-  const removeNodes = current.nodes
-    .filter((n) => targetNodes.get(n.id)?.type !== n.type)
-    .map((n) => n.id);
+  const removeNodes = current.nodes.filter((n) => targetNodes.get(n.id)?.type !== n.type).map((n) => n.id);
   const recreated = new Set(removeNodes);
   const addNodes = target.nodes.filter((n) => !currentNodes.has(n.id) || recreated.has(n.id));
 
@@ -190,7 +190,10 @@ export function connectionChange(doc: GraphDoc, registry: NodeSpecRegistry, from
   const compat = canConnect(outPort.kind, inPort.kind);
   if (!compat.ok) return { ok: false, reason: `cannot connect ${what}: ${compat.reason}` };
   if (reaches(doc, toNode.id, fromNode.id)) {
-    return { ok: false, reason: `cannot connect ${what}: it would make a loop (${toNode.id} already feeds ${fromNode.id}); data must flow one way` };
+    return {
+      ok: false,
+      reason: `cannot connect ${what}: it would make a loop (${toNode.id} already feeds ${fromNode.id}); data must flow one way`,
+    };
   }
   return { ok: true, change: { type: 'connect', from: { ...from }, to: { ...to }, single: !inPort.multiple } };
 }
@@ -200,7 +203,8 @@ export function movesChange(doc: GraphDoc, moves: ReadonlyMap<string, Position>)
   const list: NodeMove[] = [];
   for (const n of doc.nodes) {
     const p = moves.get(n.id);
-    if (p && (Math.abs(p.x - n.position.x) > 0.05 || Math.abs(p.y - n.position.y) > 0.05)) list.push({ id: n.id, position: { x: p.x, y: p.y } });
+    if (p && (Math.abs(p.x - n.position.x) > 0.05 || Math.abs(p.y - n.position.y) > 0.05))
+      list.push({ id: n.id, position: { x: p.x, y: p.y } });
   }
   return list.length > 0 ? { type: 'moveNodes', moves: list } : null;
 }

@@ -6,7 +6,6 @@ export type RefData =
   | { type: 'control'; payload: ParamControl };
 
 export type RenderSignal =
-  | { type: 'render'; data: RefData & { element: HTMLElement } }
-  | { type: 'unmount'; data: { element: HTMLElement } };
+  { type: 'render'; data: RefData & { element: HTMLElement } } | { type: 'unmount'; data: { element: HTMLElement } };
 
 export type RenderEmit = (signal: RenderSignal) => unknown;

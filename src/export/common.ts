@@ -141,13 +141,20 @@ export function stepComment(step: ExportStep, what: string, indent: string): str
 }
 
 /** β as a function of the training step, as Python source (`step` is a number or a float tensor). */
-export function betaExpression(p: Extract<ExportStep, { kind: 'Beta' }>['params'], min: (a: string, b: string) => string, mod: (a: string, b: string) => string): { beta: string; what: string } {
+export function betaExpression(
+  p: Extract<ExportStep, { kind: 'Beta' }>['params'],
+  min: (a: string, b: string) => string,
+  mod: (a: string, b: string) => string,
+): { beta: string; what: string } {
   const beta = pyFloat(p.beta);
   switch (p.schedule) {
     case 'constant':
       return { beta, what: `β = ${pyNumber(p.beta)}` };
     case 'warmup':
-      return { beta: `${beta} * ${min('1.0', `step / ${pyFloat(p.warmupSteps)}`)}`, what: `β rises linearly from 0 to ${pyNumber(p.beta)} over ${p.warmupSteps} steps` };
+      return {
+        beta: `${beta} * ${min('1.0', `step / ${pyFloat(p.warmupSteps)}`)}`,
+        what: `β rises linearly from 0 to ${pyNumber(p.beta)} over ${p.warmupSteps} steps`,
+      };
     case 'cyclical':
       return {
         beta: `${beta} * ${min('1.0', `${mod('step', pyFloat(p.cycleSteps))} / ${pyFloat(p.cycleSteps)} / ${pyFloat(p.rampFraction)}`)}`,
@@ -156,7 +163,10 @@ export function betaExpression(p: Extract<ExportStep, { kind: 'Beta' }>['params'
   }
 }
 
-export function capacityExpression(p: Extract<ExportStep, { kind: 'Beta' }>['params'], min: (a: string, b: string) => string): { capacity: string; what: string } {
+export function capacityExpression(
+  p: Extract<ExportStep, { kind: 'Beta' }>['params'],
+  min: (a: string, b: string) => string,
+): { capacity: string; what: string } {
   if (p.capacitySteps > 0 && p.capacity > 0) {
     return {
       capacity: `${pyFloat(p.capacity)} * ${min('1.0', `step / ${pyFloat(p.capacitySteps)}`)}`,

@@ -140,15 +140,79 @@ export type DescribeResult = { ok: true; model: ExportModel } | { ok: false; err
 
 /** Identifiers every script defines itself; node-derived names never take them. */
 export const TEMPLATE_NAMES = [
-  'argparse', 'math', 'os', 'np', 'numpy', 'torch', 'nn', 'F', 'datasets', 'tf', 'keras', 'layers',
-  'SEED', 'EPOCHS', 'BATCH_SIZE', 'LEARNING_RATE', 'OPTIMIZER', 'DATASET', 'BINARIZE', 'IMAGE_SHAPE',
-  'TEST_BATCH_SIZE', 'STATIC_BINARIZATION_SEED', 'HALF_LOG_2PI', 'LOG_2',
-  'Model', 'x', 'z', 'h', 'step', 'sample', 'terms', 'objective', 'model', 'args', 'main', 'parse_args',
-  'flatten_hwc', 'unflatten_hwc', 'glorot_init', 'leaky_relu', 'scalar_variable', 'sum_pixels_mean_batch',
-  'reparameterize', 'kl_per_dimension', 'continuous_bernoulli_log_norm', 'load_dataset', 'binarize_static',
-  'batches', 'train', 'evaluate', 'pick_device', 'device', 'optimizer', 'epoch', 'logits', 'mean', 'log_var',
-  'train_step', 'test_step', 'totals', 'count', 'batch', 'history', 'variables', 'grads', 'tape', 'rng', 'images',
-  'labels', 'result', 'zero', 'parser', 'summary',
+  'argparse',
+  'math',
+  'os',
+  'np',
+  'numpy',
+  'torch',
+  'nn',
+  'F',
+  'datasets',
+  'tf',
+  'keras',
+  'layers',
+  'SEED',
+  'EPOCHS',
+  'BATCH_SIZE',
+  'LEARNING_RATE',
+  'OPTIMIZER',
+  'DATASET',
+  'BINARIZE',
+  'IMAGE_SHAPE',
+  'TEST_BATCH_SIZE',
+  'STATIC_BINARIZATION_SEED',
+  'HALF_LOG_2PI',
+  'LOG_2',
+  'Model',
+  'x',
+  'z',
+  'h',
+  'step',
+  'sample',
+  'terms',
+  'objective',
+  'model',
+  'args',
+  'main',
+  'parse_args',
+  'flatten_hwc',
+  'unflatten_hwc',
+  'glorot_init',
+  'leaky_relu',
+  'scalar_variable',
+  'sum_pixels_mean_batch',
+  'reparameterize',
+  'kl_per_dimension',
+  'continuous_bernoulli_log_norm',
+  'load_dataset',
+  'binarize_static',
+  'batches',
+  'train',
+  'evaluate',
+  'pick_device',
+  'device',
+  'optimizer',
+  'epoch',
+  'logits',
+  'mean',
+  'log_var',
+  'train_step',
+  'test_step',
+  'totals',
+  'count',
+  'batch',
+  'history',
+  'variables',
+  'grads',
+  'tape',
+  'rng',
+  'images',
+  'labels',
+  'result',
+  'zero',
+  'parser',
+  'summary',
 ];
 
 const fail = (nodeId: string | undefined, message: string): DescribeResult => ({
@@ -182,7 +246,8 @@ export function samePadding(size: number, kernel: number): [number, number] {
 }
 
 const denseCount = (d: ReadonlyArray<{ inputs: number; units: number }>): number => d.reduce((n, l) => n + l.inputs * l.units + l.units, 0);
-const convCount = (c: ReadonlyArray<ConvLayer>): number => c.reduce((n, l) => n + l.kernel * l.kernel * l.inChannels * l.filters + l.filters, 0);
+const convCount = (c: ReadonlyArray<ConvLayer>): number =>
+  c.reduce((n, l) => n + l.kernel * l.kernel * l.inChannels * l.filters + l.filters, 0);
 
 function parseParams<P>(schema: { safeParse(v: unknown): { success: true; data: P } | { success: false } }, node: PlanNode): P {
   const r = schema.safeParse(node.params);
@@ -372,19 +437,29 @@ function describeEncoder(
   params: EncoderParams,
   io: { input: string; mean: string; logVar: string | undefined; module: string; className: string },
 ): EncoderStep {
-  const inputShape = image3(node.inputShapes.x, node, "its input x");
+  const inputShape = image3(node.inputShapes.x, node, 'its input x');
   const [h, w, c] = inputShape;
   const convs: ConvLayer[] = [];
   let flat = h * w * c;
   if (params.architecture === 'conv') {
-    if (params.filters.length === 0) throw new StepError(node.id, `node '${node.id}' (Encoder): a conv encoder needs at least one conv layer`);
+    if (params.filters.length === 0)
+      throw new StepError(node.id, `node '${node.id}' (Encoder): a conv encoder needs at least one conv layer`);
     let size: [number, number] = [h, w];
     let inC = c;
     params.filters.forEach((f, i) => {
       const outSize: [number, number] = [convOutputSize(size[0], 1), convOutputSize(size[1], 1)];
       const [top, bottom] = samePadding(size[0], params.kernelSize);
       const [left, right] = samePadding(size[1], params.kernelSize);
-      convs.push({ name: `conv${i}`, inChannels: inC, filters: f, kernel: params.kernelSize, inSize: size, outSize, padding: { top, bottom, left, right }, activated: true });
+      convs.push({
+        name: `conv${i}`,
+        inChannels: inC,
+        filters: f,
+        kernel: params.kernelSize,
+        inSize: size,
+        outSize,
+        padding: { top, bottom, left, right },
+        activated: true,
+      });
       size = outSize;
       inC = f;
     });
@@ -451,7 +526,16 @@ function describeDecoder(
       // a transposed 'same' conv is the adjoint of a 'same' conv from outSize to size
       const [top, bottom] = samePadding(outSize[0], params.kernelSize);
       const [left, right] = samePadding(outSize[1], params.kernelSize);
-      deconvs.push({ name: `deconv${i}`, inChannels: inC, filters, kernel: params.kernelSize, inSize: size, outSize, padding: { top, bottom, left, right }, activated: i < n - 1 });
+      deconvs.push({
+        name: `deconv${i}`,
+        inChannels: inC,
+        filters,
+        kernel: params.kernelSize,
+        inSize: size,
+        outSize,
+        padding: { top, bottom, left, right },
+        activated: i < n - 1,
+      });
       size = outSize;
     }
   }

@@ -51,7 +51,9 @@ function encoderBuilder(s: EncoderStep, builder: string): string[] {
     '    h = x',
   ];
   for (const l of s.convs) {
-    L.push(`    h = layers.Conv2D(${l.filters}, ${l.kernel}, strides=2, padding="same"${act}, name=${pyString(l.name)})(h)  # ${size2(l.inSize)} → ${size2(l.outSize)}`);
+    L.push(
+      `    h = layers.Conv2D(${l.filters}, ${l.kernel}, strides=2, padding="same"${act}, name=${pyString(l.name)})(h)  # ${size2(l.inSize)} → ${size2(l.outSize)}`,
+    );
   }
   L.push(`    h = layers.Flatten()(h)  # ${s.flat} features`);
   for (const d of s.dense) L.push(`    h = layers.Dense(${d.units}${act}, name=${pyString(d.name)})(h)`);
@@ -112,7 +114,9 @@ function forwardStep(step: ExportStep): string[] {
     case 'Encoder':
       return [
         ...c(step.logVar ? 'q(z|x) = N(μ, σ²)' : 'the code μ (an autoencoder reads no log σ²)'),
-        step.logVar ? `${I}${step.mean}, ${step.logVar} = self.${step.module}(${step.input})` : `${I}${step.mean} = self.${step.module}(${step.input})`,
+        step.logVar
+          ? `${I}${step.mean}, ${step.logVar} = self.${step.module}(${step.input})`
+          : `${I}${step.mean} = self.${step.module}(${step.input})`,
       ];
     case 'Reparameterize':
       return [
@@ -121,7 +125,11 @@ function forwardStep(step: ExportStep): string[] {
       ];
     case 'Decoder':
       return [
-        ...c(step.params.outputActivation === 'sigmoid' ? 'logits, and the mean image sigmoid(logits)' : 'logits; the mean image is the logits themselves (linear output)'),
+        ...c(
+          step.params.outputActivation === 'sigmoid'
+            ? 'logits, and the mean image sigmoid(logits)'
+            : 'logits; the mean image is the logits themselves (linear output)',
+        ),
         `${I}${step.logits} = self.${step.module}(${step.z})`,
         `${I}${step.mean} = ${step.params.outputActivation === 'sigmoid' ? `tf.sigmoid(${step.logits})` : step.logits}`,
       ];
@@ -152,7 +160,9 @@ function forwardStep(step: ExportStep): string[] {
     }
     case 'KL':
       return [
-        ...c(`KL(q(z|x) ‖ N(0, I))${step.freeBits > 0 ? `, with free bits: no dimension counts for less than ${pyNumber(step.freeBits)} nats` : ''}`),
+        ...c(
+          `KL(q(z|x) ‖ N(0, I))${step.freeBits > 0 ? `, with free bits: no dimension counts for less than ${pyNumber(step.freeBits)} nats` : ''}`,
+        ),
         `${I}${step.perDim} = kl_per_dimension(${step.mean}, ${step.logVar})`,
         `${I}${step.raw} = tf.reduce_sum(${step.perDim})`,
         `${I}${step.out} = ${step.freeBits > 0 ? `tf.reduce_sum(tf.maximum(${step.perDim}, ${pyFloat(step.freeBits)}))` : step.raw}`,
@@ -170,7 +180,10 @@ function forwardStep(step: ExportStep): string[] {
       ];
     }
     case 'Loss':
-      return [...c('the objective, the sum of its terms (for a VAE: −ELBO = reconstruction + KL)'), `${I}${step.out} = ${step.terms.join(' + ')}`];
+      return [
+        ...c('the objective, the sum of its terms (for a VAE: −ELBO = reconstruction + KL)'),
+        `${I}${step.out} = ${step.terms.join(' + ')}`,
+      ];
   }
 }
 
@@ -379,7 +392,7 @@ function dataAndTraining(model: ExportModel): string[] {
     '        test = evaluate(step)',
     '        print(',
     '            f"epoch {epoch}/{epochs}  step {step}  train: loss {objective:.2f} (recon {recon:.2f}, KL {kl:.2f})  "',
-    '            f"test: recon {test[\'recon\']:.2f}, KL {test[\'kl\']:.2f}, ELBO {test[\'elbo\']:.2f}"',
+    "            f\"test: recon {test['recon']:.2f}, KL {test['kl']:.2f}, ELBO {test['elbo']:.2f}\"",
     '        )',
     '    return step',
     '',
@@ -452,7 +465,13 @@ export function writeKeras(model: ExportModel, options: CodeExportOptions = {}):
   }
   const loader = datasetLoader(model.dataset.id, 'keras');
   const lines = [
-    ...header(model, 'keras', fileName, loader ?? 'the script itself', 'pip install tensorflow   # TensorFlow 2.11 or newer; Keras comes with it'),
+    ...header(
+      model,
+      'keras',
+      fileName,
+      loader ?? 'the script itself',
+      'pip install tensorflow   # TensorFlow 2.11 or newer; Keras comes with it',
+    ),
     '',
     'import argparse',
     'import math',

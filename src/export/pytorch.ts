@@ -26,7 +26,15 @@ import {
   type CodeExportResult,
   type WeightLink,
 } from './common';
-import { activationTitle, describeForExport, type ConvLayer, type DecoderStep, type EncoderStep, type ExportModel, type ExportStep } from './describe';
+import {
+  activationTitle,
+  describeForExport,
+  type ConvLayer,
+  type DecoderStep,
+  type EncoderStep,
+  type ExportModel,
+  type ExportStep,
+} from './describe';
 import { pyFloat, pyNumber, size2 } from './python';
 import { disentanglementReport, encodeMethod, scoresCodes, shapesPython } from './shapesPython';
 
@@ -74,7 +82,10 @@ function deconvPlan(l: ConvLayer): { extra: string; crop: boolean } {
 function encoderSummary(s: EncoderStep): string {
   const parts: string[] = [];
   if (s.convs.length > 0) {
-    const sizes = [`${size2([s.inputShape[0], s.inputShape[1]])}×${s.inputShape[2]}`, ...s.convs.map((c) => `${size2(c.outSize)}×${c.filters}`)];
+    const sizes = [
+      `${size2([s.inputShape[0], s.inputShape[1]])}×${s.inputShape[2]}`,
+      ...s.convs.map((c) => `${size2(c.outSize)}×${c.filters}`),
+    ];
     parts.push(`stride-2 convs ${sizes.join(' → ')}`);
   }
   if (s.dense.length > 0) parts.push(`dense ${[s.flat, ...s.dense.map((d) => d.units)].join(' → ')}`);
@@ -90,7 +101,13 @@ function decoderSummary(s: DecoderStep): string {
 }
 
 function encoderClass(s: EncoderStep, torchAct: (e: string) => string): string[] {
-  const L = [`class ${s.className}(nn.Module):`, `    """Encoder '${s.node.id}': ${encoderSummary(s)}."""`, '', '    def __init__(self):', '        super().__init__()'];
+  const L = [
+    `class ${s.className}(nn.Module):`,
+    `    """Encoder '${s.node.id}': ${encoderSummary(s)}."""`,
+    '',
+    '    def __init__(self):',
+    '        super().__init__()',
+  ];
   if (s.convs.some((c) => !symmetric(c))) {
     L.push("        # TensorFlow's 'same' padding: when it is uneven, the extra row and column go at the bottom and right");
   }
@@ -107,14 +124,22 @@ function encoderClass(s: EncoderStep, torchAct: (e: string) => string): string[]
 }
 
 function decoderClass(s: DecoderStep, torchAct: (e: string) => string): string[] {
-  const L = [`class ${s.className}(nn.Module):`, `    """Decoder '${s.node.id}': ${decoderSummary(s)}."""`, '', '    def __init__(self):', '        super().__init__()'];
+  const L = [
+    `class ${s.className}(nn.Module):`,
+    `    """Decoder '${s.node.id}': ${decoderSummary(s)}."""`,
+    '',
+    '    def __init__(self):',
+    '        super().__init__()',
+  ];
   for (const d of s.dense) L.push(`        self.${d.name} = nn.Linear(${d.inputs}, ${d.units})`);
   const plans = s.deconvs.map(deconvPlan);
   if (plans.some((p) => p.crop)) {
     L.push("        # an odd kernel makes TensorFlow's 'same' window uneven: the layers below keep it by cropping in forward()");
   }
   s.deconvs.forEach((d, i) => {
-    L.push(`        self.${d.name} = nn.ConvTranspose2d(${d.inChannels}, ${d.filters}, ${d.kernel}, stride=2${plans[i]?.extra ?? ''})  # ${size2(d.inSize)} → ${size2(d.outSize)}`);
+    L.push(
+      `        self.${d.name} = nn.ConvTranspose2d(${d.inChannels}, ${d.filters}, ${d.kernel}, stride=2${plans[i]?.extra ?? ''})  # ${size2(d.inSize)} → ${size2(d.outSize)}`,
+    );
   });
   L.push('', '    def forward(self, z):', '        h = z');
   for (const d of s.dense) L.push(`        h = ${d.activated ? torchAct(`self.${d.name}(h)`) : `self.${d.name}(h)`}`);
@@ -156,7 +181,9 @@ function forwardStep(step: ExportStep): string[] {
     case 'Encoder':
       return [
         ...c(step.logVar ? 'q(z|x) = N(μ, σ²)' : 'the code μ (an autoencoder reads no log σ²)'),
-        step.logVar ? `${I}${step.mean}, ${step.logVar} = self.${step.module}(${step.input})` : `${I}${step.mean} = self.${step.module}(${step.input})`,
+        step.logVar
+          ? `${I}${step.mean}, ${step.logVar} = self.${step.module}(${step.input})`
+          : `${I}${step.mean} = self.${step.module}(${step.input})`,
       ];
     case 'Reparameterize':
       return [
@@ -165,7 +192,11 @@ function forwardStep(step: ExportStep): string[] {
       ];
     case 'Decoder':
       return [
-        ...c(step.params.outputActivation === 'sigmoid' ? 'logits, and the mean image sigmoid(logits)' : 'logits; the mean image is the logits themselves (linear output)'),
+        ...c(
+          step.params.outputActivation === 'sigmoid'
+            ? 'logits, and the mean image sigmoid(logits)'
+            : 'logits; the mean image is the logits themselves (linear output)',
+        ),
         `${I}${step.logits} = self.${step.module}(${step.z})`,
         `${I}${step.mean} = ${step.params.outputActivation === 'sigmoid' ? `torch.sigmoid(${step.logits})` : step.logits}`,
       ];
@@ -196,7 +227,9 @@ function forwardStep(step: ExportStep): string[] {
     }
     case 'KL':
       return [
-        ...c(`KL(q(z|x) ‖ N(0, I))${step.freeBits > 0 ? `, with free bits: no dimension counts for less than ${pyNumber(step.freeBits)} nats` : ''}`),
+        ...c(
+          `KL(q(z|x) ‖ N(0, I))${step.freeBits > 0 ? `, with free bits: no dimension counts for less than ${pyNumber(step.freeBits)} nats` : ''}`,
+        ),
         `${I}${step.perDim} = kl_per_dimension(${step.mean}, ${step.logVar})`,
         `${I}${step.raw} = ${step.perDim}.sum()`,
         `${I}${step.out} = ${step.freeBits > 0 ? `${step.perDim}.clamp(min=${pyFloat(step.freeBits)}).sum()` : step.raw}`,
@@ -214,7 +247,10 @@ function forwardStep(step: ExportStep): string[] {
       ];
     }
     case 'Loss':
-      return [...c('the objective, the sum of its terms (for a VAE: −ELBO = reconstruction + KL)'), `${I}${step.out} = ${step.terms.join(' + ')}`];
+      return [
+        ...c('the objective, the sum of its terms (for a VAE: −ELBO = reconstruction + KL)'),
+        `${I}${step.out} = ${step.terms.join(' + ')}`,
+      ];
   }
 }
 
@@ -425,7 +461,7 @@ function dataAndTraining(model: ExportModel): string[] {
     '        test = evaluate(model, test_images, step, device)',
     '        print(',
     '            f"epoch {epoch}/{epochs}  step {step}  train: loss {objective:.2f} (recon {recon:.2f}, KL {kl:.2f})  "',
-    '            f"test: recon {test[\'recon\']:.2f}, KL {test[\'kl\']:.2f}, ELBO {test[\'elbo\']:.2f}"',
+    "            f\"test: recon {test['recon']:.2f}, KL {test['kl']:.2f}, ELBO {test['elbo']:.2f}\"",
     '        )',
     '    return step',
     '',
@@ -445,7 +481,9 @@ function dataAndTraining(model: ExportModel): string[] {
     '    parser = argparse.ArgumentParser(description="Trains the model of a Bottleneck graph with PyTorch.")',
     '    parser.add_argument("--epochs", type=int, default=EPOCHS, help="epochs to train (default: the graph\'s)")',
     '    parser.add_argument("--max-steps", type=int, default=None, help="stop after this many training steps (a quick check)")',
-    ...(draws ? [] : ['    parser.add_argument("--data-dir", default="data", help="where torchvision keeps the dataset (downloaded on first use)")']),
+    ...(draws
+      ? []
+      : ['    parser.add_argument("--data-dir", default="data", help="where torchvision keeps the dataset (downloaded on first use)")']),
     '    parser.add_argument("--device", default="auto", help="cpu, cuda, mps, or auto (the fastest available)")',
     '    parser.add_argument("--save", default=None, help="save the trained weights (a state_dict) to this file")',
     '    return parser.parse_args()',
@@ -477,14 +515,37 @@ function weightLinks(model: ExportModel): WeightLink[] {
   for (const s of model.steps) {
     if (s.kind === 'Encoder') {
       const id = s.node.id;
-      for (const c of s.convs) out.push({ browser: `${id}/${c.name}/kernel`, python: `${s.module}.${c.name}.weight`, layout: 'conv' }, { browser: `${id}/${c.name}/bias`, python: `${s.module}.${c.name}.bias`, layout: 'vector' });
-      for (const d of s.dense) out.push({ browser: `${id}/${d.name}/kernel`, python: `${s.module}.${d.name}.weight`, layout: 'dense' }, { browser: `${id}/${d.name}/bias`, python: `${s.module}.${d.name}.bias`, layout: 'vector' });
-      out.push({ browser: `${id}/mean/kernel`, python: `${s.module}.mean.weight`, layout: 'dense' }, { browser: `${id}/mean/bias`, python: `${s.module}.mean.bias`, layout: 'vector' });
-      if (s.logVar) out.push({ browser: `${id}/logVar/kernel`, python: `${s.module}.log_var.weight`, layout: 'dense' }, { browser: `${id}/logVar/bias`, python: `${s.module}.log_var.bias`, layout: 'vector' });
+      for (const c of s.convs)
+        out.push(
+          { browser: `${id}/${c.name}/kernel`, python: `${s.module}.${c.name}.weight`, layout: 'conv' },
+          { browser: `${id}/${c.name}/bias`, python: `${s.module}.${c.name}.bias`, layout: 'vector' },
+        );
+      for (const d of s.dense)
+        out.push(
+          { browser: `${id}/${d.name}/kernel`, python: `${s.module}.${d.name}.weight`, layout: 'dense' },
+          { browser: `${id}/${d.name}/bias`, python: `${s.module}.${d.name}.bias`, layout: 'vector' },
+        );
+      out.push(
+        { browser: `${id}/mean/kernel`, python: `${s.module}.mean.weight`, layout: 'dense' },
+        { browser: `${id}/mean/bias`, python: `${s.module}.mean.bias`, layout: 'vector' },
+      );
+      if (s.logVar)
+        out.push(
+          { browser: `${id}/logVar/kernel`, python: `${s.module}.log_var.weight`, layout: 'dense' },
+          { browser: `${id}/logVar/bias`, python: `${s.module}.log_var.bias`, layout: 'vector' },
+        );
     } else if (s.kind === 'Decoder') {
       const id = s.node.id;
-      for (const d of s.dense) out.push({ browser: `${id}/${d.name}/kernel`, python: `${s.module}.${d.name}.weight`, layout: 'dense' }, { browser: `${id}/${d.name}/bias`, python: `${s.module}.${d.name}.bias`, layout: 'vector' });
-      for (const c of s.deconvs) out.push({ browser: `${id}/${c.name}/kernel`, python: `${s.module}.${c.name}.weight`, layout: 'deconv' }, { browser: `${id}/${c.name}/bias`, python: `${s.module}.${c.name}.bias`, layout: 'vector' });
+      for (const d of s.dense)
+        out.push(
+          { browser: `${id}/${d.name}/kernel`, python: `${s.module}.${d.name}.weight`, layout: 'dense' },
+          { browser: `${id}/${d.name}/bias`, python: `${s.module}.${d.name}.bias`, layout: 'vector' },
+        );
+      for (const c of s.deconvs)
+        out.push(
+          { browser: `${id}/${c.name}/kernel`, python: `${s.module}.${c.name}.weight`, layout: 'deconv' },
+          { browser: `${id}/${c.name}/bias`, python: `${s.module}.${c.name}.bias`, layout: 'vector' },
+        );
     } else if (s.kind === 'ReconstructionLoss' && s.logSigma) {
       out.push({ browser: `${s.node.id}/logSigma`, python: s.logSigma, layout: 'scalar' });
     }
@@ -502,7 +563,13 @@ export function writePyTorch(model: ExportModel, options: CodeExportOptions = {}
     if (s.kind === 'Decoder') classes.push(decoderClass(s, (e) => act(s.params.activation, e)));
   }
   const lines = [
-    ...header(model, 'pytorch', fileName, loader ? `torchvision (${loader})` : 'the script itself', loader ? 'pip install torch torchvision' : 'pip install torch'),
+    ...header(
+      model,
+      'pytorch',
+      fileName,
+      loader ? `torchvision (${loader})` : 'the script itself',
+      loader ? 'pip install torch torchvision' : 'pip install torch',
+    ),
     '',
     'import argparse',
     'import math',

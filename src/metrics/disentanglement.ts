@@ -368,7 +368,8 @@ export function betaVaeScore(latents: LatentCodes, factors: FactorLevels, option
         const a = rng.int(count);
         const members = (groups[f] as Uint32Array[])[factors.values[a * k + f] as number] as Uint32Array;
         const b = members[rng.int(members.length)] as number;
-        for (let j = 0; j < dims; j++) x[p * dims + j]! += Math.abs((values[a * dims + j] as number) - (values[b * dims + j] as number)) / batchSize;
+        for (let j = 0; j < dims; j++)
+          x[p * dims + j]! += Math.abs((values[a * dims + j] as number) - (values[b * dims + j] as number)) / batchSize;
       }
     }
     return { x, y, n };
@@ -376,7 +377,10 @@ export function betaVaeScore(latents: LatentCodes, factors: FactorLevels, option
   const train = makePoints(options.trainPoints ?? 5_000);
   const evaluation = makePoints(options.evalPoints ?? 2_500);
   const model = fitSoftmaxRegression(train.x, train.y, train.n, dims, k, options.iterations ?? 300);
-  return { trainAccuracy: model.accuracy(train.x, train.y, train.n), evalAccuracy: model.accuracy(evaluation.x, evaluation.y, evaluation.n) };
+  return {
+    trainAccuracy: model.accuracy(train.x, train.y, train.n),
+    evalAccuracy: model.accuracy(evaluation.x, evaluation.y, evaluation.n),
+  };
 }
 
 interface LinearClassifier {
@@ -388,7 +392,14 @@ interface LinearClassifier {
  * gradient descent with Nesterov momentum and a little L2 (a convex problem:
  * no seed needed, the result is deterministic).
  */
-export function fitSoftmaxRegression(x: Float64Array, y: Uint8Array, n: number, dims: number, classes: number, iterations: number): LinearClassifier {
+export function fitSoftmaxRegression(
+  x: Float64Array,
+  y: Uint8Array,
+  n: number,
+  dims: number,
+  classes: number,
+  iterations: number,
+): LinearClassifier {
   const mean = new Float64Array(dims);
   const scale = new Float64Array(dims);
   for (let i = 0; i < n; i++) for (let j = 0; j < dims; j++) mean[j]! += (x[i * dims + j] as number) / n;

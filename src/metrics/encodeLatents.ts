@@ -8,7 +8,13 @@ import type { Tensor } from '../../nodes/defineNode';
 import type { Program } from '../compiler/program';
 import { BatchSampler, type Split } from '../data/batches';
 import type { DatasetData } from '../data/format';
-import { scoreLatents, type DisentanglementOptions, type DisentanglementScores, type FactorLevels, type LatentCodes } from './disentanglement';
+import {
+  scoreLatents,
+  type DisentanglementOptions,
+  type DisentanglementScores,
+  type FactorLevels,
+  type LatentCodes,
+} from './disentanglement';
 
 export interface EncodedImages {
   split: Split;
@@ -101,7 +107,9 @@ export async function scoreProgram(
   options: EncodeOptions & DisentanglementOptions = {},
 ): Promise<ProgramScores> {
   if (!data.factors) {
-    throw new Error('this dataset has no known factors of variation; disentanglement is scored on a dataset generated from known factors, such as shapes');
+    throw new Error(
+      'this dataset has no known factors of variation; disentanglement is scored on a dataset generated from known factors, such as shapes',
+    );
   }
   const encoded = await encodeDataset(program, data, { limit: 5000, ...options });
   if (!encoded.factors) throw new Error(`the ${encoded.split} split has no factor table`);

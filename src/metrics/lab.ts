@@ -218,7 +218,13 @@ async function drawTraversals(
       file,
       png: encodePng(picture, {
         [LAB_PNG_GRAPH_KEY]: JSON.stringify(doc),
-        [LAB_PNG_SCORES_KEY]: JSON.stringify({ testImage: i, label: name, rows: order, values, scores: { mig: report.scores.mig, factorVae: report.scores.factorVae, betaVae: report.scores.betaVae } }),
+        [LAB_PNG_SCORES_KEY]: JSON.stringify({
+          testImage: i,
+          label: name,
+          rows: order,
+          values,
+          scores: { mig: report.scores.mig, factorVae: report.scores.factorVae, betaVae: report.scores.betaVae },
+        }),
       }),
     });
   }

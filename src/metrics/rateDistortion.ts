@@ -74,18 +74,28 @@ export function layoutRateDistortion(points: ReadonlyArray<RatePoint>, size = { 
   };
 }
 
-const escapeXml = (s: string): string => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch);
+const escapeXml = (s: string): string =>
+  s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch);
 
 /** A standalone SVG of the curve (for files). */
 export function rateDistortionSvg(points: ReadonlyArray<RatePoint>): string {
   const L = layoutRateDistortion(points);
   const { width: W, height: H, margin: m } = L;
   const ticks = [
-    ...L.xTicks.map((t) => `<line x1="${t.x.toFixed(1)}" y1="${H - m.b}" x2="${t.x.toFixed(1)}" y2="${H - m.b + 4}" stroke="#333"/><text x="${t.x.toFixed(1)}" y="${H - m.b + 16}" font-size="11" text-anchor="middle">${t.label}</text>`),
-    ...L.yTicks.map((t) => `<line x1="${m.l - 4}" y1="${t.y.toFixed(1)}" x2="${m.l}" y2="${t.y.toFixed(1)}" stroke="#333"/><text x="${m.l - 6}" y="${(t.y + 4).toFixed(1)}" font-size="11" text-anchor="end">${t.label}</text>`),
+    ...L.xTicks.map(
+      (t) =>
+        `<line x1="${t.x.toFixed(1)}" y1="${H - m.b}" x2="${t.x.toFixed(1)}" y2="${H - m.b + 4}" stroke="#333"/><text x="${t.x.toFixed(1)}" y="${H - m.b + 16}" font-size="11" text-anchor="middle">${t.label}</text>`,
+    ),
+    ...L.yTicks.map(
+      (t) =>
+        `<line x1="${m.l - 4}" y1="${t.y.toFixed(1)}" x2="${m.l}" y2="${t.y.toFixed(1)}" stroke="#333"/><text x="${m.l - 6}" y="${(t.y + 4).toFixed(1)}" font-size="11" text-anchor="end">${t.label}</text>`,
+    ),
   ].join('');
   const dots = L.dots
-    .map((d) => `<circle cx="${d.x.toFixed(1)}" cy="${d.y.toFixed(1)}" r="4" fill="#4f46e5"/><text x="${(d.x + 6).toFixed(1)}" y="${(d.y - 6).toFixed(1)}" font-size="12">${escapeXml(d.label)}</text>`)
+    .map(
+      (d) =>
+        `<circle cx="${d.x.toFixed(1)}" cy="${d.y.toFixed(1)}" r="4" fill="#4f46e5"/><text x="${(d.x + 6).toFixed(1)}" y="${(d.y - 6).toFixed(1)}" font-size="12">${escapeXml(d.label)}</text>`,
+    )
     .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>

@@ -22,7 +22,12 @@ export function dimsByKl(klPerDim: ReadonlyArray<number>): number[] {
  * Decodes a traversal grid, row by row: row r sets dimension dims[r] of `base`
  * to each of `values` in turn. Returns images in 0..1, [dims.length·values.length].
  */
-export async function traverseLatents(program: Program, base: Float32Array, dims: ReadonlyArray<number>, values: ReadonlyArray<number>): Promise<ImageBatch> {
+export async function traverseLatents(
+  program: Program,
+  base: Float32Array,
+  dims: ReadonlyArray<number>,
+  values: ReadonlyArray<number>,
+): Promise<ImageBatch> {
   const { tf, plan } = program;
   const d = plan.generation?.latentDim;
   if (!d) throw new Error('this graph has no latent code to traverse');

@@ -112,12 +112,32 @@ const heapKernel: tfc.KernelFunc = ({ inputs, backend, attrs }) => {
   const offset = (t: TensorInfo) => backend.getMemoryOffset(t.dataId);
   const n = tfcSize(w.shape);
   const groups = n >> 2;
-  simd(offset(w), offset(m), offset(s), offset(g), offset(outs[0]), offset(outs[1]), offset(outs[2]), groups, step.beta1, step.beta2, step.alpha, step.epsilon);
+  simd(
+    offset(w),
+    offset(m),
+    offset(s),
+    offset(g),
+    offset(outs[0]),
+    offset(outs[1]),
+    offset(outs[2]),
+    groups,
+    step.beta1,
+    step.beta2,
+    step.alpha,
+    step.epsilon,
+  );
   const rest = n - groups * 4;
   if (rest > 0) {
     // the last one to three floats, on views made after the outputs were allocated (the heap may have grown)
     const tail = (t: TensorInfo, what: string) => floats(backend.typedArrayFromHeap(t), what).subarray(groups * 4);
-    adamLoop(tail(w, 'weights'), tail(m, 'moments'), tail(s, 'moments'), tail(g, 'gradients'), { w: tail(outs[0], 'w'), m: tail(outs[1], 'm'), s: tail(outs[2], 's') }, step);
+    adamLoop(
+      tail(w, 'weights'),
+      tail(m, 'moments'),
+      tail(s, 'moments'),
+      tail(g, 'gradients'),
+      { w: tail(outs[0], 'w'), m: tail(outs[1], 'm'), s: tail(outs[2], 's') },
+      step,
+    );
   }
   return outs;
 };
@@ -133,7 +153,11 @@ const arrayKernel: tfc.KernelFunc = ({ inputs, backend, attrs }) => {
   const wv = read(w, 'weights');
   const out = { w: new Float32Array(wv.length), m: new Float32Array(wv.length), s: new Float32Array(wv.length) };
   adamLoop(wv, read(m, 'moments'), read(s, 'moments'), read(g, 'gradients'), out, adamAttrs(attrs));
-  return [backend.makeTensorInfo(w.shape, 'float32', out.w), backend.makeTensorInfo(m.shape, 'float32', out.m), backend.makeTensorInfo(s.shape, 'float32', out.s)];
+  return [
+    backend.makeTensorInfo(w.shape, 'float32', out.w),
+    backend.makeTensorInfo(m.shape, 'float32', out.m),
+    backend.makeTensorInfo(s.shape, 'float32', out.s),
+  ];
 };
 
 /**

@@ -68,7 +68,13 @@ const body: number[] = [
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   const params = [I32, I32, I32, I32, I32, I32, I32, I32, F32, F32, F32, F32];
   const limits = shared ? [0x03, 1, ...leb(65536)] : [0x00, 1];
-  const code = [...vec([[2, I32], [9, V128]]), ...body];
+  const code = [
+    ...vec([
+      [2, I32],
+      [9, V128],
+    ]),
+    ...body,
+  ];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
     ...section(1, vec([[0x60, ...vec(params.map((p) => [p])), 0]])),

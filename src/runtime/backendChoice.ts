@@ -8,7 +8,15 @@
  * user sees why ("WebGPU: software adapter (SwiftShader) … — training on
  * WebAssembly") and can choose a backend by hand instead.
  */
-import { backendTitles, describeSelection, type BackendAttempt, type BackendDetail, type BackendName, type BackendProbe, type BackendSelection } from './backends';
+import {
+  backendTitles,
+  describeSelection,
+  type BackendAttempt,
+  type BackendDetail,
+  type BackendName,
+  type BackendProbe,
+  type BackendSelection,
+} from './backends';
 
 /** Samples/s of the actual graph on the active backend (a few timed steps); throws when it cannot train. */
 export type MeasureBackend = (name: BackendName) => Promise<number>;
@@ -28,7 +36,11 @@ async function tryProbe(probe: BackendProbe, backend: BackendName): Promise<Back
  * Chooses among `order` (fastest-first by kind, cpu last). The pure-JS cpu
  * backend is only tried when nothing else starts. Leaves the chosen backend active.
  */
-export async function chooseBackend(order: ReadonlyArray<BackendName>, probe: BackendProbe, measure?: MeasureBackend): Promise<BackendSelection> {
+export async function chooseBackend(
+  order: ReadonlyArray<BackendName>,
+  probe: BackendProbe,
+  measure?: MeasureBackend,
+): Promise<BackendSelection> {
   const attempts: BackendAttempt[] = [];
   for (const backend of order.filter((b) => b !== 'cpu')) attempts.push(await tryProbe(probe, backend));
   let started = attempts.filter((a) => a.ok);

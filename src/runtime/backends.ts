@@ -106,7 +106,9 @@ function describeDetail(d: BackendDetail | undefined): string {
 /** "WebGPU unavailable: no adapter — training on WebGL", or "Training on WebGPU". */
 export function describeSelection(attempts: ReadonlyArray<BackendAttempt>, chosen: BackendName | undefined): string {
   const failed = attempts.filter((a) => !a.ok);
-  const why = failed.map((a) => `${backendTitles[a.backend]} ${a.skipped ? 'not used' : 'unavailable'}: ${a.reason ?? 'unknown reason'}`).join('; ');
+  const why = failed
+    .map((a) => `${backendTitles[a.backend]} ${a.skipped ? 'not used' : 'unavailable'}: ${a.reason ?? 'unknown reason'}`)
+    .join('; ');
   if (!chosen) return `No backend could start. ${why}`;
   const on = `training on ${backendTitles[chosen]}${describeDetail(attempts.find((a) => a.ok && a.backend === chosen)?.detail)}`;
   return why ? `${why} — ${on}` : `${on[0]?.toUpperCase()}${on.slice(1)}`;

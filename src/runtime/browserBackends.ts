@@ -52,7 +52,10 @@ async function webgpuAdapter(): Promise<{ detail: BackendDetail } | { reason: st
     const adapter = await gpu.requestAdapter();
     if (!adapter) return { reason: 'no adapter (the browser found no usable GPU)' };
     const info = adapter.info;
-    const device = [info.description, info.vendor, info.architecture].filter((s) => s).join(' ').trim();
+    const device = [info.description, info.vendor, info.architecture]
+      .filter((s) => s)
+      .join(' ')
+      .trim();
     const fallback = (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
     return { detail: { ...(device ? { device } : {}), software: fallback || SOFTWARE_GPU.test(device) } };
   } catch (e) {
@@ -111,7 +114,12 @@ export function createBrowserProbe(tf: TfModule): BackendProbe {
       return { ok: false, reason: `it failed to start (${e instanceof Error ? e.message : String(e)})` };
     }
     if (!started || tf.getBackend() !== name) {
-      const what = name === 'webgl' ? 'the browser gave no WebGL context' : name === 'wasm' ? 'the WebAssembly module did not load' : 'it failed to start';
+      const what =
+        name === 'webgl'
+          ? 'the browser gave no WebGL context'
+          : name === 'wasm'
+            ? 'the WebAssembly module did not load'
+            : 'it failed to start';
       return { ok: false, reason: what };
     }
     try {

@@ -92,7 +92,12 @@ export function countSameWeights(first: WeightMap, other: WeightMap): number {
 }
 
 /** Reconstructions of the fixed images, samples from the fixed codes ε, and the sharpness meter. */
-async function makeLanePreview(program: Program, fixed: BatchArrays, sharp: BatchArrays, at: { step: number; epoch: number }): Promise<LanePreview> {
+async function makeLanePreview(
+  program: Program,
+  fixed: BatchArrays,
+  sharp: BatchArrays,
+  at: { step: number; epoch: number },
+): Promise<LanePreview> {
   const rec = await reconstructions(program, fixed);
   const samples = await priorSamples(program, PREVIEW_SAMPLES, 'preview');
   const { point } = await measureSharpness(program, sharp, at.step);
@@ -338,11 +343,14 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
       const started = await deps.probe(name);
       if (!started.ok) return started;
       const missing = [...new Set(lanes.flatMap((l) => missingKernels(tf, name, l.plan)))];
-      return missing.length > 0 ? { ok: false, reason: `it cannot train these graphs' convolutions (no ${missing.join(', ')} kernel)` } : started;
+      return missing.length > 0
+        ? { ok: false, reason: `it cannot train these graphs' convolutions (no ${missing.join(', ')} kernel)` }
+        : started;
     };
     const order = backendOrder(options.backend, env.lostBackends);
     // "auto" measures the first run's graph: the others differ from it by one change
-    const selection = options.backend === 'auto' ? await chooseBackend(order, probe, () => trialSpeed(tf, first.doc)) : await selectBackend(order, probe);
+    const selection =
+      options.backend === 'auto' ? await chooseBackend(order, probe, () => trialSpeed(tf, first.doc)) : await selectBackend(order, probe);
     if (ended()) return;
     const backend = selection.backend;
     if (!backend) {
@@ -387,7 +395,9 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
     if (ended()) return;
     if (lost !== undefined || !results) {
       if (!env.lostBackends.includes(backend)) env.lostBackends.push(backend);
-      fail(`${lost ?? 'the backend failed'}. A comparison does not move to another backend mid-run: start it again and it trains on the next one.`);
+      fail(
+        `${lost ?? 'the backend failed'}. A comparison does not move to another backend mid-run: start it again and it trains on the next one.`,
+      );
       return;
     }
     for (const [lane, r] of results.entries()) {

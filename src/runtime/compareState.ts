@@ -138,7 +138,9 @@ export function reduceCompare(view: CompareView, m: FromWorker, _now: number): C
       return updateLane(view, m.lane, (l) => ({ ...l, records: [...l.records, m.record] }));
     case 'lanePreview': {
       const reading = m.preview.sharpness;
-      return updateLane(view, m.lane, (l) => (l.sharpness.at(-1)?.step === reading.step ? l : { ...l, sharpness: [...l.sharpness, reading].slice(-500) }));
+      return updateLane(view, m.lane, (l) =>
+        l.sharpness.at(-1)?.step === reading.step ? l : { ...l, sharpness: [...l.sharpness, reading].slice(-500) },
+      );
     }
     case 'laneFinished':
       return updateLane(view, m.lane, (l) => ({ ...l, status: m.status, step: m.steps, final: m.final, message: m.message }));
@@ -171,7 +173,8 @@ export function reduceCompare(view: CompareView, m: FromWorker, _now: number): C
   }
 }
 
-export type BatchCheck = { kind: 'same'; step: number } | { kind: 'different'; step: number } | { kind: 'expected-different' } | { kind: 'pending' };
+export type BatchCheck =
+  { kind: 'same'; step: number } | { kind: 'different'; step: number } | { kind: 'expected-different' } | { kind: 'pending' };
 
 /**
  * Whether lane `lane` has trained on the same batches as the first lane, by

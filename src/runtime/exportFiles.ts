@@ -49,7 +49,9 @@ const readme = (doc: GraphDoc, facts: RunFacts, hasEncoder: boolean): string =>
     `${doc.name} — trained with Bottleneck`,
     '',
     `dataset ${describeRun(doc, facts).dataset}, seed ${doc.training.seed}, ${facts.steps} steps on ${facts.backend}`,
-    facts.final ? `test ELBO ${facts.final.elbo.toFixed(2)} nats (reconstruction ${facts.final.recon.toFixed(2)}, KL ${facts.final.kl.toFixed(2)})` : '',
+    facts.final
+      ? `test ELBO ${facts.final.elbo.toFixed(2)} nats (reconstruction ${facts.final.recon.toFixed(2)}, KL ${facts.final.kl.toFixed(2)})`
+      : '',
     '',
     'TensorFlow.js layers models:',
     hasEncoder ? '  encoder/model.json  image [H, W, C] in 0..1 → μ (and log σ²) of q(z|x)' : '',
@@ -63,7 +65,13 @@ const readme = (doc: GraphDoc, facts: RunFacts, hasEncoder: boolean): string =>
     .join('\n');
 
 /** Builds every export file from the live program and the latest preview. */
-export async function exportRun(tf: TfModule, program: Program, doc: GraphDoc, preview: Preview | undefined, facts: RunFacts): Promise<ExportFile[]> {
+export async function exportRun(
+  tf: TfModule,
+  program: Program,
+  doc: GraphDoc,
+  preview: Preview | undefined,
+  facts: RunFacts,
+): Promise<ExportFile[]> {
   const weights = await program.readWeights();
   const decoder = buildDecoderModel(tf, program.plan, weights);
   const encoder = buildEncoderModel(tf, program.plan, weights);
@@ -89,9 +97,16 @@ export async function exportRun(tf: TfModule, program: Program, doc: GraphDoc, p
     const recon = encodeReconstructionsPng(preview, doc, facts);
     zipped['samples.png'] = samples;
     zipped['reconstructions.png'] = recon;
-    files.push({ name: 'samples.png', mime: 'image/png', bytes: samples }, { name: 'reconstructions.png', mime: 'image/png', bytes: recon });
+    files.push(
+      { name: 'samples.png', mime: 'image/png', bytes: samples },
+      { name: 'reconstructions.png', mime: 'image/png', bytes: recon },
+    );
   }
-  const base = doc.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'model';
+  const base =
+    doc.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'model';
   files.unshift({ name: `${base}-step${facts.steps}.zip`, mime: 'application/zip', bytes: zipSync(zipped, { level: 6 }) });
   return files;
 }

@@ -82,7 +82,10 @@ export function buildEncoderModel(tf: TfModule, plan: Plan, weights: WeightMap):
   if (params.architecture === 'conv') {
     if (inputDims.length !== 3) throw new Error(`a conv encoder needs images [H×W×C]`);
     params.filters.forEach((filters, i) => {
-      const conv = add(tf.layers.conv2d({ filters, kernelSize: params.kernelSize, strides: 2, padding: 'same', name: `${id}_conv${i}` }), `conv${i}`);
+      const conv = add(
+        tf.layers.conv2d({ filters, kernelSize: params.kernelSize, strides: 2, padding: 'same', name: `${id}_conv${i}` }),
+        `conv${i}`,
+      );
       h = activateLayer(tf, applyOne(tf, conv, h), params.activation, `${id}_conv${i}_act`);
     });
   }
@@ -128,7 +131,13 @@ export function buildDecoderModel(tf: TfModule, plan: Plan, weights: WeightMap):
     x = applyOne(tf, tf.layers.reshape({ targetShape: [start.h, start.w, start.c], name: `${id}_reshape` }), x);
     for (let i = 0; i < n; i++) {
       const filters = i + 1 < n ? (params.filters[i + 1] as number) : c;
-      const layer = tf.layers.conv2dTranspose({ filters, kernelSize: params.kernelSize, strides: 2, padding: 'same', name: `${id}_deconv${i}` });
+      const layer = tf.layers.conv2dTranspose({
+        filters,
+        kernelSize: params.kernelSize,
+        strides: 2,
+        padding: 'same',
+        name: `${id}_deconv${i}`,
+      });
       toLoad.push({ layer, name: `deconv${i}` });
       x = applyOne(tf, layer, x);
       x = activateLayer(tf, x, i === n - 1 ? params.outputActivation : params.activation, `${id}_deconv${i}_act`);
@@ -168,7 +177,9 @@ const zModelJson = z.object({
   weightsManifest: z.array(
     z.object({
       paths: z.array(z.string()),
-      weights: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().min(0)), dtype: z.enum(['float32', 'int32', 'bool']) })),
+      weights: z.array(
+        z.object({ name: z.string(), shape: z.array(z.number().int().min(0)), dtype: z.enum(['float32', 'int32', 'bool']) }),
+      ),
     }),
   ),
 });

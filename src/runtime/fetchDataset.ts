@@ -47,7 +47,11 @@ async function readWithProgress(response: Response, onProgress: (loaded: number,
   return out;
 }
 
-export async function fetchDataset(id: DatasetId, base: string, onProgress: (loaded: number, total: number | undefined) => void): Promise<DatasetData> {
+export async function fetchDataset(
+  id: DatasetId,
+  base: string,
+  onProgress: (loaded: number, total: number | undefined) => void,
+): Promise<DatasetData> {
   const url = resolveDatasetUrl(id, base);
   let response: Response;
   try {
@@ -68,7 +72,11 @@ export async function fetchDataset(id: DatasetId, base: string, onProgress: (loa
   }
 }
 
-export function loadDatasetBrowser(id: DatasetId, base: string, onProgress: (loaded: number, total: number | undefined) => void): Promise<DatasetData> {
+export function loadDatasetBrowser(
+  id: DatasetId,
+  base: string,
+  onProgress: (loaded: number, total: number | undefined) => void,
+): Promise<DatasetData> {
   const hit = cache.get(id);
   if (hit) {
     return hit.then((data) => {
@@ -77,11 +85,14 @@ export function loadDatasetBrowser(id: DatasetId, base: string, onProgress: (loa
     });
   }
   // the shapes dataset is drawn in code: no download
-  const pending = id === 'shapes' ? Promise.resolve().then(() => {
-    const data = loadShapesDataset();
-    onProgress(1, 1);
-    return data;
-  }) : fetchDataset(id, base, onProgress);
+  const pending =
+    id === 'shapes'
+      ? Promise.resolve().then(() => {
+          const data = loadShapesDataset();
+          onProgress(1, 1);
+          return data;
+        })
+      : fetchDataset(id, base, onProgress);
   cache.set(id, pending);
   pending.catch(() => cache.delete(id));
   return pending;

@@ -13,8 +13,7 @@ import type { Program } from '../compiler/program';
 import type { GraphDoc } from '../core/schema';
 import { TrainControl, train, type TrainEvent, type TrainOptions, type TrainResult } from './trainer';
 
-export interface LockstepOptions
-  extends Omit<TrainOptions, 'control' | 'onEvent' | 'onReport' | 'onBatch' | 'signal' | 'startStep'> {
+export interface LockstepOptions extends Omit<TrainOptions, 'control' | 'onEvent' | 'onReport' | 'onBatch' | 'signal' | 'startStep'> {
   signal?: AbortSignal;
   /** One per program (pause, single steps, learning rate); made when left out. */
   controls?: ReadonlyArray<TrainControl>;

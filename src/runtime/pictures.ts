@@ -49,7 +49,12 @@ export async function encodeMeans(program: Program, images: BatchArrays): Promis
  * Rows = latent dimensions, columns = values: each row changes one dimension of
  * `base` and keeps the rest, showing what that dimension encodes.
  */
-export async function traversal(program: Program, base: Float32Array, dims: ReadonlyArray<number>, values: ReadonlyArray<number>): Promise<ImageBatch> {
+export async function traversal(
+  program: Program,
+  base: Float32Array,
+  dims: ReadonlyArray<number>,
+  values: ReadonlyArray<number>,
+): Promise<ImageBatch> {
   const d = base.length;
   const codes = new Float32Array(dims.length * values.length * d);
   dims.forEach((dim, r) => {
@@ -99,7 +104,7 @@ export function pairRows(input: ImageBatch, output: ImageBatch, columns: number)
     for (let k = 0; k < columns; k++) {
       const i = r * columns + k;
       if (i >= input.n) continue;
-      data.set(input.data.subarray(i * per, (i + 1) * per), ((2 * r) * columns + k) * per);
+      data.set(input.data.subarray(i * per, (i + 1) * per), (2 * r * columns + k) * per);
       data.set(output.data.subarray(i * per, (i + 1) * per), ((2 * r + 1) * columns + k) * per);
     }
   }

@@ -66,7 +66,12 @@ export function rankDimensions(scores: ReadonlyArray<number>): number[] {
 }
 
 /** KL(N(μ, σ²) ‖ N(0, 1)) per dimension averaged over n codes, and Var[μ] per dimension. */
-export function summarizeLatents(mean: Float32Array, logVar: Float32Array | undefined, n: number, d: number): { klPerDim: number[]; meanVariance: number[] } {
+export function summarizeLatents(
+  mean: Float32Array,
+  logVar: Float32Array | undefined,
+  n: number,
+  d: number,
+): { klPerDim: number[]; meanVariance: number[] } {
   const klPerDim = logVar ? new Array<number>(d).fill(0) : [];
   const m1 = new Array<number>(d).fill(0);
   const m2 = new Array<number>(d).fill(0);

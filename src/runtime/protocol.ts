@@ -68,7 +68,11 @@ export const MAX_ANATOMY_SLOT = 4095;
 /** The most runs one comparison trains side by side. */
 export const MAX_LANES = 8;
 /** Which run of a comparison a report is about (0 = the first, usually the original). */
-const zLane = z.number().int().min(0).max(MAX_LANES - 1);
+const zLane = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_LANES - 1);
 const zLaneLabel = z.string().min(1).max(160);
 
 /** One run of a comparison: its graph (validated by the worker with parseGraph) and what to call it. */
@@ -138,11 +142,10 @@ export const zEpochRecord = z.strictObject({
   seconds: zMetric,
 });
 
-const zImages = z
-  .strictObject({
-    n: zCount,
-    data: zFloat32Array,
-  });
+const zImages = z.strictObject({
+  n: zCount,
+  data: zFloat32Array,
+});
 
 export const zSharpnessScores = z.strictObject({ laplacianVariance: zMetric, gradientEnergy: zMetric });
 
@@ -184,9 +187,7 @@ export const zPreview = z.strictObject({
     explained: z.tuple([zMetric, zMetric]),
   }),
   /** Rows: latent dimensions (most informative first); columns: values. */
-  traversal: z
-    .strictObject({ code: zCount, dims: z.array(zCount), values: z.array(zMetric), images: zImages })
-    .nullable(),
+  traversal: z.strictObject({ code: zCount, dims: z.array(zCount), values: z.array(zMetric), images: zImages }).nullable(),
   interpolation: z.strictObject({ pair: z.tuple([zCount, zCount]), images: zImages }).nullable(),
   /** Computed on the scatter images: KL per dimension (nats), Var[μ] per dimension. */
   klPerDim: z.array(zMetric),
@@ -427,7 +428,10 @@ function hasKey<O extends object>(o: O, key: string): key is Extract<keyof O, st
 
 function parseWith<S extends Record<string, z.ZodType>>(schemas: S, raw: unknown, side: string): Parsed<z.output<S[keyof S]>> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, error: `${side}: expected a message object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'a list' : typeof raw}` };
+    return {
+      ok: false,
+      error: `${side}: expected a message object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'a list' : typeof raw}`,
+    };
   }
   const type = 'type' in raw ? raw.type : undefined;
   const runId = 'runId' in raw && typeof raw.runId === 'number' && Number.isInteger(raw.runId) && raw.runId >= 0 ? raw.runId : undefined;

@@ -205,7 +205,12 @@ export async function evaluateProgram(
       const arrays = sampler.batch(0, i);
       tf.tidy(() => {
         const batch = toBatch(tf, arrays, plan.imageShape);
-        const t = program.losses(batch, { mode: 'test', step: options.step, noiseKey: `test:${i}`, ...(options.live ? { live: options.live } : {}) });
+        const t = program.losses(batch, {
+          mode: 'test',
+          step: options.step,
+          noiseKey: `test:${i}`,
+          ...(options.live ? { live: options.live } : {}),
+        });
         const n = arrays.size;
         const parts: Tensor[] = [tf.stack([tf.mul(t.recon, n), tf.mul(t.kl, n), tf.scalar(n), tf.mul(t.betaKl, n)])];
         if (d > 0) {
@@ -259,7 +264,12 @@ export function trainingStep(
   const batch = toBatch(tf, arrays, plan.imageShape);
   let packed: Tensor | undefined;
   const { grads } = tf.variableGrads(() => {
-    const t = program.losses(batch, { mode: 'train', step: at.step, noiseKey: trainNoiseKey(at.step), ...(at.live ? { live: at.live } : {}) });
+    const t = program.losses(batch, {
+      mode: 'train',
+      step: at.step,
+      noiseKey: trainNoiseKey(at.step),
+      ...(at.live ? { live: at.live } : {}),
+    });
     const perDim = d > 0 ? (t.klPerDim && t.klPerDim.size === d ? t.klPerDim : tf.zeros([d])) : null;
     packed = tf.keep(tf.concat([tf.stack([t.objective, t.recon, t.kl, t.betaKl, t.beta]), ...(perDim ? [perDim] : []), tf.zeros([1])]));
     return t.objective as Scalar;
@@ -328,7 +338,13 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
     const train: TrainMetrics = { objective: mean(0), recon: mean(1), kl: mean(2), betaKl: mean(3), beta: mean(4) };
     const finite = [train.objective, train.recon, train.kl, train.betaKl, v[width - 1] as number].every(Number.isFinite);
     if (!finite) {
-      const bad = !Number.isFinite(train.recon) ? 'the reconstruction loss' : !Number.isFinite(train.kl) ? 'the KL' : !Number.isFinite(train.objective) ? 'the loss' : 'the weights';
+      const bad = !Number.isFinite(train.recon)
+        ? 'the reconstruction loss'
+        : !Number.isFinite(train.kl)
+          ? 'the KL'
+          : !Number.isFinite(train.objective)
+            ? 'the loss'
+            : 'the weights';
       message =
         `training diverged near step ${step}: ${bad} became ${Number.isNaN(train.objective) ? 'NaN' : 'infinite'}. ` +
         `The weights from step ${step - windowSteps} (the last good ones) were kept. ` +
@@ -408,7 +424,7 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
           await yieldToEventLoop();
           lastYield = now();
         }
-        if (endOfEpoch && (i === stepsPerEpoch - 1)) {
+        if (endOfEpoch && i === stepsPerEpoch - 1) {
           const test = await evaluateProgram(program, options.data, { step, ...testOptions, live: control.live });
           const record: EpochRecord = { epoch: epoch + 1, step, train: lastTrain, test, seconds: (now() - epochStart) / 1000 };
           history.push(record);

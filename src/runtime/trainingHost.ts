@@ -30,14 +30,7 @@ import { measureSharpness, sharpnessImages } from './sharpnessProbe';
 import { traceExample } from './anatomy';
 import { encodeDataset } from '../metrics/encodeLatents';
 import { labScores } from '../metrics/lab';
-import {
-  parseToWorker,
-  type FromWorkerInput,
-  type ParsedRunOptions,
-  type Preview,
-  type PreviewPicks,
-  type ToWorker,
-} from './protocol';
+import { parseToWorker, type FromWorkerInput, type ParsedRunOptions, type Preview, type PreviewPicks, type ToWorker } from './protocol';
 import { TrainControl, train, type EvalMetrics, type TrainEvent, type TrainResult } from './trainer';
 
 export interface HostDeps {
@@ -196,7 +189,8 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
         return;
       case 'debugLoseDevice': {
         const ok = s.backend !== undefined && s.phase === 'training' && (deps.loseDevice?.(s.backend) ?? false);
-        if (!ok) post({ type: 'protocolError', runId: s.runId, message: `run ${s.runId} is not training on a GPU device that can be lost` });
+        if (!ok)
+          post({ type: 'protocolError', runId: s.runId, message: `run ${s.runId} is not training on a GPU device that can be lost` });
         return;
       }
     }
@@ -321,7 +315,9 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
       const started = await deps.probe(name);
       if (!started.ok) return started;
       const missing = missingKernels(tf, name, compiled.plan);
-      return missing.length > 0 ? { ok: false, reason: `it cannot train this graph's convolutions (no ${missing.join(', ')} kernel)` } : started;
+      return missing.length > 0
+        ? { ok: false, reason: `it cannot train this graph's convolutions (no ${missing.join(', ')} kernel)` }
+        : started;
     };
     const order = backendOrder(s.options.backend, s.excluded);
     const selection = s.options.backend === 'auto' ? await autoBackend(s.doc, order, probe) : await selectBackend(order, probe);
@@ -459,7 +455,10 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
             const anatomy = await traceExample(program, info.batch, { ...info, slot: s.anatomySlot, live: s.control.live });
             if (ended(s)) return;
             const arrays = [anatomy.input, anatomy.target, anatomy.reconstruction];
-            post({ type: 'anatomy', runId: s.runId, anatomy }, arrays.flatMap((a) => (a.buffer instanceof ArrayBuffer ? [a.buffer] : [])));
+            post(
+              { type: 'anatomy', runId: s.runId, anatomy },
+              arrays.flatMap((a) => (a.buffer instanceof ArrayBuffer ? [a.buffer] : [])),
+            );
           } catch (e) {
             post({ type: 'anatomyFailed', runId: s.runId, message: `could not follow the example: ${errorText(e)}` });
           }
@@ -469,7 +468,8 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
           s.epoch = epoch;
           s.weights = { step, values: await program.readWeights() };
           // pictures every `previewEvery` steps, on request, and after each single step while paused
-          const due = step - lastPreviewStep >= s.options.previewEvery || s.previewRequested || s.control.paused || lastPreviewStep === -Infinity;
+          const due =
+            step - lastPreviewStep >= s.options.previewEvery || s.previewRequested || s.control.paused || lastPreviewStep === -Infinity;
           if (due && program.plan.generation && s.previewSet) {
             s.previewRequested = false;
             lastPreviewStep = step;
@@ -625,10 +625,23 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
       const facts: RunFacts = {
         backend: s.backend ?? 'unknown',
         steps: s.step,
-        ...(s.final ? { final: { elbo: s.final.elbo, recon: s.final.recon, kl: s.final.kl, activeUnits: s.final.activeUnits, klPerDim: s.final.klPerDim } } : {}),
+        ...(s.final
+          ? {
+              final: {
+                elbo: s.final.elbo,
+                recon: s.final.recon,
+                kl: s.final.kl,
+                activeUnits: s.final.activeUnits,
+                klPerDim: s.final.klPerDim,
+              },
+            }
+          : {}),
       };
       const files = await exportRun(tf, program, s.doc, s.lastPreview, facts);
-      post({ type: 'exported', runId: s.runId, requestId, files }, files.flatMap((f) => (f.bytes.buffer instanceof ArrayBuffer ? [f.bytes.buffer] : [])));
+      post(
+        { type: 'exported', runId: s.runId, requestId, files },
+        files.flatMap((f) => (f.bytes.buffer instanceof ArrayBuffer ? [f.bytes.buffer] : [])),
+      );
     } catch (e) {
       post({ type: 'exportFailed', runId: s.runId, requestId, message: `export failed: ${errorText(e)}` });
     }

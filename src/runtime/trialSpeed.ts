@@ -26,7 +26,7 @@ export async function trialSpeed(tf: TfModule, doc: GraphDoc, options: TrialOpti
     const [h, w, c] = program.plan.imageShape;
     const size = program.plan.dataset.batchSize;
     const x = new Float32Array(size * h * w * c);
-    for (let i = 0; i < x.length; i++) x[i] = (i * 7919) % 256 / 255;
+    for (let i = 0; i < x.length; i++) x[i] = ((i * 7919) % 256) / 255;
     const batch: BatchArrays = { x, labels: new Int32Array(size), size, indices: new Uint32Array(size) };
     // each step's numbers are read back, so a GPU's queued work is inside the time measured
     const step = async (n: number) => {

@@ -193,11 +193,18 @@ export function readGraphText(text: string, registry: NodeSpecRegistry = specReg
  * it from being opened again (invalid params, unknown node kinds). Wiring
  * problems do not count: such graphs open and can be fixed.
  */
-export function shareableText(doc: GraphDoc, registry: NodeSpecRegistry, compact: boolean): { ok: true; text: string } | { ok: false; errors: Diagnostic[] } {
+export function shareableText(
+  doc: GraphDoc,
+  registry: NodeSpecRegistry,
+  compact: boolean,
+): { ok: true; text: string } | { ok: false; errors: Diagnostic[] } {
   const text = serializeGraph(doc, { registry, compact });
   const check = readGraphText(text, registry);
   if (check.ok) return { ok: true, text };
-  return { ok: false, errors: check.errors.map((d) => ({ ...d, message: `fix this first, or the graph cannot be opened again: ${d.message}` })) };
+  return {
+    ok: false,
+    errors: check.errors.map((d) => ({ ...d, message: `fix this first, or the graph cannot be opened again: ${d.message}` })),
+  };
 }
 
 export function internalError(what: string, e: unknown): Diagnostic {

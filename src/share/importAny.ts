@@ -42,8 +42,7 @@ const fail = (message: string, code: string): ImportResult => ({ ok: false, erro
 
 const megabytes = (n: number): string => `${(n / 1_000_000).toFixed(n < 10_000_000 ? 1 : 0)} MB`;
 
-const NOT_A_GRAPH =
-  'this is not a Bottleneck graph: expected a graph file (.json), a PNG exported by Bottleneck, or a share link (…#g=…)';
+const NOT_A_GRAPH = 'this is not a Bottleneck graph: expected a graph file (.json), a PNG exported by Bottleneck, or a share link (…#g=…)';
 
 /** Imports text: graph JSON or a share link. Never throws. */
 export function importText(text: string, registry: NodeSpecRegistry = specRegistry): ImportResult {
@@ -86,7 +85,10 @@ export function importBytes(bytes: Uint8Array, registry: NodeSpecRegistry = spec
     }
     const textLimit = Math.max(importLimits.jsonBytes, importLimits.linkChars);
     if (bytes.length > textLimit) {
-      return fail(`the file is too large (${megabytes(bytes.length)}; a graph file is at most ${megabytes(importLimits.jsonBytes)})`, 'too-large');
+      return fail(
+        `the file is too large (${megabytes(bytes.length)}; a graph file is at most ${megabytes(importLimits.jsonBytes)})`,
+        'too-large',
+      );
     }
     if (looksBinary(bytes)) return fail(NOT_A_GRAPH, 'unknown-format');
     let text: string;
@@ -97,7 +99,10 @@ export function importBytes(bytes: Uint8Array, registry: NodeSpecRegistry = spec
     }
     const trimmed = text.replace(/^\uFEFF/, '').trimStart();
     if (!looksLikeLink(trimmed.trim()) && bytes.length > importLimits.jsonBytes) {
-      return fail(`the file is too large (${megabytes(bytes.length)}; a graph file is at most ${megabytes(importLimits.jsonBytes)})`, 'too-large');
+      return fail(
+        `the file is too large (${megabytes(bytes.length)}; a graph file is at most ${megabytes(importLimits.jsonBytes)})`,
+        'too-large',
+      );
     }
     return importText(text, registry);
   } catch (e) {
@@ -122,7 +127,10 @@ export async function importAny(input: ImportInput, registry: NodeSpecRegistry =
     if (input instanceof ArrayBuffer) return importBytes(new Uint8Array(input), registry);
     const max = Math.max(importLimits.pngBytes, importLimits.jsonBytes, importLimits.linkChars);
     if (input.size > max) {
-      return fail(`the file is too large (${megabytes(input.size)}); a graph file or Bottleneck PNG is at most ${megabytes(importLimits.pngBytes)}`, 'too-large');
+      return fail(
+        `the file is too large (${megabytes(input.size)}); a graph file or Bottleneck PNG is at most ${megabytes(importLimits.pngBytes)}`,
+        'too-large',
+      );
     }
     let bytes: Uint8Array;
     try {

@@ -28,10 +28,7 @@ import { internalError, readGraphText, shareableText } from './graphFile';
 
 const zHideEntry = z
   .string()
-  .regex(
-    /^[A-Za-z][A-Za-z0-9_-]{0,63}(\.[A-Za-z][A-Za-z0-9_]{0,63})?$/,
-    'each hidden entry is a node id, a param key, or node.key',
-  );
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}(\.[A-Za-z][A-Za-z0-9_]{0,63})?$/, 'each hidden entry is a node id, a param key, or node.key');
 
 export const linkViews = ['edit', 'locked'] as const;
 
@@ -112,11 +109,14 @@ export function decodeBase64Url(text: string): Uint8Array {
 export type ShareHashResult = { ok: true; hash: string } | { ok: false; errors: Diagnostic[] };
 
 export type ShareLinkResult =
-  | { ok: true; url: string; hash: string; length: number; warning?: string }
-  | { ok: false; errors: Diagnostic[] };
+  { ok: true; url: string; hash: string; length: number; warning?: string } | { ok: false; errors: Diagnostic[] };
 
 /** The hash (with its `#`) that carries the graph and the link options. */
-export function encodeShareHash(doc: GraphDoc, options: Partial<LinkOptions> = {}, registry: NodeSpecRegistry = specRegistry): ShareHashResult {
+export function encodeShareHash(
+  doc: GraphDoc,
+  options: Partial<LinkOptions> = {},
+  registry: NodeSpecRegistry = specRegistry,
+): ShareHashResult {
   try {
     const opts = zLinkOptions.safeParse({ ...defaultLinkOptions, ...options });
     if (!opts.success) return { ok: false, errors: optionErrors(opts.error.issues, options) };
@@ -126,7 +126,13 @@ export function encodeShareHash(doc: GraphDoc, options: Partial<LinkOptions> = {
     if (bytes.length > limits.documentBytes) {
       return {
         ok: false,
-        errors: [{ severity: 'error', code: 'too-large', message: `the graph is too large to share as a link (${Math.round(bytes.length / 1024)} kB); share the graph file instead` }],
+        errors: [
+          {
+            severity: 'error',
+            code: 'too-large',
+            message: `the graph is too large to share as a link (${Math.round(bytes.length / 1024)} kB); share the graph file instead`,
+          },
+        ],
       };
     }
     const parts = [`g=${encodeBase64Url(deflateSync(bytes, { level: 9 }))}`];
@@ -210,7 +216,11 @@ function decodeHash(hash: string, registry: NodeSpecRegistry): LinkReadResult {
     const eq = part.indexOf('=');
     const key = eq < 0 ? part : part.slice(0, eq);
     if (!(KNOWN_KEYS as ReadonlyArray<string>).includes(key)) {
-      return fail(`the link has an option this version of Bottleneck does not know: '${key.slice(0, 40)}'`, 'link-options', key.slice(0, 40));
+      return fail(
+        `the link has an option this version of Bottleneck does not know: '${key.slice(0, 40)}'`,
+        'link-options',
+        key.slice(0, 40),
+      );
     }
     const k = key as LinkKey;
     if (values[k] !== undefined) return fail(`the link gives '${k}' twice`, 'link-options', k);
@@ -228,7 +238,7 @@ function decodeHash(hash: string, registry: NodeSpecRegistry): LinkReadResult {
   if (payload === undefined) return fail('this link carries no graph (share links contain #g=…)', 'link-no-graph');
   // links pasted from mail sometimes arrive broken over several lines
   const data = payload.replace(/%0[AD]|%20|\s/gi, '');
-  if (data.length === 0) return fail('the link\'s graph data is empty (the link was probably cut short)', 'link-base64');
+  if (data.length === 0) return fail("the link's graph data is empty (the link was probably cut short)", 'link-base64');
   if (data.length > MAX_PAYLOAD_CHARS) return fail(`the link's graph data is too long (${Math.round(data.length / 1024)} kB)`, 'too-large');
 
   const optionValues = {

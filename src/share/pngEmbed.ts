@@ -193,9 +193,7 @@ export function restoreExperiment(doc: GraphDoc, run: RunInfo): GraphDoc {
   return {
     ...doc,
     nodes: doc.nodes.map((n) =>
-      n.type === 'Dataset'
-        ? { ...n, params: { ...n.params, dataset: run.dataset, binarize: run.binarize, batchSize: run.batchSize } }
-        : n,
+      n.type === 'Dataset' ? { ...n, params: { ...n.params, dataset: run.dataset, binarize: run.binarize, batchSize: run.batchSize } } : n,
     ),
     training: { epochs: run.epochs, optimizer: run.optimizer, learningRate: run.learningRate, seed: run.seed },
   };

@@ -99,6 +99,7 @@ export async function deleteGraph(id: string): Promise<void> {
 
 /** A new library id, e.g. g-lq3k9a-4f2c. */
 export function newGraphId(): string {
-  const rand = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID().slice(0, 8) : Math.random().toString(36).slice(2, 10);
+  const rand =
+    typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID().slice(0, 8) : Math.random().toString(36).slice(2, 10);
   return `g-${Date.now().toString(36)}-${rand}`;
 }

@@ -34,9 +34,7 @@ export const zRunRecord = z.strictObject({
   createdAt: z.number().min(0),
   label: z.string().min(1).max(200),
   /** Runs trained side by side share a group. */
-  group: z
-    .strictObject({ id: z.string().min(1).max(100), kind: z.enum(['fork', 'sweep']), lane: zCount, lanes: zCount })
-    .optional(),
+  group: z.strictObject({ id: z.string().min(1).max(100), kind: z.enum(['fork', 'sweep']), lane: zCount, lanes: zCount }).optional(),
   /** Checked with parseGraph when read. */
   doc: z.unknown(),
   backend: zBackendName.optional(),
@@ -172,14 +170,18 @@ export function createRunRecord(f: RunFacts): RunRecord {
 }
 
 /** Newest first; beyond `limit` the oldest are dropped. */
-export function pruneRuns<T extends { id: string; createdAt: number }>(records: ReadonlyArray<T>, limit = RUN_HISTORY_LIMIT): { keep: T[]; drop: T[] } {
+export function pruneRuns<T extends { id: string; createdAt: number }>(
+  records: ReadonlyArray<T>,
+  limit = RUN_HISTORY_LIMIT,
+): { keep: T[]; drop: T[] } {
   const sorted = [...records].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   return { keep: sorted.slice(0, Math.max(0, limit)), drop: sorted.slice(Math.max(0, limit)) };
 }
 
 /** A fresh record id, e.g. r-lq3k9a-4f2c1b2a. */
 export function newRunId(now = Date.now()): string {
-  const rand = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID().slice(0, 8) : Math.random().toString(36).slice(2, 10);
+  const rand =
+    typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID().slice(0, 8) : Math.random().toString(36).slice(2, 10);
   return `r-${now.toString(36)}-${rand}`;
 }
 

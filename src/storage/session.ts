@@ -78,7 +78,11 @@ export function forgetWorkshop(graphId: string): void {
   }
 }
 
-const zStepIndex = z.number().int().min(0).max(MAX_LESSON_STEPS - 1);
+const zStepIndex = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_LESSON_STEPS - 1);
 const zLessonState = z.object({
   lesson: z.enum(lessonIds),
   step: zStepIndex,

@@ -90,7 +90,12 @@ export const useCompareStore = defineStore('compare', () => {
       ...(length.trainLimit !== undefined ? { trainLimit: length.trainLimit } : {}),
       ...(s.testLimit !== undefined ? { testLimit: s.testLimit } : {}),
     };
-    view.value = createPreparingCompare(runId, kind, runs.map((r) => r.label), Date.now());
+    view.value = createPreparingCompare(
+      runId,
+      kind,
+      runs.map((r) => r.label),
+      Date.now(),
+    );
     pictures.value = runs.map(() => undefined);
     lanes.value = [...runs];
     options.value = opts;

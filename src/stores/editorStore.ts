@@ -167,7 +167,9 @@ export const useEditorStore = defineStore('editor', () => {
     const h = handle.value;
     const origin = topLeft(fragment.nodes.map((n) => n.position));
     const anchor = pointer && h ? h.toCanvas(pointer.clientX, pointer.clientY) : null;
-    const target = anchor ? { x: anchor.x + (pasteCount - 1) * 30, y: anchor.y + (pasteCount - 1) * 30 } : { x: origin.x + pasteCount * 40, y: origin.y + pasteCount * 40 };
+    const target = anchor
+      ? { x: anchor.x + (pasteCount - 1) * 30, y: anchor.y + (pasteCount - 1) * 30 }
+      : { x: origin.x + pasteCount * 40, y: origin.y + pasteCount * 40 };
     const ids = graph.insertFragment(offsetFragment(fragment, target.x - origin.x, target.y - origin.y));
     if (h && ids.length > 0) {
       await h.sync(graph.doc);

@@ -139,5 +139,23 @@ export const useGraphStore = defineStore('graph', () => {
     return placed.nodes.map((n) => n.id);
   }
 
-  return { doc, analysis, history, canUndo, canRedo, locked, setLocked, apply, replace, load, settle, undo, redo, addNode, setParam, connect, insertFragment };
+  return {
+    doc,
+    analysis,
+    history,
+    canUndo,
+    canRedo,
+    locked,
+    setLocked,
+    apply,
+    replace,
+    load,
+    settle,
+    undo,
+    redo,
+    addNode,
+    setParam,
+    connect,
+    insertFragment,
+  };
 });

@@ -60,7 +60,10 @@ export const useLessonStore = defineStore('lesson', () => {
     return {
       doc: graph.doc,
       graphOk: graph.analysis.ok,
-      run: trained && run.phase !== 'idle' && run.phase !== 'failed' && run.phase !== 'cancelled' ? { doc: trained, steps: run.step } : undefined,
+      run:
+        trained && run.phase !== 'idle' && run.phase !== 'failed' && run.phase !== 'cancelled'
+          ? { doc: trained, steps: run.step }
+          : undefined,
       anatomy: traced ? { variational: traced.eps !== null } : undefined,
       scored: training.scoreLog,
     };

@@ -183,7 +183,10 @@ export const useLibraryStore = defineStore('library', () => {
   /** Conflict: keep this tab's version as a new graph; the other tab's stays as it is. */
   async function keepMineAsCopy(): Promise<void> {
     const doc = graph.doc;
-    const name = copyName(doc.name, entries.value.map((e) => e.name));
+    const name = copyName(
+      doc.name,
+      entries.value.map((e) => e.name),
+    );
     conflict.value = null;
     show(newGraphId(), { ...doc, name }, 0);
     await save();
@@ -209,7 +212,10 @@ export const useLibraryStore = defineStore('library', () => {
     await save();
     const rec = id === currentId.value ? { doc: graph.doc } : await readGraph(id);
     if (!rec) return;
-    const name = copyName(rec.doc.name, entries.value.map((e) => e.name));
+    const name = copyName(
+      rec.doc.name,
+      entries.value.map((e) => e.name),
+    );
     await openAsNew({ ...rec.doc, name });
   }
 

@@ -31,7 +31,9 @@ export const useRunHistoryStore = defineStore('runHistory', () => {
   const dropped = ref(0);
   const loaded = ref(false);
 
-  const selectedRecords = computed(() => selected.value.map((id) => entries.value.find((e) => e.id === id)).filter((r): r is RunRecord => r !== undefined));
+  const selectedRecords = computed(() =>
+    selected.value.map((id) => entries.value.find((e) => e.id === id)).filter((r): r is RunRecord => r !== undefined),
+  );
 
   async function refresh(): Promise<void> {
     try {
@@ -150,5 +152,19 @@ export const useRunHistoryStore = defineStore('runHistory', () => {
     },
   );
 
-  return { entries, selected, selectedRecords, pair, error, dropped, loaded, refresh, add, remove, toggle, compareSelected, limit: RUN_HISTORY_LIMIT };
+  return {
+    entries,
+    selected,
+    selectedRecords,
+    pair,
+    error,
+    dropped,
+    loaded,
+    refresh,
+    add,
+    remove,
+    toggle,
+    compareSelected,
+    limit: RUN_HISTORY_LIMIT,
+  };
 });

@@ -66,9 +66,11 @@ export const useShareStore = defineStore('share', () => {
 
   const importer = useGraphImport({
     onImported(imported) {
-      opening = opening.then(() => openImported(imported)).catch((e: unknown) => {
-        ui.toast(`The graph could not be opened: ${e instanceof Error ? e.message : String(e)}`, 'error');
-      });
+      opening = opening
+        .then(() => openImported(imported))
+        .catch((e: unknown) => {
+          ui.toast(`The graph could not be opened: ${e instanceof Error ? e.message : String(e)}`, 'error');
+        });
     },
     onFailed(problems) {
       failure.value = { subject, problems };
@@ -93,7 +95,9 @@ export const useShareStore = defineStore('share', () => {
       ...(imported.link ? { link: imported.link } : {}),
       hiddenControls: hidden.value.size,
     });
-    const back = previous ? { label: `Back to ${quoteName(previous.name, 28)}`, run: () => void library.openStored(previous.id) } : undefined;
+    const back = previous
+      ? { label: `Back to ${quoteName(previous.name, 28)}`, run: () => void library.openStored(previous.id) }
+      : undefined;
     ui.toast(text, 'info', 12_000, back);
   }
 

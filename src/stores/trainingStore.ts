@@ -56,7 +56,13 @@ export const useTrainingStore = defineStore('training', () => {
   const exportState = shallowRef<ExportState>({ status: 'idle' });
   /** Problems with messages (malformed, stale commands); shown, never thrown. */
   const problems = shallowRef<string[]>([]);
-  const settings = reactive<RunSettings>({ backend: 'auto', trainLimit: undefined, testLimit: undefined, previewEvery: 100, reportEvery: 20 });
+  const settings = reactive<RunSettings>({
+    backend: 'auto',
+    trainLimit: undefined,
+    testLimit: undefined,
+    previewEvery: 100,
+    reportEvery: 20,
+  });
   const picks = shallowRef<PreviewPicks>({ code: 0, pair: [0, 1] });
   /** Live values sent while training (undefined: the graph's own). */
   const liveLearningRate = shallowRef<number | undefined>(undefined);
@@ -95,7 +101,8 @@ export const useTrainingStore = defineStore('training', () => {
     if (message.type === 'preview') preview.value = markRaw(message.preview);
     if (message.type === 'exported') {
       const state = exportState.value;
-      if (state.status === 'working' && state.requestId === message.requestId) exportState.value = { status: 'ready', files: markRaw(message.files) };
+      if (state.status === 'working' && state.requestId === message.requestId)
+        exportState.value = { status: 'ready', files: markRaw(message.files) };
       return;
     }
     if (message.type === 'exportFailed') {
@@ -138,7 +145,8 @@ export const useTrainingStore = defineStore('training', () => {
     }
     run.value = reduceRun(run.value, message, performance.now());
     // the worker follows the example once the run exists
-    if (message.type === 'started' && anatomySlot.value !== null) send({ type: 'watchAnatomy', runId: message.runId, slot: anatomySlot.value });
+    if (message.type === 'started' && anatomySlot.value !== null)
+      send({ type: 'watchAnatomy', runId: message.runId, slot: anatomySlot.value });
     if (!isActive(run.value.phase)) stopSlowMotion();
   }
 

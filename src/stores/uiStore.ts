@@ -82,5 +82,18 @@ export const useUiStore = defineStore('ui', () => {
     writeSetting(LARGE_KEY, String(on));
   }
 
-  return { toasts, toast, dismiss, theme, setTheme, cycleTheme, largeText, setLargeText, helpOpen, shareDialogOpen, dashboardSignal, openDashboard };
+  return {
+    toasts,
+    toast,
+    dismiss,
+    theme,
+    setTheme,
+    cycleTheme,
+    largeText,
+    setLargeText,
+    helpOpen,
+    shareDialogOpen,
+    dashboardSignal,
+    openDashboard,
+  };
 });

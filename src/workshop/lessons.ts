@@ -193,7 +193,11 @@ const vae: Lesson = {
         'KL(q(z|x) ‖ N(0, I)) pulls every image’s code distribution toward the prior. The loss is now −ELBO = reconstruction + KL.',
       ],
       focus: ['KL', 'Loss'],
-      check: (f) => check(hasKlTerm(f.doc) && f.graphOk, hasKlTerm(f.doc) ? 'Fix the problems the nodes show.' : 'Wire Encoder μ and log σ² → KL → Loss.'),
+      check: (f) =>
+        check(
+          hasKlTerm(f.doc) && f.graphOk,
+          hasKlTerm(f.doc) ? 'Fix the problems the nodes show.' : 'Wire Encoder μ and log σ² → KL → Loss.',
+        ),
     },
     {
       title: 'Train the VAE',
@@ -234,7 +238,10 @@ const betaVae: Lesson = {
       ],
       focus: ['Dataset', 'Beta'],
       check: (f) =>
-        check(datasetOf(f.doc) === 'shapes' && nodesOf(f.doc, 'Beta').length > 0, 'Use the shapes dataset and a β node (open this lesson again to reset the graph).'),
+        check(
+          datasetOf(f.doc) === 'shapes' && nodesOf(f.doc, 'Beta').length > 0,
+          'Use the shapes dataset and a β node (open this lesson again to reset the graph).',
+        ),
     },
     {
       title: 'Train with β = 4',
@@ -243,7 +250,11 @@ const betaVae: Lesson = {
         'Stop early if you like: ■ Stop also scores the run.',
       ],
       focus: ['Beta'],
-      check: (f) => check(f.scored.some((s) => s.beta === 4), 'Train with β = 4 until the run is scored.'),
+      check: (f) =>
+        check(
+          f.scored.some((s) => s.beta === 4),
+          'Train with β = 4 until the run is scored.',
+        ),
     },
     {
       title: 'Now β = 1',
@@ -252,7 +263,8 @@ const betaVae: Lesson = {
         'The β-VAE literature reports that a larger β gives more disentangled codes, paid for with blurrier reconstructions.',
       ],
       focus: ['Beta'],
-      check: (f) => check(f.scored.some((s) => s.beta === 1) && f.scored.some((s) => s.beta === 4), 'Train with β = 1 until the run is scored.'),
+      check: (f) =>
+        check(f.scored.some((s) => s.beta === 1) && f.scored.some((s) => s.beta === 4), 'Train with β = 1 until the run is scored.'),
     },
     readStep('Traverse the latent space', [
       'Open “Latent traversal”: each row moves one latent dimension from −3 to 3. With a large β, rows tend to change one factor at a time — x, y, scale — which is what disentangled means.',

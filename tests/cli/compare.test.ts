@@ -57,7 +57,9 @@ test('a β sweep draws the rate–distortion curve: more β, less KL, more disto
   });
   const kl = r.runs.map((x) => x.final?.kl ?? NaN);
   const recon = r.runs.map((x) => x.final?.recon ?? NaN);
-  console.log(`β 0.5 / 2 / 8 → KL ${kl.map((v) => v.toFixed(1)).join(' / ')}, reconstruction ${recon.map((v) => v.toFixed(1)).join(' / ')}`);
+  console.log(
+    `β 0.5 / 2 / 8 → KL ${kl.map((v) => v.toFixed(1)).join(' / ')}, reconstruction ${recon.map((v) => v.toFixed(1)).join(' / ')}`,
+  );
   expect(kl[0]).toBeGreaterThan(kl[1] as number);
   expect(kl[1]).toBeGreaterThan(kl[2] as number);
   expect(recon[0]).toBeLessThan(recon[2] as number);

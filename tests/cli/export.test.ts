@@ -93,7 +93,14 @@ describe('npm run export', () => {
 
   test('runs as a command', () => {
     const out = join(dir, 'cmd.py');
-    const r = run(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'src/cli/export.ts'), vaePath, '--to', 'keras', '--out', out]);
+    const r = run(join(projectRoot, 'node_modules', '.bin', 'tsx'), [
+      join(projectRoot, 'src/cli/export.ts'),
+      vaePath,
+      '--to',
+      'keras',
+      '--out',
+      out,
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain('keras.datasets.mnist');
   });

@@ -60,7 +60,9 @@ describe('train CLI', () => {
 
   test('the command line reports a broken graph by node and field, with exit code 1', () => {
     const bad = join(out, 'bad.json');
-    const doc = JSON.parse(readFileSync(join(graphsDir, 'vae.json'), 'utf8')) as { nodes: Array<{ id: string; params: Record<string, unknown> }> };
+    const doc = JSON.parse(readFileSync(join(graphsDir, 'vae.json'), 'utf8')) as {
+      nodes: Array<{ id: string; params: Record<string, unknown> }>;
+    };
     const enc = doc.nodes.find((n) => n.id === 'encoder');
     if (enc) enc.params.latentDim = 0;
     writeFileSync(bad, JSON.stringify(doc));
@@ -72,6 +74,8 @@ describe('train CLI', () => {
   test('progress formatting', () => {
     expect(formatDuration(75)).toBe('1:15');
     expect(formatDuration(3725)).toBe('1:02:05');
-    expect(progressLine({ epoch: 1, epochs: 2, step: 5, totalSteps: 10, samplesPerSecond: 100, text: 'x' }, 10)).toMatch(/^█████░░░░░ {2}50% epoch 1\/2 step 5\/10 100 img\/s x$/);
+    expect(progressLine({ epoch: 1, epochs: 2, step: 5, totalSteps: 10, samplesPerSecond: 100, text: 'x' }, 10)).toMatch(
+      /^█████░░░░░ {2}50% epoch 1\/2 step 5\/10 100 img\/s x$/,
+    );
   });
 });

@@ -15,7 +15,18 @@ import { embedExperiment, readExperimentPng, type RunInfo } from '../../src/shar
 import { baseVae } from '../export/variants';
 
 const image = { width: 2, height: 2, channels: 1 as const, pixels: Uint8Array.of(0, 80, 160, 240) };
-const run: RunInfo = { format: 'bottleneck-run', version: 1, seed: 3, dataset: 'mnist', binarize: 'none', batchSize: 32, optimizer: 'adam', learningRate: 0.002, epochs: 2, steps: 50 };
+const run: RunInfo = {
+  format: 'bottleneck-run',
+  version: 1,
+  seed: 3,
+  dataset: 'mnist',
+  binarize: 'none',
+  batchSize: 32,
+  optimizer: 'adam',
+  learningRate: 0.002,
+  epochs: 2,
+  steps: 50,
+};
 
 function setup() {
   const vae = baseVae();
@@ -41,7 +52,12 @@ const dropEvent = (files: Blob[], data: Record<string, string> = {}) => {
       preventDefault: () => {
         prevented = true;
       },
-      dataTransfer: { files, types: [...(files.length ? ['Files'] : []), ...Object.keys(data)], getData: (f: string) => data[f] ?? '', dropEffect: 'none' },
+      dataTransfer: {
+        files,
+        types: [...(files.length ? ['Files'] : []), ...Object.keys(data)],
+        getData: (f: string) => data[f] ?? '',
+        dropEffect: 'none',
+      },
     },
     prevented: () => prevented,
   };
@@ -112,7 +128,11 @@ describe('useGraphImport', () => {
   test('pastes: graph text and links are imported; other text is left alone', async () => {
     const { vae, state, api } = setup();
     let prevented = 0;
-    const paste = (text: string) => ({ preventDefault: () => void prevented++, target: null, clipboardData: { files: [], getData: () => text } });
+    const paste = (text: string) => ({
+      preventDefault: () => void prevented++,
+      target: null,
+      clipboardData: { files: [], getData: () => text },
+    });
     expect(api.onPaste(paste('just some words'))).toBeNull();
     expect(prevented).toBe(0);
     await api.onPaste(paste(serializeGraph({ ...vae, name: 'pasted' })));

@@ -73,8 +73,20 @@ describe('analyzeGraph finds problems and names the node and field', () => {
     const doc = cloneDoc(vae);
     // decoder output back into… the encoder input is an image socket, reconstruction can't go there;
     // make a real cycle with scalars: loss terms → beta → loss terms
-    doc.nodes.push({ id: 'b1', type: 'Beta', version: 1, params: findNode(loadGraph('beta-vae'), 'beta').params, position: { x: 0, y: 0 } });
-    doc.nodes.push({ id: 'b2', type: 'Beta', version: 1, params: findNode(loadGraph('beta-vae'), 'beta').params, position: { x: 0, y: 0 } });
+    doc.nodes.push({
+      id: 'b1',
+      type: 'Beta',
+      version: 1,
+      params: findNode(loadGraph('beta-vae'), 'beta').params,
+      position: { x: 0, y: 0 },
+    });
+    doc.nodes.push({
+      id: 'b2',
+      type: 'Beta',
+      version: 1,
+      params: findNode(loadGraph('beta-vae'), 'beta').params,
+      position: { x: 0, y: 0 },
+    });
     doc.edges.push(edge('c1', 'b1', 'loss', 'b2', 'kl'), edge('c2', 'b2', 'loss', 'b1', 'kl'));
     const a = analyze(doc);
     expect(a.nodes.b1?.issues.map((i) => i.code)).toContain('cycle');
@@ -92,10 +104,20 @@ describe('analyzeGraph finds problems and names the node and field', () => {
 
   test('a latent size mismatch between μ and log σ²', () => {
     const doc = cloneDoc(vae);
-    doc.nodes.push({ id: 'enc2', type: 'Encoder', version: 1, params: { ...findNode(vae, 'encoder').params, latentDim: 8 }, position: { x: 0, y: 0 } });
+    doc.nodes.push({
+      id: 'enc2',
+      type: 'Encoder',
+      version: 1,
+      params: { ...findNode(vae, 'encoder').params, latentDim: 8 },
+      position: { x: 0, y: 0 },
+    });
     doc.edges.push(edge('x2', 'data', 'x', 'enc2', 'x'));
     doc.edges = doc.edges.map((e) => (e.id === 'e-logvar-kl' ? edge('e-logvar-kl', 'enc2', 'logVar', 'kl', 'logVar') : e));
-    expect(issuesOf(doc, 'kl').map((i) => i.message).join()).toMatch(/μ is \[B×20\] but log σ² is \[B×8\]/);
+    expect(
+      issuesOf(doc, 'kl')
+        .map((i) => i.message)
+        .join(),
+    ).toMatch(/μ is \[B×20\] but log σ² is \[B×8\]/);
   });
 
   test('two connections into a single input', () => {

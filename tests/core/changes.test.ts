@@ -114,7 +114,13 @@ describe('applyChange', () => {
     },
     {
       name: 'moveNodes moves only the named nodes (rounded to 0.1)',
-      change: { type: 'moveNodes', moves: [{ id: 'kl', position: { x: 1.234, y: -5.06 } }, { id: 'ghost', position: { x: 1, y: 1 } }] },
+      change: {
+        type: 'moveNodes',
+        moves: [
+          { id: 'kl', position: { x: 1.234, y: -5.06 } },
+          { id: 'ghost', position: { x: 1, y: 1 } },
+        ],
+      },
       check: (a, b) => {
         expect(a.nodes.find((n) => n.id === 'kl')?.position).toEqual({ x: 1.2, y: -5.1 });
         expect(a.nodes.filter((n) => n.id !== 'kl')).toEqual(b.nodes.filter((n) => n.id !== 'kl'));
@@ -205,7 +211,12 @@ describe('applyChange', () => {
         ],
       },
       check: (a) => {
-        expect(a.edges.filter((e) => e.to.node === 'loss').map((e) => e.from.node).sort()).toEqual(['beta', 'recon']);
+        expect(
+          a.edges
+            .filter((e) => e.to.node === 'loss')
+            .map((e) => e.from.node)
+            .sort(),
+        ).toEqual(['beta', 'recon']);
       },
     },
   ];
@@ -225,7 +236,10 @@ describe('applyChange', () => {
     ['moving a node to where it is', { type: 'moveNodes', moves: [{ id: 'kl', position: { x: 880, y: 300 } }] }],
     ['setting a param to its value', { type: 'setParam', nodeId: 'encoder', key: 'hidden', value: [400] }],
     ['setting a param on a missing node', { type: 'setParam', nodeId: 'ghost', key: 'a', value: 1 }],
-    ['connecting what is connected', { type: 'connect', from: { node: 'data', port: 'x' }, to: { node: 'encoder', port: 'x' }, single: true }],
+    [
+      'connecting what is connected',
+      { type: 'connect', from: { node: 'data', port: 'x' }, to: { node: 'encoder', port: 'x' }, single: true },
+    ],
     ['connecting a node to itself', { type: 'connect', from: { node: 'kl', port: 'kl' }, to: { node: 'kl', port: 'mean' } }],
     ['connecting to a missing node', { type: 'connect', from: { node: 'kl', port: 'kl' }, to: { node: 'ghost', port: 'x' } }],
     ['disconnecting a missing edge', { type: 'disconnect', edgeIds: ['nope'] }],
@@ -266,7 +280,10 @@ describe('fragments (copy, paste, duplicate)', () => {
 
   test('pasting twice never collides', () => {
     const doc = vae();
-    const fragment = extractFragment(doc, doc.nodes.map((n) => n.id));
+    const fragment = extractFragment(
+      doc,
+      doc.nodes.map((n) => n.id),
+    );
     const after = applyChanges(doc, [
       { type: 'addFragment', fragment },
       { type: 'addFragment', fragment },

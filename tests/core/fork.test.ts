@@ -60,9 +60,18 @@ describe('applySwaps and parseSweep', () => {
     expect(!bad.ok && bad.message).toMatch(/^latent=0: node 'encoder' \(Encoder\): '0' is not a valid latentDim/);
   });
   test('a sweep gives one swap list per value', () => {
-    expect(parseSweep('beta=0.5,1, 2 4')).toEqual({ ok: true, key: 'beta', values: ['0.5', '1', '2', '4'], swaps: [['beta=0.5'], ['beta=1'], ['beta=2'], ['beta=4']] });
+    expect(parseSweep('beta=0.5,1, 2 4')).toEqual({
+      ok: true,
+      key: 'beta',
+      values: ['0.5', '1', '2', '4'],
+      swaps: [['beta=0.5'], ['beta=1'], ['beta=2'], ['beta=4']],
+    });
     expect(parseSweep('0.5, 2, 2, 8', 'beta')).toMatchObject({ ok: true, values: ['0.5', '2', '8'] });
-    expect(parseSweep('kl.freeBits=0,0.5')).toMatchObject({ ok: true, key: 'kl.freeBits', swaps: [['kl.freeBits=0'], ['kl.freeBits=0.5']] });
+    expect(parseSweep('kl.freeBits=0,0.5')).toMatchObject({
+      ok: true,
+      key: 'kl.freeBits',
+      swaps: [['kl.freeBits=0'], ['kl.freeBits=0.5']],
+    });
   });
   test.each([
     ['beta=4', undefined, /at least two values of beta \(got 1\)/],

@@ -23,7 +23,9 @@ describe('diffGraphs', () => {
     const r = swapGraph(vae, specRegistry, 'loss=mse');
     if (!r.ok) throw new Error(r.message);
     const diff = diffGraphs(vae, r.doc, specRegistry);
-    expect(diff).toEqual([{ kind: 'param', nodeId: 'recon', nodeType: 'ReconstructionLoss', key: 'distribution', a: 'bernoulli', b: 'mse' }]);
+    expect(diff).toEqual([
+      { kind: 'param', nodeId: 'recon', nodeType: 'ReconstructionLoss', key: 'distribution', a: 'bernoulli', b: 'mse' },
+    ]);
     expect(diff.map(describeDifference)).toEqual(['recon.distribution: bernoulli → mse']);
   });
 

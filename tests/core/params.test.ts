@@ -90,7 +90,14 @@ describe('controls and fields', () => {
   test('showIf hides conv settings on an MLP encoder', () => {
     const keys = (p: Record<string, unknown>) => visibleControls(spec('Encoder'), p).map((c) => c.key);
     expect(keys(encoderParams)).toEqual(['architecture', 'hidden', 'activation', 'latentDim']);
-    expect(keys({ ...encoderParams, architecture: 'conv' })).toEqual(['architecture', 'filters', 'kernelSize', 'hidden', 'activation', 'latentDim']);
+    expect(keys({ ...encoderParams, architecture: 'conv' })).toEqual([
+      'architecture',
+      'filters',
+      'kernelSize',
+      'hidden',
+      'activation',
+      'latentDim',
+    ]);
   });
 
   test.each([

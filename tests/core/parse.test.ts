@@ -35,7 +35,10 @@ describe('parseGraph', () => {
     ['negative epochs', (d) => ({ ...d, training: { ...(d.training as object), epochs: -1 } }), /training.epochs' must be ≥ 1, got -1/],
     [
       'unknown node type',
-      (d) => ({ ...d, nodes: [...(d.nodes as object[]), { id: 'x', type: 'Teleporter', version: 1, params: {}, position: { x: 0, y: 0 } }] }),
+      (d) => ({
+        ...d,
+        nodes: [...(d.nodes as object[]), { id: 'x', type: 'Teleporter', version: 1, params: {}, position: { x: 0, y: 0 } }],
+      }),
       /node 'x' \(Teleporter\): unknown node type 'Teleporter'/,
     ],
     [
@@ -84,12 +87,18 @@ describe('parseGraph', () => {
     ],
     [
       'dangling edge',
-      (d) => ({ ...d, edges: [...(d.edges as object[]), { id: 'ghost', from: { node: 'nowhere', port: 'x' }, to: { node: 'encoder', port: 'x' } }] }),
+      (d) => ({
+        ...d,
+        edges: [...(d.edges as object[]), { id: 'ghost', from: { node: 'nowhere', port: 'x' }, to: { node: 'encoder', port: 'x' } }],
+      }),
       /connection 'ghost' starts at a node that does not exist \('nowhere'\)/,
     ],
     [
       'unknown port',
-      (d) => ({ ...d, edges: [...(d.edges as object[]), { id: 'bad-port', from: { node: 'data', port: 'pixels' }, to: { node: 'encoder', port: 'x' } }] }),
+      (d) => ({
+        ...d,
+        edges: [...(d.edges as object[]), { id: 'bad-port', from: { node: 'data', port: 'pixels' }, to: { node: 'encoder', port: 'x' } }],
+      }),
       /node 'data' \(Dataset\) has no output 'pixels' \(outputs: x, label\)/,
     ],
     [
@@ -155,7 +164,15 @@ describe('parseGraph', () => {
   });
 
   test('never throws on hostile values', () => {
-    const hostile: unknown[] = [null, undefined, 0, 'x', [], { format: 'bottleneck-graph', version: 1, nodes: 'no' }, JSON.parse('{"__proto__": {"x": 1}, "format": "bottleneck-graph", "version": 1}')];
+    const hostile: unknown[] = [
+      null,
+      undefined,
+      0,
+      'x',
+      [],
+      { format: 'bottleneck-graph', version: 1, nodes: 'no' },
+      JSON.parse('{"__proto__": {"x": 1}, "format": "bottleneck-graph", "version": 1}'),
+    ];
     for (const h of hostile) expect(parseGraph(h, specRegistry).ok).toBe(false);
   });
 });

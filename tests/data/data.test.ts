@@ -50,7 +50,9 @@ describe('IDX', () => {
   test('images and labels must agree', () => {
     const images = encodeIdx([2, 2, 2], new Uint8Array(8));
     const labels = encodeIdx([3], new Uint8Array(3));
-    expect(() => datasetFromIdx({ trainImages: images, trainLabels: labels, testImages: images, testLabels: labels })).toThrow(/2 images but 3 labels/);
+    expect(() => datasetFromIdx({ trainImages: images, trainLabels: labels, testImages: images, testLabels: labels })).toThrow(
+      /2 images but 3 labels/,
+    );
   });
 });
 

@@ -102,7 +102,9 @@ test('fork the VAE with MSE: both train side by side, pictures and sharpness for
   }
   // the lesson itself: with the same seed, batches and start, MSE's reconstructions come out blurrier
   expect(recon[0]).toBeGreaterThan(1.2 * (recon[1] ?? Infinity));
-  expect(await overlay.getByTestId('compare-verdict').textContent()).toMatch(/^Reconstructions compared with original's — loss = mse: 0\.\d\d× as sharp/);
+  expect(await overlay.getByTestId('compare-verdict').textContent()).toMatch(
+    /^Reconstructions compared with original's — loss = mse: 0\.\d\d× as sharp/,
+  );
   const table = overlay.getByTestId('compare-table');
   const cells = async (row: string) => table.locator(`tr[data-row="${row}"] td`).allTextContents();
   expect((await cells('elbo')).every((c) => Number.isFinite(Number(c)))).toBe(true);
@@ -159,7 +161,11 @@ test('a β sweep: three short runs in lock-step, then the rate–distortion curv
   await expect.poll(() => overlay.getByTestId('compare-phase').textContent(), { timeout: 120_000 }).toBe('Finished');
   for (const lane of [0, 1, 2]) expect(await number(overlay.getByTestId(`compare-step-${lane}`))).toBe(30);
   const chart = overlay.getByTestId('rate-distortion');
-  expect(await chart.locator('g[data-label]').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-label')))).toEqual(['β = 8', 'β = 2', 'β = 0.5']);
+  expect(await chart.locator('g[data-label]').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-label')))).toEqual([
+    'β = 8',
+    'β = 2',
+    'β = 0.5',
+  ]);
   const summary = (await chart.getAttribute('aria-label')) ?? '';
   const kl = [...summary.matchAll(/KL (-?[\d.]+)/g)].map((m) => Number(m[1]));
   console.log(`sweep: ${summary}`);

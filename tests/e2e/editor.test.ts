@@ -335,8 +335,10 @@ describe('the graph editor', () => {
       edges: [],
       training: {},
     };
-    await page.locator('input[type="file"]').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
-    await expect.poll(() => byTestId('import-problems').textContent()).toContain("Could not open broken.json");
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
+    await expect.poll(() => byTestId('import-problems').textContent()).toContain('Could not open broken.json');
     expect(await byTestId('import-problem').allTextContents()).toContain("node 'a' (Encoder): param 'latentDim' must be ≥ 1, got 0");
     const nameBefore = await byTestId('graph-name-input').inputValue();
     expect(nameBefore).not.toBe('x');

@@ -23,7 +23,10 @@ test('after one visit the app opens and trains offline', async () => {
   );
   expect(ready).toBe(true);
   await expect
-    .poll(() => page.evaluate(async () => (await caches.keys()).length > 0 && (await caches.match('/generated/mnist.bin.gz')) !== undefined), { timeout: 30_000 })
+    .poll(
+      () => page.evaluate(async () => (await caches.keys()).length > 0 && (await caches.match('/generated/mnist.bin.gz')) !== undefined),
+      { timeout: 30_000 },
+    )
     .toBe(true);
   // a reload under the service worker fills the cache with every module the app uses
   await page.reload();
@@ -39,7 +42,9 @@ test('after one visit the app opens and trains offline', async () => {
   await page.locator('.app[data-ready="true"]').waitFor({ timeout: 60_000 });
   await expect.poll(() => page.getByTestId('graph-name').textContent()).toContain('VAE');
   await page.getByTestId('topbar-train').click();
-  await expect.poll(async () => Number((await page.getByTestId('step-count').textContent()) ?? '0'), { timeout: 90_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => Number((await page.getByTestId('step-count').textContent()) ?? '0'), { timeout: 90_000 })
+    .toBeGreaterThan(0);
   await page.getByTestId('cancel').click();
   await context.setOffline(false);
 });

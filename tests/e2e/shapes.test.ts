@@ -22,8 +22,9 @@ test('a worker generates the shapes dataset, pixel for pixel the same as Node', 
   const { page } = session;
   const baseUrl = inject('baseUrl');
   await page.goto(baseUrl);
-  const result = await page.evaluate(async ({ origin, fingerprintSource }: { origin: string; fingerprintSource: string }) => {
-    const source = `
+  const result = await page.evaluate(
+    async ({ origin, fingerprintSource }: { origin: string; fingerprintSource: string }) => {
+      const source = `
       const fingerprint = ${fingerprintSource};
       const started = performance.now();
       const { loadShapesDataset } = await import('${origin}/src/data/shapes.ts');
@@ -37,18 +38,20 @@ test('a worker generates the shapes dataset, pixel for pixel the same as Node', 
         test: fingerprint(data.test.images),
         factors: fingerprint(data.factors.train),
       });`;
-    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-    const worker = new Worker(url, { type: 'module' });
-    try {
-      return await new Promise<Record<string, unknown>>((resolve, reject) => {
-        worker.onmessage = (e: MessageEvent<Record<string, unknown>>) => resolve(e.data);
-        worker.onerror = (e) => reject(new Error(e.message));
-      });
-    } finally {
-      worker.terminate();
-      URL.revokeObjectURL(url);
-    }
-  }, { origin: new URL(baseUrl).origin, fingerprintSource: fingerprint.toString() });
+      const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      const worker = new Worker(url, { type: 'module' });
+      try {
+        return await new Promise<Record<string, unknown>>((resolve, reject) => {
+          worker.onmessage = (e: MessageEvent<Record<string, unknown>>) => resolve(e.data);
+          worker.onerror = (e) => reject(new Error(e.message));
+        });
+      } finally {
+        worker.terminate();
+        URL.revokeObjectURL(url);
+      }
+    },
+    { origin: new URL(baseUrl).origin, fingerprintSource: fingerprint.toString() },
+  );
   const node = loadShapesDataset();
   expect(result).toMatchObject({
     shape: [32, 32, 1],
@@ -78,7 +81,12 @@ test('the dashboard scores a shapes run when it ends, and again on request', asy
   expect(mig).toBeLessThanOrEqual(1);
   expect(await page.getByTestId('disentanglement').textContent()).toContain('4,608 test images');
   for (const factor of ['shape', 'scale', 'rotation', 'x', 'y']) {
-    expect(await page.getByTestId('disentanglement').locator('tbody th', { hasText: new RegExp(`^${factor}$`) }).count()).toBe(1);
+    expect(
+      await page
+        .getByTestId('disentanglement')
+        .locator('tbody th', { hasText: new RegExp(`^${factor}$`) })
+        .count(),
+    ).toBe(1);
   }
   await expect.poll(() => page.getByTestId('run-phase').textContent()).toMatch(/finished/i);
   // the same weights score the same

@@ -139,13 +139,20 @@ describe('sharing in the editor', () => {
     await open();
     const before = await graphName();
     const doc = experiment();
-    const png = encodeSamplesPng(fakePreview(), doc, { steps: 700, backend: 'webgpu', status: 'finished', final: { elbo: -98.5, recon: 74.25, kl: 24.25 } });
+    const png = encodeSamplesPng(fakePreview(), doc, {
+      steps: 700,
+      backend: 'webgpu',
+      status: 'finished',
+      final: { elbo: -98.5, recon: 74.25, kl: 24.25 },
+    });
 
     await drop(png, 'samples.png', 'image/png', 'share-drop-highlight.png');
     await expect.poll(graphName).toBe('From a picture');
     await expect.poll(() => nodes().count()).toBe(doc.nodes.length);
     const message = (await lastToast()) ?? '';
-    expect(message).toContain('from samples.png as a new graph with its run’s settings: seed 31, MNIST (static binarization), batch 32, 3 epochs, Adam at 0.002');
+    expect(message).toContain(
+      'from samples.png as a new graph with its run’s settings: seed 31, MNIST (static binarization), batch 32, 3 epochs, Adam at 0.002',
+    );
     expect(message).toContain('test ELBO −98.5 nats after 700 steps');
     // the graph that was open stays in the library, next to the new one
     expect(await libraryNames()).toEqual(expect.arrayContaining([before, 'From a picture']));
@@ -158,7 +165,9 @@ describe('sharing in the editor', () => {
     await drop(serializeGraph(baseVae()).replace('"latentDim": 20', '"latentDim": 0'), 'broken.json', 'application/json');
     await expect.poll(() => byTestId('import-problems').isVisible()).toBe(true);
     expect(await byTestId('import-subject').textContent()).toBe('broken.json');
-    expect(await byTestId('import-problem').allTextContents()).toEqual([expect.stringMatching(/node 'encoder' \(Encoder\): param 'latentDim' must be ≥ 1/)]);
+    expect(await byTestId('import-problem').allTextContents()).toEqual([
+      expect.stringMatching(/node 'encoder' \(Encoder\): param 'latentDim' must be ≥ 1/),
+    ]);
     await page.screenshot({ path: screenshotPath('share-import-problems.png') });
     expect(await graphName()).toBe(edits);
     expect(await nodes().count()).toBe(doc.nodes.length);
@@ -166,7 +175,9 @@ describe('sharing in the editor', () => {
     // a file over the size limit is refused before it is read
     await drop({ filler: 3_000_000 }, 'huge.json', 'application/json');
     await expect.poll(() => byTestId('import-subject').textContent()).toBe('huge.json');
-    expect(await byTestId('import-problem').first().textContent()).toMatch(/the file is too large \(3\.0 MB; a graph file is at most 2\.0 MB\)/);
+    expect(await byTestId('import-problem').first().textContent()).toMatch(
+      /the file is too large \(3\.0 MB; a graph file is at most 2\.0 MB\)/,
+    );
     await byTestId('import-problems-close').click();
     expect(await byTestId('import-problems').count()).toBe(0);
     expect(await graphName()).toBe(edits);
@@ -373,7 +384,9 @@ describe('sharing in the editor', () => {
       ...vae,
       name: hostile,
       description: `${hostile}<script>alert(2)</script>`,
-      nodes: vae.nodes.map((n) => (n.id === 'encoder' ? { ...n, label: '<b onmouseover=alert(3)>x</b>', note: `${hostile} <svg onload=alert(4)>` } : n)),
+      nodes: vae.nodes.map((n) =>
+        n.id === 'encoder' ? { ...n, label: '<b onmouseover=alert(3)>x</b>', note: `${hostile} <svg onload=alert(4)>` } : n,
+      ),
     };
     await drop(serializeGraph(doc), `${hostile}.json`, 'application/json');
     await expect.poll(graphName).toBe(hostile);

@@ -81,7 +81,9 @@ test('"fastest available" passes over a software WebGPU adapter for WebAssembly,
   await configure(page, { batchSize: 16, trainImages: 64, epochs: 1, previewEvery: 100, reportEvery: 2 });
   await page.getByTestId('train').click();
   await expect.poll(() => page.getByTestId('backend').getAttribute('data-backend'), { timeout: 60_000 }).toBe('wasm');
-  await expect(page.getByTestId('backend-note').textContent()).resolves.toMatch(/WebGPU not used: a software adapter \(.*SwiftShader.*\), slower than the CPU backends.* — training on WebAssembly \(\d+ threads?\)/);
+  await expect(page.getByTestId('backend-note').textContent()).resolves.toMatch(
+    /WebGPU not used: a software adapter \(.*SwiftShader.*\), slower than the CPU backends.* — training on WebAssembly \(\d+ threads?\)/,
+  );
   await expect.poll(() => phase(page), { timeout: 120_000 }).toBe('Finished');
   expect(session.errors).toEqual([]);
 });
@@ -124,11 +126,9 @@ test('trains the VAE on WebGPU: loss falls, pictures change, tensors stay flat',
 
   // the export section opens by itself when training has finished
   await page.getByTestId('export').click();
-  await expect.poll(() => page.getByTestId('export-files').locator('a').allTextContents(), { timeout: 60_000 }).toEqual([
-    'vae-mlp-bernoulli-step20.zip',
-    'samples.png',
-    'reconstructions.png',
-  ]);
+  await expect
+    .poll(() => page.getByTestId('export-files').locator('a').allTextContents(), { timeout: 60_000 })
+    .toEqual(['vae-mlp-bernoulli-step20.zip', 'samples.png', 'reconstructions.png']);
   await snap(page, 'training-webgpu-finished.png');
   console.log(`webgpu: first step after ${firstStepSeconds.toFixed(1)} s; ${await page.getByTestId('progress').textContent()}`);
   expect(session.errors).toEqual([]);
@@ -143,7 +143,9 @@ test('without WebGPU it trains on a fallback backend and says why', async () => 
   await expect.poll(() => page.getByTestId('backend').getAttribute('data-backend'), { timeout: 60_000 }).not.toBeNull();
   const backend = await page.getByTestId('backend').getAttribute('data-backend');
   expect(['webgl', 'wasm', 'cpu']).toContain(backend);
-  await expect(page.getByTestId('backend-note').textContent()).resolves.toMatch(/^WebGPU unavailable: no adapter .* — training on (WebGL|WebAssembly|CPU)/);
+  await expect(page.getByTestId('backend-note').textContent()).resolves.toMatch(
+    /^WebGPU unavailable: no adapter .* — training on (WebGL|WebAssembly|CPU)/,
+  );
   await expect.poll(() => phase(page), { timeout: 120_000 }).toBe('Finished');
   const [first, last] = await trainCurve(page, 'objective');
   expect(last).toBeLessThan(first);

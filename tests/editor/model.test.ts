@@ -79,13 +79,21 @@ describe('planSync', () => {
   });
 
   test.each<[string, (d: GraphDoc) => GraphDoc, Partial<Record<keyof ReturnType<typeof planSync>, unknown>>]>([
-    ['a move', (d) => applyChange(d, { type: 'moveNodes', moves: [{ id: 'kl', position: { x: 1, y: 2 } }] }), { moveNodes: [{ id: 'kl', position: { x: 1, y: 2 } }] }],
+    [
+      'a move',
+      (d) => applyChange(d, { type: 'moveNodes', moves: [{ id: 'kl', position: { x: 1, y: 2 } }] }),
+      { moveNodes: [{ id: 'kl', position: { x: 1, y: 2 } }] },
+    ],
     [
       'a removed node takes its connections',
       (d) => applyChange(d, { type: 'removeNodes', ids: ['kl'] }),
       { removeNodes: ['kl'], removeConnections: ['e-mean-kl', 'e-logvar-kl', 'e-kl-loss'] },
     ],
-    ['a disconnect', (d) => applyChange(d, { type: 'disconnect', edgeIds: ['e-kl-loss'] }), { removeConnections: ['e-kl-loss'], addConnections: [] }],
+    [
+      'a disconnect',
+      (d) => applyChange(d, { type: 'disconnect', edgeIds: ['e-kl-loss'] }),
+      { removeConnections: ['e-kl-loss'], addConnections: [] },
+    ],
     [
       'a param edit changes nothing on the canvas',
       (d) => applyChange(d, { type: 'setParam', nodeId: 'encoder', key: 'latentDim', value: 2 }),
@@ -243,7 +251,8 @@ describe('connectOptions (wiring from the keyboard)', async () => {
   test('every option is accepted by connectionChange', () => {
     const doc = emptyGraph();
     const withNodes = ['Dataset', 'Encoder', 'Reparameterize', 'Decoder', 'ReconstructionLoss', 'KL', 'Loss'].reduce(
-      (d, type, i) => applyChange(d, { type: 'addNode', node: { id: `n${i}`, type, version: 1, params: {}, position: { x: i * 300, y: 0 } } }),
+      (d, type, i) =>
+        applyChange(d, { type: 'addNode', node: { id: `n${i}`, type, version: 1, params: {}, position: { x: i * 300, y: 0 } } }),
       doc,
     );
     for (const id of withNodes.nodes.map((n) => n.id)) {

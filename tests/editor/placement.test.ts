@@ -30,7 +30,12 @@ describe('findFreeSpot', () => {
   });
 
   test('topLeft', () => {
-    expect(topLeft([{ x: 5, y: 9 }, { x: -3, y: 12 }])).toEqual({ x: -3, y: 9 });
+    expect(
+      topLeft([
+        { x: 5, y: 9 },
+        { x: -3, y: 12 },
+      ]),
+    ).toEqual({ x: -3, y: 9 });
     expect(topLeft([])).toEqual({ x: 0, y: 0 });
   });
 });

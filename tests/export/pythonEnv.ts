@@ -15,7 +15,13 @@ function idx(magic: number, dims: number[], body: Uint8Array): Uint8Array {
 }
 
 /** Writes the sets as uncompressed IDX files in torchvision's `<root>/<folder>/raw` layout (MNIST, FashionMNIST). */
-export function writeTorchvisionData(root: string, folder: 'MNIST' | 'FashionMNIST', train: ImageSet, test: ImageSet, [h, w]: [number, number]): void {
+export function writeTorchvisionData(
+  root: string,
+  folder: 'MNIST' | 'FashionMNIST',
+  train: ImageSet,
+  test: ImageSet,
+  [h, w]: [number, number],
+): void {
   const raw = join(root, folder, 'raw');
   mkdirSync(raw, { recursive: true });
   const write = (prefix: string, set: ImageSet) => {

@@ -103,7 +103,13 @@ describe('exported Python scripts', () => {
     const byName = new Map(graphVariants().map((v) => [v.name, v.doc]));
     const doc = (name: string) => byName.get(name) as GraphDoc;
     const mlpTorch = exported(doc('bernoulli'), 'pytorch');
-    for (const line of ['nn.Linear(784, 400)', 'self.mean = nn.Linear(400, 20)', 'self.log_var = nn.Linear(400, 20)', 'nn.Linear(20, 400)', 'nn.Linear(400, 784)']) {
+    for (const line of [
+      'nn.Linear(784, 400)',
+      'self.mean = nn.Linear(400, 20)',
+      'self.log_var = nn.Linear(400, 20)',
+      'nn.Linear(20, 400)',
+      'nn.Linear(400, 784)',
+    ]) {
       expect(mlpTorch).toContain(line);
     }
     const k4 = exported(doc('conv-k4'), 'pytorch');
@@ -132,8 +138,12 @@ describe('exported Python scripts', () => {
   test('each loss term is written as the browser computes it', () => {
     const byName = new Map(graphVariants().map((v) => [v.name, v.doc]));
     const code = (name: string, target: ExportTarget) => exported(byName.get(name) as GraphDoc, target);
-    expect(code('bernoulli', 'pytorch')).toContain('sum_pixels_mean_batch(F.binary_cross_entropy_with_logits(decoder_logits, data_x, reduction="none"))');
-    expect(code('bernoulli', 'keras')).toContain('sum_pixels_mean_batch(tf.nn.sigmoid_cross_entropy_with_logits(labels=data_x, logits=decoder_logits))');
+    expect(code('bernoulli', 'pytorch')).toContain(
+      'sum_pixels_mean_batch(F.binary_cross_entropy_with_logits(decoder_logits, data_x, reduction="none"))',
+    );
+    expect(code('bernoulli', 'keras')).toContain(
+      'sum_pixels_mean_batch(tf.nn.sigmoid_cross_entropy_with_logits(labels=data_x, logits=decoder_logits))',
+    );
     expect(code('mse', 'pytorch')).toContain('sum_pixels_mean_batch((data_x - decoder_mean).square())');
     expect(code('l1', 'keras')).toContain('sum_pixels_mean_batch(tf.abs(data_x - decoder_mean))');
     expect(code('gaussian-fixed', 'pytorch')).toContain('/ 0.2 ** 2 + math.log(0.2) + HALF_LOG_2PI');
@@ -189,7 +199,10 @@ describe('exported Python scripts', () => {
     const vae = baseVae();
     const doc: GraphDoc = {
       ...vae,
-      nodes: [...vae.nodes, { id: 'blur1', type: 'Blur', version: 1, params: { kind: 'gaussian', sigma: 0.1, p: 0.3, clip: true }, position: { x: 0, y: 0 } }],
+      nodes: [
+        ...vae.nodes,
+        { id: 'blur1', type: 'Blur', version: 1, params: { kind: 'gaussian', sigma: 0.1, p: 0.3, clip: true }, position: { x: 0, y: 0 } },
+      ],
       edges: [
         ...vae.edges.filter((e) => !(e.from.node === 'data' && e.to.node === 'encoder')),
         { id: 'b1', from: { node: 'data', port: 'x' }, to: { node: 'blur1', port: 'x' } },

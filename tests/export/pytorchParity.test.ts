@@ -47,7 +47,10 @@ interface TrainResult {
   error?: string;
 }
 
-function runManifest(manifest: { parity?: Array<{ script: string; input: string }>; train?: Array<{ script: string; args: string[] }> }): Record<string, unknown> {
+function runManifest(manifest: {
+  parity?: Array<{ script: string; input: string }>;
+  train?: Array<{ script: string; args: string[] }>;
+}): Record<string, unknown> {
   const file = join(dir, `manifest-${Date.now()}.json`);
   writeFileSync(file, JSON.stringify(manifest));
   const r = run(python as string, [join(projectRoot, 'tests/export/pytorchParity.py'), file], 600_000);
@@ -75,10 +78,14 @@ describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
       // perturb every weight (biases start at 0) so each one shows in the result
       const weights = await program.readWeights();
       const rng = new Rng(99);
-      for (const w of Object.values(weights)) for (let i = 0; i < w.values.length; i++) w.values[i] = (w.values[i] as number) + 0.05 * rng.normal();
+      for (const w of Object.values(weights))
+        for (let i = 0; i < w.values.length; i++) w.values[i] = (w.values[i] as number) + 0.05 * rng.normal();
       program.writeWeights(weights);
       const terms = tf.tidy(() => {
-        const t = program.losses({ x: tf.tensor4d(x, [n, 28, 28, 1]), labels: tf.zeros([n], 'int32') }, { mode: 'infer', step, noiseKey: 'parity' });
+        const t = program.losses(
+          { x: tf.tensor4d(x, [n, 28, 28, 1]), labels: tf.zeros([n], 'int32') },
+          { mode: 'infer', step, noiseKey: 'parity' },
+        );
         return { objective: t.objective.dataSync()[0] as number, recon: t.recon.dataSync()[0] as number, kl: t.kl.dataSync()[0] as number };
       });
       const exported = exportPyTorch(variant.doc);
@@ -108,7 +115,11 @@ describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
   test('every variant trains a few steps end to end and prints its scores', () => {
     const mnist = loadDatasetNode('mnist');
     // a small copy of the data in torchvision's layout, so nothing is downloaded
-    const small = (set: typeof mnist.train, count: number) => ({ images: set.images.subarray(0, count * 784), labels: set.labels.subarray(0, count), count });
+    const small = (set: typeof mnist.train, count: number) => ({
+      images: set.images.subarray(0, count * 784),
+      labels: set.labels.subarray(0, count),
+      count,
+    });
     writeTorchvisionData(dir, 'MNIST', small(mnist.train, 600), small(mnist.test, 200), [28, 28]);
     writeTorchvisionData(dir, 'FashionMNIST', small(mnist.train, 600), small(mnist.test, 200), [28, 28]);
     const jobs: Array<{ script: string; args: string[] }> = [];
@@ -123,7 +134,9 @@ describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
     for (const job of jobs) {
       const r = results[job.script] as TrainResult | undefined;
       expect(r?.status, `${job.script}: ${r?.error ?? ''}`).toBe(0);
-      expect(r?.stdout).toMatch(/epoch 1\/\d+ {2}step 3 {2}train: loss [\d.-]+ \(recon [\d.-]+, KL [\d.-]+\) {2}test: recon [\d.-]+, KL [\d.-]+, ELBO [\d.-]+/);
+      expect(r?.stdout).toMatch(
+        /epoch 1\/\d+ {2}step 3 {2}train: loss [\d.-]+ \(recon [\d.-]+, KL [\d.-]+\) {2}test: recon [\d.-]+, KL [\d.-]+, ELBO [\d.-]+/,
+      );
       expect(r?.stdout).toContain('weights saved to');
     }
   });
@@ -144,7 +157,8 @@ describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
       expect(r?.status, `${job.script}: ${r?.error ?? ''}`).toBe(0);
       expect(r?.stdout).toMatch(/epoch 1\/\d+ {2}step 3 {2}train: loss [\d.-]+/);
       expect(r?.stdout).toMatch(/\nMIG [01]\.\d{3} on the 4,608 test images/);
-      for (const factor of ['shape', 'scale', 'rotation', 'x', 'y']) expect(r?.stdout).toMatch(new RegExp(`\\n  ${factor} +gap [\\d.]+ {2}best z\\d`));
+      for (const factor of ['shape', 'scale', 'rotation', 'x', 'y'])
+        expect(r?.stdout).toMatch(new RegExp(`\\n  ${factor} +gap [\\d.]+ {2}best z\\d`));
     }
   });
 });

@@ -54,7 +54,12 @@ afterAll(() => {
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Codes built from factor levels: each listed factor scaled into one dimension, plus Gaussian noise. */
-function codesFrom(factors: FactorLevels, rng: Rng, columns: ReadonlyArray<ReadonlyArray<[factor: number, weight: number]>>, noise: number): LatentCodes {
+function codesFrom(
+  factors: FactorLevels,
+  rng: Rng,
+  columns: ReadonlyArray<ReadonlyArray<[factor: number, weight: number]>>,
+  noise: number,
+): LatentCodes {
   const k = factors.sizes.length;
   const dims = columns.length;
   const values = new Float32Array(factors.count * dims);
@@ -77,7 +82,21 @@ function migCases(): MigCase[] {
   const rng = new Rng(7);
   // three factors and one that never changes (MIG skips it); a pure, a weak, a mixed, a constant and a noise dimension
   const synthetic = randomFactors(rng, 400, [3, 5, 4, 1]);
-  const mixed = codesFrom(synthetic, rng, [[[0, 1]], [[1, 0.5]], [[0, 0.7], [2, 1]], [], []], 0.3);
+  const mixed = codesFrom(
+    synthetic,
+    rng,
+    [
+      [[0, 1]],
+      [[1, 0.5]],
+      [
+        [0, 0.7],
+        [2, 1],
+      ],
+      [],
+      [],
+    ],
+    0.3,
+  );
   for (let i = 0; i < mixed.count; i++) mixed.values[i * mixed.dims + 3] = 0.25;
   // two identical dimensions: the tie goes to the lower index, and the gap is 0
   const tied = randomFactors(rng, 200, [4, 2]);
@@ -87,8 +106,27 @@ function migCases(): MigCase[] {
   // the real test split's factors, with codes that hold x and y and a blend of the rest
   const data = generateShapesDataset();
   const n = 600;
-  const shapes: FactorLevels = { values: data.factors?.test.subarray(0, n * 5) ?? new Uint8Array(), count: n, sizes: [...shapesFactorSizes] };
-  const codes = codesFrom(shapes, rng, [[[3, 0.2]], [[4, 0.2]], [[1, 0.3], [2, 0.1]], [[0, 1]], [], [[1, 0.5]]], 0.05);
+  const shapes: FactorLevels = {
+    values: data.factors?.test.subarray(0, n * 5) ?? new Uint8Array(),
+    count: n,
+    sizes: [...shapesFactorSizes],
+  };
+  const codes = codesFrom(
+    shapes,
+    rng,
+    [
+      [[3, 0.2]],
+      [[4, 0.2]],
+      [
+        [1, 0.3],
+        [2, 0.1],
+      ],
+      [[0, 1]],
+      [],
+      [[1, 0.5]],
+    ],
+    0.05,
+  );
   return [
     { latents: mixed, factors: synthetic },
     { latents: twins, factors: tied },
@@ -104,7 +142,10 @@ function expectSameMig(py: PythonMig | undefined, ts: MigResult, what: string): 
   expect(py, what).toBeDefined();
   if (!py) return;
   expect(Math.abs(py.mig - ts.mig), `${what}: MIG ${py.mig} vs ${ts.mig}`).toBeLessThanOrEqual(1e-9);
-  expect(py.per_factor.map((g) => [g.factor, g.best, g.second]), what).toEqual(ts.perFactor.map((g) => [g.factor, g.best, g.second ?? null]));
+  expect(
+    py.per_factor.map((g) => [g.factor, g.best, g.second]),
+    what,
+  ).toEqual(ts.perFactor.map((g) => [g.factor, g.best, g.second ?? null]));
   py.per_factor.forEach((g, i) => {
     expect(Math.abs(g.gap - (ts.perFactor[i]?.gap ?? NaN)), `${what}: gap of factor ${g.factor}`).toBeLessThanOrEqual(1e-9);
     expect(Math.abs(g.entropy - (ts.perFactor[i]?.entropy ?? NaN)), `${what}: entropy of factor ${g.factor}`).toBeLessThanOrEqual(1e-9);
@@ -129,7 +170,16 @@ describe('the shapes and MIG code in exported scripts', () => {
     writeFileSync(blockFile, `import math\n\n\n${block}\n`);
     const cases = migCases();
     const input = join(dir, 'input.json');
-    writeFileSync(input, JSON.stringify({ mig: cases.map((c) => ({ codes: rows(c.latents.values, c.latents.dims), factors: rows(c.factors.values, c.factors.sizes.length), sizes: c.factors.sizes })) }));
+    writeFileSync(
+      input,
+      JSON.stringify({
+        mig: cases.map((c) => ({
+          codes: rows(c.latents.values, c.latents.dims),
+          factors: rows(c.factors.values, c.factors.sizes.length),
+          sizes: c.factors.sizes,
+        })),
+      }),
+    );
     const r = run('python3', [join(projectRoot, 'tests/export/shapesParity.py'), blockFile, input]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

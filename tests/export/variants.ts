@@ -53,7 +53,20 @@ function conv(doc: GraphDoc, kernelSize: number, encoderFilters: number[] = [32,
 }
 
 function withBeta(doc: GraphDoc, params: Record<string, unknown>): GraphDoc {
-  const d = addNode(doc, { id: 'beta', type: 'Beta', params: { beta: 4, capacity: 0, capacitySteps: 0, schedule: 'constant', warmupSteps: 1000, cycleSteps: 2000, rampFraction: 0.5, ...params } });
+  const d = addNode(doc, {
+    id: 'beta',
+    type: 'Beta',
+    params: {
+      beta: 4,
+      capacity: 0,
+      capacitySteps: 0,
+      schedule: 'constant',
+      warmupSteps: 1000,
+      cycleSteps: 2000,
+      rampFraction: 0.5,
+      ...params,
+    },
+  });
   return rewire(d, (e) => e.from.node === 'kl' && e.to.node === 'loss', [
     ['kl', 'kl', 'beta', 'kl'],
     ['beta', 'loss', 'loss', 'terms'],
@@ -70,7 +83,9 @@ function withNoise(doc: GraphDoc, params: Record<string, unknown>): GraphDoc {
 
 function autoencoder(doc: GraphDoc): GraphDoc {
   const d = { ...doc, nodes: doc.nodes.filter((n) => n.id !== 'reparam' && n.id !== 'kl') };
-  return rewire(d, (e) => ['reparam', 'kl'].includes(e.from.node) || ['reparam', 'kl'].includes(e.to.node), [['encoder', 'mean', 'decoder', 'z']]);
+  return rewire(d, (e) => ['reparam', 'kl'].includes(e.from.node) || ['reparam', 'kl'].includes(e.to.node), [
+    ['encoder', 'mean', 'decoder', 'z'],
+  ]);
 }
 
 /** Renames nodes (and their connections). */
@@ -92,7 +107,11 @@ export interface Variant {
 
 export function graphVariants(): Variant[] {
   const vae = baseVae();
-  const v = (name: string, doc: GraphDoc, deterministic = true): Variant => ({ name, doc: { ...doc, name: `VAE variant: ${name}` }, deterministic });
+  const v = (name: string, doc: GraphDoc, deterministic = true): Variant => ({
+    name,
+    doc: { ...doc, name: `VAE variant: ${name}` },
+    deterministic,
+  });
   return [
     v('bernoulli', vae),
     v('mse', setParams(vae, 'recon', { distribution: 'mse' })),
@@ -106,7 +125,13 @@ export function graphVariants(): Variant[] {
     v('conv-k5', conv(vae, 5)),
     v('conv-k1', conv(vae, 1)),
     v('conv-three-layers', conv(vae, 4, [16, 32, 32], [32, 16])),
-    v('activations', setParams(setParams(vae, 'encoder', { activation: 'leakyRelu', hidden: [64, 32] }), 'decoder', { activation: 'elu', hidden: [32, 64] })),
+    v(
+      'activations',
+      setParams(setParams(vae, 'encoder', { activation: 'leakyRelu', hidden: [64, 32] }), 'decoder', {
+        activation: 'elu',
+        hidden: [32, 64],
+      }),
+    ),
     v('tanh-softplus', setParams(setParams(conv(vae, 4), 'encoder', { activation: 'tanh' }), 'decoder', { activation: 'softplus' })),
     v('sigmoid-linear', setParams(setParams(vae, 'encoder', { activation: 'sigmoid' }), 'decoder', { activation: 'linear' })),
     v('free-bits', setParams(vae, 'kl', { freeBits: 0.5 })),
@@ -119,19 +144,25 @@ export function graphVariants(): Variant[] {
     v('noise-gaussian', withNoise(autoencoder(vae), { kind: 'gaussian', sigma: 0.4, clip: false }), false),
     v('noise-masking', withNoise(autoencoder(vae), { kind: 'masking', p: 0.25 }), false),
     v('static-binarized', setParams(vae, 'data', { binarize: 'static' })),
-    v('dynamic-binarized-sgd', { ...setParams(vae, 'data', { binarize: 'dynamic', batchSize: 64 }), training: { epochs: 3, optimizer: 'sgd', learningRate: 0.01, seed: 42 } }),
+    v('dynamic-binarized-sgd', {
+      ...setParams(vae, 'data', { binarize: 'dynamic', batchSize: 64 }),
+      training: { epochs: 3, optimizer: 'sgd', learningRate: 0.01, seed: 42 },
+    }),
     v('fashion', setParams(vae, 'data', { dataset: 'fashion-mnist' })),
     // ids that are Python keywords or names the scripts and torch / Keras use themselves
-    v('awkward-ids', renameIds(withBeta(setParams(vae, 'recon', { distribution: 'gaussian', learnSigma: true }), { schedule: 'warmup' }), {
-      data: 'x',
-      encoder: 'train',
-      reparam: 'class',
-      decoder: 'forward',
-      recon: 'Model',
-      kl: 'self',
-      beta: 'trainable_variables',
-      loss: 'step',
-    })),
+    v(
+      'awkward-ids',
+      renameIds(withBeta(setParams(vae, 'recon', { distribution: 'gaussian', learnSigma: true }), { schedule: 'warmup' }), {
+        data: 'x',
+        encoder: 'train',
+        reparam: 'class',
+        decoder: 'forward',
+        recon: 'Model',
+        kl: 'self',
+        beta: 'trainable_variables',
+        loss: 'step',
+      }),
+    ),
     v('ids-with-dashes', renameIds(conv(vae, 4), { encoder: 'enc-1', decoder: 'enc_1', recon: 'enc-1-mean', kl: 'Kl' })),
   ];
 }
@@ -142,11 +173,27 @@ export function shapesVariants(): Variant[] {
   if (!shapes) throw new Error('graphs/beta-vae-shapes.json is missing');
   const doc = structuredClone(shapes.doc);
   const v = (name: string, d: GraphDoc): Variant => ({ name, doc: { ...d, name: `Shapes variant: ${name}` }, deterministic: true });
-  const ae = autoencoder({ ...doc, nodes: doc.nodes.filter((n) => n.id !== 'beta'), edges: doc.edges.filter((e) => e.from.node !== 'beta' && e.to.node !== 'beta') });
+  const ae = autoencoder({
+    ...doc,
+    nodes: doc.nodes.filter((n) => n.id !== 'beta'),
+    edges: doc.edges.filter((e) => e.from.node !== 'beta' && e.to.node !== 'beta'),
+  });
   return [
     v('shapes-conv-autoencoder', conv(ae, 4)),
     v('shapes-static-noise', withNoise(setParams(doc, 'data', { binarize: 'static' }), { kind: 'masking', p: 0.2 })),
     // ids that take the names of the drawing and scoring code
-    v('shapes-awkward-ids', renameIds(doc, { data: 'shapes_split', encoder: 'Sfc32', reparam: 'entropy', decoder: 'encode', recon: 'factors', kl: 'codes', beta: 'MIG_BINS', loss: 'report_disentanglement' })),
+    v(
+      'shapes-awkward-ids',
+      renameIds(doc, {
+        data: 'shapes_split',
+        encoder: 'Sfc32',
+        reparam: 'entropy',
+        decoder: 'encode',
+        recon: 'factors',
+        kl: 'codes',
+        beta: 'MIG_BINS',
+        loss: 'report_disentanglement',
+      }),
+    ),
   ];
 }

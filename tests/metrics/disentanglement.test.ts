@@ -27,7 +27,7 @@ function randomFactors(seed: number): FactorLevels {
 function standardLevel(factors: FactorLevels, i: number, f: number): number {
   const s = sizes[f] as number;
   const v = factors.values[i * K + f] as number;
-  return ((v - (s - 1) / 2) / Math.sqrt((s * s - 1) / 12)) || 0;
+  return (v - (s - 1) / 2) / Math.sqrt((s * s - 1) / 12) || 0;
 }
 
 /** z_f = factor f + a little noise, then `extra` dims of pure noise (informative of nothing). */

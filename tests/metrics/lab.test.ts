@@ -107,7 +107,12 @@ describe('encoding and scoring a program', () => {
       const train = await encodeDataset(program, data, { split: 'train', limit: 10 });
       expect(train.factors?.values).toEqual(data.factors?.train.subarray(0, 50));
 
-      const scores = await scoreProgram(program, data, { limit: 500, seed: 1, factorVae: { trainVotes: 200, evalVotes: 200 }, betaVae: false });
+      const scores = await scoreProgram(program, data, {
+        limit: 500,
+        seed: 1,
+        factorVae: { trainVotes: 200, evalVotes: 200 },
+        betaVae: false,
+      });
       expect(scores.count).toBe(500);
       expect(scores.factorNames).toEqual(['shape', 'scale', 'rotation', 'x', 'y']);
       expect(scores.mig.mig).toBeGreaterThanOrEqual(0);

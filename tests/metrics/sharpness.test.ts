@@ -62,7 +62,8 @@ describe('sharpness', () => {
 
   test('the mean of several digits (what MSE converges to when unsure) is blurrier than the digits', () => {
     const mean = new Float32Array(784);
-    for (let k = 0; k < digits.n; k++) for (let j = 0; j < 784; j++) mean[j] = (mean[j] as number) + (digits.data[k * 784 + j] as number) / digits.n;
+    for (let k = 0; k < digits.n; k++)
+      for (let j = 0; j < 784; j++) mean[j] = (mean[j] as number) + (digits.data[k * 784 + j] as number) / digits.n;
     expect(relativeSharpness(batchOf(mean, 1, 28, 28), digits).laplacianVariance).toBeLessThan(0.2);
   });
 });

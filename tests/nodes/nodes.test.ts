@@ -13,7 +13,13 @@ beforeAll(async () => {
   tf = await useBackend('cpu');
 });
 
-function build(type: string, params: Record<string, unknown>, inputShapes: Record<string, Shape>, outputShapes: Record<string, Shape> = {}, used: string[] = []): BuiltNode {
+function build(
+  type: string,
+  params: Record<string, unknown>,
+  inputShapes: Record<string, Shape>,
+  outputShapes: Record<string, Shape> = {},
+  used: string[] = [],
+): BuiltNode {
   const def = nodeRegistry.get(type);
   if (!def) throw new Error(type);
   const parsed = def.params.parse(params);
@@ -26,7 +32,16 @@ function build(type: string, params: Record<string, unknown>, inputShapes: Recor
     outputShapes,
     usedOutputs: new Set(used.length ? used : Object.keys(def.outputs)),
     inputNeedsGradient: () => true,
-    variable: (name, shape, init) => tf.variable(typeof init === 'object' ? tf.fill(shape, init.constant) : init === 'zeros' ? tf.zeros(shape) : tf.randomUniform(shape, -0.1, 0.1, 'float32', 3), true, `t-${type}-${name}-${Math.random()}`),
+    variable: (name, shape, init) =>
+      tf.variable(
+        typeof init === 'object'
+          ? tf.fill(shape, init.constant)
+          : init === 'zeros'
+            ? tf.zeros(shape)
+            : tf.randomUniform(shape, -0.1, 0.1, 'float32', 3),
+        true,
+        `t-${type}-${name}-${Math.random()}`,
+      ),
   });
 }
 
@@ -67,8 +82,14 @@ describe('node catalogue', () => {
 describe('KL', () => {
   test('closed form ½(μ² + σ² − log σ² − 1), per dimension and summed', () => {
     const kl = build('KL', {}, { mean: [null, 2], logVar: [null, 2] });
-    const mean = tf.tensor2d([[0, 1], [2, -1]]);
-    const logVar = tf.tensor2d([[0, Math.log(2)], [Math.log(0.5), 0]]);
+    const mean = tf.tensor2d([
+      [0, 1],
+      [2, -1],
+    ]);
+    const logVar = tf.tensor2d([
+      [0, Math.log(2)],
+      [Math.log(0.5), 0],
+    ]);
     const { ctx, metrics } = runCtx();
     const out = kl.apply({ mean, logVar }, ctx);
     const per = (m: number, lv: number) => 0.5 * (m * m + Math.exp(lv) - lv - 1);
@@ -111,10 +132,16 @@ describe('ReconstructionLoss', () => {
     expect(lossOf({ distribution: 'bernoulli' })).toBeCloseTo(perExample(bce), 4);
   });
   test('mse = squared error of the mean image', () => {
-    expect(lossOf({ distribution: 'mse' })).toBeCloseTo(perExample((xv, lv) => (xv - sig(lv)) ** 2), 5);
+    expect(lossOf({ distribution: 'mse' })).toBeCloseTo(
+      perExample((xv, lv) => (xv - sig(lv)) ** 2),
+      5,
+    );
   });
   test('l1 = absolute error', () => {
-    expect(lossOf({ distribution: 'l1' })).toBeCloseTo(perExample((xv, lv) => Math.abs(xv - sig(lv))), 5);
+    expect(lossOf({ distribution: 'l1' })).toBeCloseTo(
+      perExample((xv, lv) => Math.abs(xv - sig(lv))),
+      5,
+    );
   });
   test('gaussian with fixed σ = full negative log-density', () => {
     const s = 0.3;
@@ -134,7 +161,10 @@ describe('ReconstructionLoss', () => {
       return Math.abs(lam - 0.5) < 1e-6 ? Math.log(2) : Math.log((2 * Math.atanh(1 - 2 * lam)) / (1 - 2 * lam));
     };
     const bce = (xv: number, lv: number) => -(xv * Math.log(sig(lv)) + (1 - xv) * Math.log(1 - sig(lv)));
-    expect(lossOf({ distribution: 'continuous-bernoulli' })).toBeCloseTo(perExample((xv, lv) => bce(xv, lv) - logC(lv)), 4);
+    expect(lossOf({ distribution: 'continuous-bernoulli' })).toBeCloseTo(
+      perExample((xv, lv) => bce(xv, lv) - logC(lv)),
+      4,
+    );
   });
   test('the stable forms stay finite at extreme logits, with finite gradients at 0', () => {
     const l = tf.tensor1d([-200, -30, 0, 1e-9, 30, 200]);
@@ -149,7 +179,8 @@ describe('ReconstructionLoss', () => {
     const l = tf.tensor1d([-40, -3, -0.5, 0, 0.7, 2, 25]);
     const x = tf.tensor1d([1, 0, 0.3, 1, 0, 0.9, 1]);
     const w = tf.tensor1d([1, 2, 3, 4, 5, 6, 7]);
-    const plain = (lt: Tensor, xt: Tensor) => tf.sum(tf.mul(w, tf.add(tf.sub(tf.relu(lt), tf.mul(lt, xt)), tf.softplus(tf.neg(tf.abs(lt))))));
+    const plain = (lt: Tensor, xt: Tensor) =>
+      tf.sum(tf.mul(w, tf.add(tf.sub(tf.relu(lt), tf.mul(lt, xt)), tf.softplus(tf.neg(tf.abs(lt))))));
     const [pl, px] = tf.grads(plain)([l, x]);
     const [bl, bx] = tf.grads((lt: Tensor, xt: Tensor) => tf.sum(tf.mul(w, bceWithLogits(tf, lt, xt, true))))([l, x]);
     const onlyL = tf.grad((lt: Tensor) => tf.sum(tf.mul(w, bceWithLogits(tf, lt, x))))(l);
@@ -162,7 +193,10 @@ describe('ReconstructionLoss', () => {
     close(bl, pl);
     close(bx, px);
     close(onlyL, pl);
-    expect(tf.sum(bceWithLogits(tf, l, x)).dataSync()[0]).toBeCloseTo(tf.sum(tf.add(tf.sub(tf.relu(l), tf.mul(l, x)), tf.softplus(tf.neg(tf.abs(l))))).dataSync()[0] as number, 4);
+    expect(tf.sum(bceWithLogits(tf, l, x)).dataSync()[0]).toBeCloseTo(
+      tf.sum(tf.add(tf.sub(tf.relu(l), tf.mul(l, x)), tf.softplus(tf.neg(tf.abs(l))))).dataSync()[0] as number,
+      4,
+    );
   });
 });
 
@@ -239,8 +273,11 @@ describe('Encoder and Decoder', () => {
 describe('continuous Bernoulli gradient', () => {
   test('matches finite differences, including near 0', () => {
     const points = [-5, -0.7, -0.005, 0, 0.003, 0.4, 3];
-    const g = tf.grad((t: Tensor) => tf.sum(continuousBernoulliLogNorm(tf, t)))(tf.tensor1d(points)).dataSync();
-    const f = (l: number) => (Math.abs(l) < 1e-2 ? Math.log(2) + (l * l) / 12 : Math.log(Math.abs(l)) - Math.log(Math.abs(Math.tanh(l / 2))));
+    const g = tf
+      .grad((t: Tensor) => tf.sum(continuousBernoulliLogNorm(tf, t)))(tf.tensor1d(points))
+      .dataSync();
+    const f = (l: number) =>
+      Math.abs(l) < 1e-2 ? Math.log(2) + (l * l) / 12 : Math.log(Math.abs(l)) - Math.log(Math.abs(Math.tanh(l / 2)));
     points.forEach((p, i) => {
       const h = 1e-3;
       const fd = (f(p + h) - f(p - h)) / (2 * h);

@@ -32,7 +32,15 @@ function values(n: number, seed: number): Float32Array {
 /** f(inputs), then the gradients of sum(f(inputs) · weights) with respect to every input, on a backend. */
 async function gradientsOn(backend: string, shapes: number[][], f: (inputs: tfType.Tensor[]) => tfType.Tensor): Promise<Arrays> {
   await tf.setBackend(backend);
-  const inputs = shapes.map((s, i) => tf.tensor(values(s.reduce((a, b) => a * b, 1), 11 + i), s));
+  const inputs = shapes.map((s, i) =>
+    tf.tensor(
+      values(
+        s.reduce((a, b) => a * b, 1),
+        11 + i,
+      ),
+      s,
+    ),
+  );
   const { value, grads } = tf.valueAndGrads((...xs: tfType.Tensor[]) => {
     const y = f(xs);
     return tf.sum(tf.mul(y, tf.tensor(values(y.size, 99), y.shape)));
@@ -92,9 +100,22 @@ describe('dense layer gradients', () => {
     const x = tf.tensor(values(6 * 4, 1), [6, 4]) as tfType.Tensor2D;
     const w = tf.tidy(() => tf.variable(tf.tensor(values(4 * 3, 2), [4, 3])));
     const b = tf.tidy(() => tf.variable(tf.zeros([3])));
-    const { value, grads } = tf.variableGrads(() => tf.sum(denseLayer(tf, x, w as tfType.Tensor2D, b as tfType.Tensor1D, { activation: 'relu', inputGradient: false })) as tfType.Scalar, [w, b]);
-    const expected = tf.grads((ww: tfType.Tensor, bb: tfType.Tensor) => tf.sum(tf.relu(tf.add(tf.matMul(x, ww as tfType.Tensor2D), bb))))([w, b]);
-    expectClose([await (grads[w.name] as tfType.Tensor).data() as Float32Array, await (grads[b.name] as tfType.Tensor).data() as Float32Array], await Promise.all(expected.map(async (g) => (await g.data()) as Float32Array)), 1e-5);
+    const { value, grads } = tf.variableGrads(
+      () =>
+        tf.sum(
+          denseLayer(tf, x, w as tfType.Tensor2D, b as tfType.Tensor1D, { activation: 'relu', inputGradient: false }),
+        ) as tfType.Scalar,
+      [w, b],
+    );
+    const expected = tf.grads((ww: tfType.Tensor, bb: tfType.Tensor) => tf.sum(tf.relu(tf.add(tf.matMul(x, ww as tfType.Tensor2D), bb))))([
+      w,
+      b,
+    ]);
+    expectClose(
+      [(await (grads[w.name] as tfType.Tensor).data()) as Float32Array, (await (grads[b.name] as tfType.Tensor).data()) as Float32Array],
+      await Promise.all(expected.map(async (g) => (await g.data()) as Float32Array)),
+      1e-5,
+    );
     for (const t of [x, w, b, value, ...Object.values(grads), ...expected]) t.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -30,12 +30,16 @@ export async function compareWithReference(epochs: number, backend: NodeBackend 
   const seconds = (Date.now() - t0) / 1000;
 
   const toFloat = (u8: Uint8Array) => Float32Array.from(u8, (v) => v / 255);
-  const reference = await trainReferenceVae(tf, {
-    trainX: toFloat(data.train.images),
-    trainCount: data.train.count,
-    testX: toFloat(data.test.images),
-    testCount: data.test.count,
-  }, { epochs, seed: 7 });
+  const reference = await trainReferenceVae(
+    tf,
+    {
+      trainX: toFloat(data.train.images),
+      trainCount: data.train.count,
+      testX: toFloat(data.test.images),
+      testCount: data.test.count,
+    },
+    { epochs, seed: 7 },
+  );
   const ours = result.final;
   return {
     epochs,

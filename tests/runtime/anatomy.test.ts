@@ -22,7 +22,15 @@ function small(source: unknown): GraphDoc {
   return doc;
 }
 
-const options: RunOptions = { backend: 'wasm', trainLimit: 256, testLimit: 32, scatterSize: 16, reportEvery: 1, previewEvery: 1000, epochs: 1 };
+const options: RunOptions = {
+  backend: 'wasm',
+  trainLimit: 256,
+  testLimit: 32,
+  scatterSize: 16,
+  reportEvery: 1,
+  previewEvery: 1000,
+  epochs: 1,
+};
 
 beforeAll(async () => {
   await initNodeBackend('wasm');
@@ -37,7 +45,10 @@ async function traceSteps(doc: GraphDoc, slot: number, steps: number) {
   for (let i = 1; i <= steps; i++) {
     h.host.handle({ type: 'step', runId: 1, steps: 1 });
     await h.waitFor(() => h.of('anatomy', 1).length >= i, `anatomy ${i}`);
-    await h.waitFor(() => h.of('paused', 1).some((p) => p.step === (h.of('anatomy', 1)[i - 1]?.anatomy.step ?? -1) + 1), `step ${i} to end`);
+    await h.waitFor(
+      () => h.of('paused', 1).some((p) => p.step === (h.of('anatomy', 1)[i - 1]?.anatomy.step ?? -1) + 1),
+      `step ${i} to end`,
+    );
   }
   return h;
 }
@@ -68,7 +79,10 @@ describe('the anatomy of a training step', () => {
     // different steps draw different noise
     expect(traced[0]!.eps).not.toEqual(a.eps);
     // no tensors left behind by tracing
-    const counts = h.of('progress', 1).filter((p) => p.step > traced[0]!.step).map((p) => p.numTensors);
+    const counts = h
+      .of('progress', 1)
+      .filter((p) => p.step > traced[0]!.step)
+      .map((p) => p.numTensors);
     expect(new Set(counts).size).toBe(1);
     h.host.handle({ type: 'cancel', runId: 1 });
     await h.host.idle();

@@ -30,7 +30,12 @@ function machine(started: Partial<Record<BackendName, BackendDetail | true>>, sp
 
 describe('chooseBackend', () => {
   test('a software WebGPU and WebGL give way to WebAssembly, without a trial', async () => {
-    const m = machine({ webgpu: { device: 'SwiftShader Device (Subzero)', software: true }, webgl: { device: 'ANGLE (SwiftShader)', software: true }, wasm: { threads: 2 }, cpu: true });
+    const m = machine({
+      webgpu: { device: 'SwiftShader Device (Subzero)', software: true },
+      webgl: { device: 'ANGLE (SwiftShader)', software: true },
+      wasm: { threads: 2 },
+      cpu: true,
+    });
     const s = await chooseBackend(backendOrder('auto'), m.probe, m.measure);
     expect(s.backend).toBe('wasm');
     expect(m.active()).toBe('wasm');
@@ -48,7 +53,9 @@ describe('chooseBackend', () => {
     expect(fast.backend).toBe('webgpu');
     expect(gpu.active()).toBe('webgpu');
     expect(gpu.measured).toEqual(['webgpu', 'wasm']);
-    expect(fast.note).toBe('WebGL unavailable: no webgl here; WebAssembly not used: 3,000 samples/s on this graph, against 40,000 samples/s for WebGPU — training on WebGPU (NVIDIA H200, 40,000 samples/s in a trial)');
+    expect(fast.note).toBe(
+      'WebGL unavailable: no webgl here; WebAssembly not used: 3,000 samples/s on this graph, against 40,000 samples/s for WebGPU — training on WebGPU (NVIDIA H200, 40,000 samples/s in a trial)',
+    );
 
     const weak = machine({ webgpu: { device: 'Intel UHD' }, wasm: { threads: 4 } }, { webgpu: 900, wasm: 3_100 });
     const s = await chooseBackend(backendOrder('auto'), weak.probe, weak.measure);
@@ -67,7 +74,9 @@ describe('chooseBackend', () => {
     const c = await chooseBackend(backendOrder('auto'), bare.probe, bare.measure);
     expect(c.backend).toBe('cpu');
     expect(bare.measured).toEqual([]);
-    expect(c.note).toMatch(/^WebGPU unavailable: no webgpu here; WebGL unavailable: no webgl here; WebAssembly unavailable: no wasm here — training on CPU/);
+    expect(c.note).toMatch(
+      /^WebGPU unavailable: no webgpu here; WebGL unavailable: no webgl here; WebAssembly unavailable: no wasm here — training on CPU/,
+    );
   });
 
   test('nothing starts: no backend, every reason', async () => {

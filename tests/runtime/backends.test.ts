@@ -26,11 +26,13 @@ describe('backend order', () => {
 });
 
 describe('selectBackend', () => {
-  const probeWith = (works: BackendName[], tried: BackendName[] = []) => async (name: BackendName) => {
-    tried.push(name);
-    if (name === 'webgl') throw new Error('context creation failed');
-    return works.includes(name) ? ({ ok: true } as const) : ({ ok: false, reason: `no ${name} here` } as const);
-  };
+  const probeWith =
+    (works: BackendName[], tried: BackendName[] = []) =>
+    async (name: BackendName) => {
+      tried.push(name);
+      if (name === 'webgl') throw new Error('context creation failed');
+      return works.includes(name) ? ({ ok: true } as const) : ({ ok: false, reason: `no ${name} here` } as const);
+    };
 
   test('takes the first that starts and stops trying', async () => {
     const tried: BackendName[] = [];

@@ -52,7 +52,10 @@ describe('comparisons in the training host', () => {
     expect(m1?.train.kl).toBe(b1?.train.kl);
     expect(m1?.train.recon).toBeLessThan((b1?.train.recon ?? 0) / 2);
 
-    const previews = (lane: number) => of('lanePreview', 1).filter((p) => p.lane === lane).map((p) => p.preview);
+    const previews = (lane: number) =>
+      of('lanePreview', 1)
+        .filter((p) => p.lane === lane)
+        .map((p) => p.preview);
     // pictures at the first step, then every 4 steps or more (at reports)
     expect(previews(0).map((p) => p.step)).toEqual([1, 8, 12, 16]);
     expect(previews(1).map((p) => p.step)).toEqual(previews(0).map((p) => p.step));
@@ -77,7 +80,11 @@ describe('comparisons in the training host', () => {
     expect(finished.every((f) => f.final !== null && Number.isFinite(f.final.elbo))).toBe(true);
     // lanes interleave between reports, so within an epoch either may finish first
     const byEpoch = (x: number[], y: number[]) => (x[1] ?? 0) - (y[1] ?? 0) || (x[0] ?? 0) - (y[0] ?? 0);
-    expect(of('laneEpochEnded', 1).map((e) => [e.lane, e.record.epoch]).sort(byEpoch)).toEqual([
+    expect(
+      of('laneEpochEnded', 1)
+        .map((e) => [e.lane, e.record.epoch])
+        .sort(byEpoch),
+    ).toEqual([
       [0, 1],
       [1, 1],
       [0, 2],
@@ -103,7 +110,9 @@ describe('comparisons in the training host', () => {
     const finals = of('laneFinished', 1).map((f) => f.final);
     expect(finals.every((f) => f !== null)).toBe(true);
     const kl = finals.map((f) => f?.kl ?? NaN);
-    console.log(`β 0.5 / 2 / 8 after 16 steps → KL ${kl.map((v) => v.toFixed(2)).join(' / ')}, recon ${finals.map((f) => f?.recon.toFixed(1)).join(' / ')}`);
+    console.log(
+      `β 0.5 / 2 / 8 after 16 steps → KL ${kl.map((v) => v.toFixed(2)).join(' / ')}, recon ${finals.map((f) => f?.recon.toFixed(1)).join(' / ')}`,
+    );
     // more β, less rate
     expect(kl[0]).toBeGreaterThan(kl[1] as number);
     expect(kl[1]).toBeGreaterThan(kl[2] as number);
@@ -112,7 +121,12 @@ describe('comparisons in the training host', () => {
 
   test('pause, single steps and stop act on every run at once', async () => {
     const { host, of, waitFor } = nodeHost();
-    host.handle({ type: 'startCompare', runId: 1, lanes: [lane([]), lane(['loss=mse'])], options: { ...quick, epochs: 50, reportEvery: 2, previewEvery: 1000 } });
+    host.handle({
+      type: 'startCompare',
+      runId: 1,
+      lanes: [lane([]), lane(['loss=mse'])],
+      options: { ...quick, epochs: 50, reportEvery: 2, previewEvery: 1000 },
+    });
     await waitFor(() => of('laneProgress', 1).filter((p) => p.lane === 1).length >= 2, 'two reports of each run');
     host.handle({ type: 'pause', runId: 1 });
     await waitFor(() => of('paused', 1).length > 0, 'the pause');
@@ -155,7 +169,12 @@ describe('comparisons in the training host', () => {
 
     host.handle({ type: 'startCompare', runId: 3, lanes: [lane([]), lane(['loss=mse'])], options: { ...quick, epochs: 50 } });
     await waitFor(() => of('laneProgress', 3).length > 0, 'the second comparison');
-    host.handle({ type: 'startCompare', runId: 4, lanes: [lane([]), { label: 'broken', doc: { format: 'bottleneck-graph' } }], options: quick });
+    host.handle({
+      type: 'startCompare',
+      runId: 4,
+      lanes: [lane([]), { label: 'broken', doc: { format: 'bottleneck-graph' } }],
+      options: quick,
+    });
     await waitFor(() => of('failed', 4).length > 0, 'the broken comparison to fail');
     expect(of('cancelled', 3)).toHaveLength(1);
     expect(of('failed', 4)[0]?.message).toBe("'broken': the graph is not valid");

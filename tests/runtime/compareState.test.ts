@@ -8,7 +8,18 @@ import { specRegistry } from '../../nodes';
 import { swapGraph } from '../../src/core/fork';
 
 const train = (objective: number, kl = 5) => ({ objective, recon: objective - kl, kl, betaKl: kl, beta: 1 });
-const laneInfo = (label: string) => ({ label, totalSteps: 20, stepsPerEpoch: 10, epochs: 2, paramCount: 1000, latentDim: 4, variational: true, sameWeights: 10, weights: 10, sameBatches: true });
+const laneInfo = (label: string) => ({
+  label,
+  totalSteps: 20,
+  stepsPerEpoch: 10,
+  epochs: 2,
+  paramCount: 1000,
+  latentDim: 4,
+  variational: true,
+  sameWeights: 10,
+  weights: 10,
+  sameBatches: true,
+});
 const progress = (runId: number, lane: number, step: number, objective: number, digest = 'aaaaaaaa'): FromWorker => ({
   type: 'laneProgress',
   runId,
@@ -28,7 +39,11 @@ const preview = (step: number, sharp: number): LanePreview => ({
   reconstructions: { n: 1, data: new Float32Array(784) },
   labels: [0],
   samples: { n: 1, data: new Float32Array(784) },
-  sharpness: { step, reconstructions: { laplacianVariance: sharp, gradientEnergy: sharp }, samples: { laplacianVariance: sharp, gradientEnergy: sharp } },
+  sharpness: {
+    step,
+    reconstructions: { laplacianVariance: sharp, gradientEnergy: sharp },
+    samples: { laplacianVariance: sharp, gradientEnergy: sharp },
+  },
 });
 
 function play(view: CompareView, messages: FromWorker[]): CompareView {
@@ -39,7 +54,15 @@ describe('reduceCompare', () => {
   test('a comparison goes from preparing to finished, lane by lane', () => {
     const v = play(createPreparingCompare(4, 'fork', ['original', 'loss = mse'], 123), [
       { type: 'backend', runId: 4, backend: 'webgl', attempts: [], note: 'Training on WebGL' },
-      { type: 'compareStarted', runId: 4, backend: 'webgl', dataset: 'mnist', setupMs: 900, sharpnessImages: 64, lanes: [laneInfo('original'), laneInfo('loss = mse')] },
+      {
+        type: 'compareStarted',
+        runId: 4,
+        backend: 'webgl',
+        dataset: 'mnist',
+        setupMs: 900,
+        sharpnessImages: 64,
+        lanes: [laneInfo('original'), laneInfo('loss = mse')],
+      },
       progress(4, 0, 1, 540),
       progress(4, 1, 1, 190),
       progress(4, 0, 10, 300, 'bbbbbbbb'),
@@ -48,7 +71,14 @@ describe('reduceCompare', () => {
       { type: 'lanePreview', runId: 4, lane: 1, preview: preview(10, 0.03) },
       { type: 'lanePreview', runId: 4, lane: 1, preview: preview(10, 0.03) },
       progress(9, 0, 99, 1), // another run: ignored
-      { type: 'laneFinished', runId: 4, lane: 0, status: 'finished', steps: 20, final: { recon: 180, kl: 12, betaKl: 12, elbo: -192, klPerDim: [], meanVariance: [], activeUnits: 4 } },
+      {
+        type: 'laneFinished',
+        runId: 4,
+        lane: 0,
+        status: 'finished',
+        steps: 20,
+        final: { recon: 180, kl: 12, betaKl: 12, elbo: -192, klPerDim: [], meanVariance: [], activeUnits: 4 },
+      },
       { type: 'laneFinished', runId: 4, lane: 1, status: 'diverged', steps: 12, final: null, message: 'training diverged near step 12' },
       { type: 'compareFinished', runId: 4, status: 'finished' },
     ]);
@@ -85,7 +115,15 @@ describe('reduceCompare', () => {
 
   test('batch checks: same, different, expected to differ, or not yet known', () => {
     const base = play(createPreparingCompare(1, 'fork', ['a', 'b'], 0), [
-      { type: 'compareStarted', runId: 1, backend: 'wasm', dataset: 'mnist', setupMs: 1, sharpnessImages: 64, lanes: [laneInfo('a'), laneInfo('b')] },
+      {
+        type: 'compareStarted',
+        runId: 1,
+        backend: 'wasm',
+        dataset: 'mnist',
+        setupMs: 1,
+        sharpnessImages: 64,
+        lanes: [laneInfo('a'), laneInfo('b')],
+      },
     ]);
     expect(checkBatches(base, 1)).toEqual({ kind: 'pending' });
     const differ = play(base, [progress(1, 0, 5, 10, '11111111'), progress(1, 1, 5, 10, '22222222')]);
@@ -94,7 +132,15 @@ describe('reduceCompare', () => {
     const ahead = play(base, [progress(1, 0, 5, 10, '11111111'), progress(1, 1, 5, 10, '11111111'), progress(1, 1, 10, 10, '33333333')]);
     expect(checkBatches(ahead, 1)).toEqual({ kind: 'same', step: 5 });
     const other = play(createPreparingCompare(1, 'fork', ['a', 'b'], 0), [
-      { type: 'compareStarted', runId: 1, backend: 'wasm', dataset: 'mnist', setupMs: 1, sharpnessImages: 64, lanes: [laneInfo('a'), { ...laneInfo('b'), sameBatches: false }] },
+      {
+        type: 'compareStarted',
+        runId: 1,
+        backend: 'wasm',
+        dataset: 'mnist',
+        setupMs: 1,
+        sharpnessImages: 64,
+        lanes: [laneInfo('a'), { ...laneInfo('b'), sameBatches: false }],
+      },
     ]);
     expect(checkBatches(other, 1)).toEqual({ kind: 'expected-different' });
   });
@@ -103,8 +149,26 @@ describe('reduceCompare', () => {
 describe('the comparison table', () => {
   test('rows per metric; only sharpness marks a best value', () => {
     const rows = summaryRows([
-      { final: { elbo: -198.3, recon: 185.8, kl: 12.56, activeUnits: 20 }, sharpness: { step: 100, reconstructions: { laplacianVariance: 0.049, gradientEnergy: 0.1 }, samples: { laplacianVariance: 0.07, gradientEnergy: 0.06 } }, steps: 100, status: 'finished' },
-      { final: undefined, sharpness: { step: 100, reconstructions: { laplacianVariance: 0.03, gradientEnergy: 0.06 }, samples: { laplacianVariance: 0.07, gradientEnergy: 0.05 } }, steps: 100, status: 'training' },
+      {
+        final: { elbo: -198.3, recon: 185.8, kl: 12.56, activeUnits: 20 },
+        sharpness: {
+          step: 100,
+          reconstructions: { laplacianVariance: 0.049, gradientEnergy: 0.1 },
+          samples: { laplacianVariance: 0.07, gradientEnergy: 0.06 },
+        },
+        steps: 100,
+        status: 'finished',
+      },
+      {
+        final: undefined,
+        sharpness: {
+          step: 100,
+          reconstructions: { laplacianVariance: 0.03, gradientEnergy: 0.06 },
+          samples: { laplacianVariance: 0.07, gradientEnergy: 0.05 },
+        },
+        steps: 100,
+        status: 'training',
+      },
     ]);
     const row = (key: string) => rows.find((r) => r.key === key);
     expect(row('elbo')).toEqual({ key: 'elbo', label: 'test ELBO (nats)', values: ['-198.30', '—'], best: undefined });
@@ -113,7 +177,18 @@ describe('the comparison table', () => {
     expect(row('sharpSamples')?.best).toBeUndefined(); // a tie
     expect(row('sharpSamplesGrad')?.best).toBe(0);
     // equal as shown is a tie too
-    const close = summaryRows([0.21904, 0.21896].map((v) => ({ final: null, sharpness: { step: 1, reconstructions: { laplacianVariance: v, gradientEnergy: v }, samples: { laplacianVariance: v, gradientEnergy: v } }, steps: 1, status: 'training' })));
+    const close = summaryRows(
+      [0.21904, 0.21896].map((v) => ({
+        final: null,
+        sharpness: {
+          step: 1,
+          reconstructions: { laplacianVariance: v, gradientEnergy: v },
+          samples: { laplacianVariance: v, gradientEnergy: v },
+        },
+        steps: 1,
+        status: 'training',
+      })),
+    );
     expect(close.find((r) => r.key === 'sharpRecon')).toMatchObject({ values: ['0.219', '0.219'], best: undefined });
     expect(row('status')?.values).toEqual(['finished', 'training']);
   });

@@ -123,7 +123,13 @@ describe('tfjs-layers export', () => {
       reconstructions: { n, data: new Float32Array(n * 784).fill(0.25) },
       labels: [0, 1],
       samples: { n: 4, data: new Float32Array(4 * 784).fill(1) },
-      scatter: { n: 0, points: new Float32Array(0), labels: new Uint8Array(0), projection: 'raw' as const, explained: [0, 0] as [number, number] },
+      scatter: {
+        n: 0,
+        points: new Float32Array(0),
+        labels: new Uint8Array(0),
+        projection: 'raw' as const,
+        explained: [0, 0] as [number, number],
+      },
       traversal: null,
       interpolation: null,
       klPerDim: [],
@@ -137,7 +143,16 @@ describe('tfjs-layers export', () => {
     expect(files.map((f) => f.name)).toEqual(['vae-mlp-bernoulli-step3.zip', 'samples.png', 'reconstructions.png']);
     const zip = unzipSync(files[0]!.bytes);
     expect(Object.keys(zip).sort()).toEqual(
-      ['README.txt', 'decoder/model.json', 'decoder/weights.bin', 'encoder/model.json', 'encoder/weights.bin', 'graph.json', 'reconstructions.png', 'samples.png'].sort(),
+      [
+        'README.txt',
+        'decoder/model.json',
+        'decoder/weights.bin',
+        'encoder/model.json',
+        'encoder/weights.bin',
+        'graph.json',
+        'reconstructions.png',
+        'samples.png',
+      ].sort(),
     );
     const decoderJson = JSON.parse(strFromU8(zip['decoder/model.json']!));
     expect(decoderJson.format).toBe('layers-model');

@@ -59,11 +59,15 @@ describe('fetching a dataset in the browser', () => {
   });
 
   test('a damaged file says so', async () => {
-    await expect(fetchDataset('mnist', `${base}/broken/`, () => {})).rejects.toThrow(/broken\/generated\/mnist\.bin\.gz: not a Bottleneck dataset file \(bad magic\)$/);
+    await expect(fetchDataset('mnist', `${base}/broken/`, () => {})).rejects.toThrow(
+      /broken\/generated\/mnist\.bin\.gz: not a Bottleneck dataset file \(bad magic\)$/,
+    );
   });
 
   test('no server at all', async () => {
-    await expect(fetchDataset('mnist', 'http://127.0.0.1:1/', () => {})).rejects.toThrow(/^could not download the MNIST digits \(embedded, 10,000\) dataset from http:\/\/127\.0\.0\.1:1\/generated\/mnist\.bin\.gz: /);
+    await expect(fetchDataset('mnist', 'http://127.0.0.1:1/', () => {})).rejects.toThrow(
+      /^could not download the MNIST digits \(embedded, 10,000\) dataset from http:\/\/127\.0\.0\.1:1\/generated\/mnist\.bin\.gz: /,
+    );
   });
 
   test('the shapes dataset is drawn in code, without a download', async () => {

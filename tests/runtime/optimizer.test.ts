@@ -29,7 +29,21 @@ function seeded(n: number, seed: number): Float32Array {
 
 /** Weights after `steps` Adam updates with seeded gradients. */
 async function trainedWeights(fused: boolean, steps: number): Promise<Float32Array[]> {
-  const vars = sizes.map((shape, i) => tf.tidy(() => tf.variable(tf.tensor(seeded(shape.reduce((a, b) => a * b, 1), i + 1), shape), true, `adam-test-${fused}-${i}-${Math.random()}`)));
+  const vars = sizes.map((shape, i) =>
+    tf.tidy(() =>
+      tf.variable(
+        tf.tensor(
+          seeded(
+            shape.reduce((a, b) => a * b, 1),
+            i + 1,
+          ),
+          shape,
+        ),
+        true,
+        `adam-test-${fused}-${i}-${Math.random()}`,
+      ),
+    ),
+  );
   const optimizer = createOptimizer(tf, 'adam', vars, { fused });
   for (let step = 0; step < steps; step++) {
     tf.tidy(() => {

@@ -29,12 +29,21 @@ function planted(n: number, d: number, seed = 1) {
 
 const corr = (x: ArrayLike<number>, y: ArrayLike<number>) => {
   const n = x.length;
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) { mx += (x[i] as number) / n; my += (y[i] as number) / n; }
-  let sxy = 0, sxx = 0, syy = 0;
+  let mx = 0,
+    my = 0;
   for (let i = 0; i < n; i++) {
-    const dx = (x[i] as number) - mx, dy = (y[i] as number) - my;
-    sxy += dx * dy; sxx += dx * dx; syy += dy * dy;
+    mx += (x[i] as number) / n;
+    my += (y[i] as number) / n;
+  }
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = (x[i] as number) - mx,
+      dy = (y[i] as number) - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
   }
   return sxy / Math.sqrt(sxx * syy);
 };
@@ -68,7 +77,11 @@ describe('projectPca', () => {
       expect(comp[big]).toBeGreaterThan(0);
     }
     // negating the data does not flip the picture
-    const q = projectPca(data.map((x) => -x), 200, 8);
+    const q = projectPca(
+      data.map((x) => -x),
+      200,
+      8,
+    );
     for (let i = 0; i < 20; i++) expect(Math.abs((q.points[i] as number) + (p.points[i] as number))).toBeLessThan(1e-3);
   });
 

@@ -54,12 +54,24 @@ describe('commands to the worker', () => {
     [{ type: 'pause' }, "training worker: malformed 'pause' message: runId must be a number, got nothing"],
     [{ type: 'pause', runId: 1.5 }, "training worker: malformed 'pause' message: runId must be a whole number, got 1.5"],
     [{ type: 'pause', runId: 1, extra: true }, "training worker: malformed 'pause' message: message has unknown field 'extra'"],
-    [{ type: 'setLive', runId: 1, nodeId: 'beta', key: 'beta', value: Infinity }, "training worker: malformed 'setLive' message: value must be a number, got Infinity"],
+    [
+      { type: 'setLive', runId: 1, nodeId: 'beta', key: 'beta', value: Infinity },
+      "training worker: malformed 'setLive' message: value must be a number, got Infinity",
+    ],
     [{ type: 'setLearningRate', runId: 1, value: 0 }, "training worker: malformed 'setLearningRate' message: value must be > 0, got 0"],
     [{ type: 'step', runId: 1, steps: 0 }, "training worker: malformed 'step' message: steps must be ≥ 1, got 0"],
-    [{ type: 'start', runId: 1, doc: {}, options: { backend: 'tpu' } }, `training worker: malformed 'start' message: options.backend must be "auto" or "webgpu" or "webgl" or "wasm" or "cpu", got "tpu"`],
-    [{ type: 'start', runId: 1, doc: {}, options: { reportEvery: -3 } }, "training worker: malformed 'start' message: options.reportEvery must be ≥ 1, got -3"],
-    [{ type: 'setPicks', runId: 1, picks: { code: 0, pair: [1] } }, "training worker: malformed 'setPicks' message: picks.pair needs at least 2 item(s), got a list of 1"],
+    [
+      { type: 'start', runId: 1, doc: {}, options: { backend: 'tpu' } },
+      `training worker: malformed 'start' message: options.backend must be "auto" or "webgpu" or "webgl" or "wasm" or "cpu", got "tpu"`,
+    ],
+    [
+      { type: 'start', runId: 1, doc: {}, options: { reportEvery: -3 } },
+      "training worker: malformed 'start' message: options.reportEvery must be ≥ 1, got -3",
+    ],
+    [
+      { type: 'setPicks', runId: 1, picks: { code: 0, pair: [1] } },
+      "training worker: malformed 'setPicks' message: picks.pair needs at least 2 item(s), got a list of 1",
+    ],
   ])('rejects %j clearly', (raw, message) => {
     const parsed = parseToWorker(raw);
     expect(parsed.ok).toBe(false);

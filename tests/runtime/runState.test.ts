@@ -61,7 +61,10 @@ describe('reduceRun', () => {
     expect(v.phase).toBe('training');
     expect(v.backend?.name).toBe('webgpu');
     expect(v.step).toBe(20);
-    expect(v.curves.objective.train).toEqual([{ step: 10, value: 500 }, { step: 20, value: 400 }]);
+    expect(v.curves.objective.train).toEqual([
+      { step: 10, value: 500 },
+      { step: 20, value: 400 },
+    ]);
     expect(v.curves.recon.test).toEqual([{ step: 50, value: 280 }]);
     expect(v.curves.objective.test).toEqual([{ step: 50, value: 292 }]);
     // 10 steps per second of the clock → 80 steps left take 8 s
@@ -74,7 +77,12 @@ describe('reduceRun', () => {
   });
 
   test('reports from another run are ignored', () => {
-    const v = play(createPreparingRun(2), [started(2), progress(1, 50, 10), progress(2, 5, 600), { type: 'finished', runId: 1, status: 'finished', steps: 9, final: null }]);
+    const v = play(createPreparingRun(2), [
+      started(2),
+      progress(1, 50, 10),
+      progress(2, 5, 600),
+      { type: 'finished', runId: 1, status: 'finished', steps: 9, final: null },
+    ]);
     expect(v.step).toBe(5);
     expect(v.phase).toBe('training');
     expect(v.curves.objective.train).toEqual([{ step: 5, value: 600 }]);
@@ -86,7 +94,16 @@ describe('reduceRun', () => {
     v = play(v, [
       { type: 'resumed', runId: 1, step: 10 },
       progress(1, 20, 400),
-      { type: 'fallback', runId: 1, from: 'webgpu', to: 'webgl', reason: 'the WebGPU device was lost (destroyed)', resumedAtStep: 20, lostSteps: 1, note: 'training on WebGL' },
+      {
+        type: 'fallback',
+        runId: 1,
+        from: 'webgpu',
+        to: 'webgl',
+        reason: 'the WebGPU device was lost (destroyed)',
+        resumedAtStep: 20,
+        lostSteps: 1,
+        note: 'training on WebGL',
+      },
       started(1, 20, 'webgl'),
       progress(1, 21, 399),
     ]);
@@ -101,7 +118,14 @@ describe('reduceRun', () => {
   test('a failure keeps the diagnostics that name the node', () => {
     const v = reduceRun(
       createPreparingRun(1),
-      { type: 'failed', runId: 1, message: "node 'decoder' (Decoder): needs a latent code z", diagnostics: [{ severity: 'error', code: 'missing-input', message: "node 'decoder' (Decoder): needs a latent code z", nodeId: 'decoder' }] },
+      {
+        type: 'failed',
+        runId: 1,
+        message: "node 'decoder' (Decoder): needs a latent code z",
+        diagnostics: [
+          { severity: 'error', code: 'missing-input', message: "node 'decoder' (Decoder): needs a latent code z", nodeId: 'decoder' },
+        ],
+      },
       0,
     );
     expect(v.phase).toBe('failed');

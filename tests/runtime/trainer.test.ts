@@ -86,7 +86,14 @@ describe('train', () => {
       doc.training.seed = seed;
       const p = compile(doc);
       const losses: number[] = [];
-      await train(p, { data: mnist, epochs: 1, trainLimit: 32 * 6, testLimit: 100, reportEvery: 1, onEvent: (e) => e.type === 'progress' && losses.push(e.train.objective) });
+      await train(p, {
+        data: mnist,
+        epochs: 1,
+        trainLimit: 32 * 6,
+        testLimit: 100,
+        reportEvery: 1,
+        onEvent: (e) => e.type === 'progress' && losses.push(e.train.objective),
+      });
       const w = (await p.readWeights())['decoder/dense1/bias']?.values;
       p.dispose();
       return { losses, w };
@@ -120,7 +127,9 @@ describe('train', () => {
       },
     });
     expect(r.status).toBe('diverged');
-    expect(r.message).toMatch(/training diverged near step 8: the reconstruction loss became NaN\. The weights from step 6 \(the last good ones\) were kept/);
+    expect(r.message).toMatch(
+      /training diverged near step 8: the reconstruction loss became NaN\. The weights from step 6 \(the last good ones\) were kept/,
+    );
     const after = await p.readWeights();
     expect(after['encoder/mean/kernel']?.values).toEqual(good);
     expect(Array.from(after['encoder/dense0/bias']?.values ?? []).every(Number.isFinite)).toBe(true);

@@ -44,7 +44,15 @@ function smallBetaVae(beta: number): GraphDoc {
   return parsed.doc;
 }
 
-const quick: RunOptions = { backend: 'auto', trainLimit: 256, testLimit: 100, scatterSize: 100, reportEvery: 4, previewEvery: 4, epochs: 3 };
+const quick: RunOptions = {
+  backend: 'auto',
+  trainLimit: 256,
+  testLimit: 100,
+  scatterSize: 100,
+  reportEvery: 4,
+  previewEvery: 4,
+  epochs: 3,
+};
 
 beforeAll(async () => {
   await initNodeBackend('wasm');
@@ -122,7 +130,12 @@ describe('training host', () => {
       if (n.type === 'Encoder') n.params = { ...n.params, architecture: 'conv', filters: [4], hidden: [] };
       if (n.type === 'Decoder') n.params = { ...n.params, architecture: 'conv', filters: [4], hidden: [] };
     }
-    host.handle({ type: 'start', runId: 1, doc, options: { ...quick, epochs: 1, maxSteps: 2, trainLimit: 64, testLimit: 16, scatterSize: 16 } });
+    host.handle({
+      type: 'start',
+      runId: 1,
+      doc,
+      options: { ...quick, epochs: 1, maxSteps: 2, trainLimit: 64, testLimit: 16, scatterSize: 16 },
+    });
     await waitFor(() => of('finished', 1).length > 0 || of('failed', 1).length > 0, 'the end of the run', 120_000);
     const backend = of('backend', 1)[0];
     expect(backend?.backend).toBe('wasm');
@@ -144,7 +157,7 @@ describe('training host', () => {
     expect(errors).toEqual([
       'training worker: expected a message object, got string',
       "training worker: unknown message type 'launch'",
-      "training worker: malformed 'setLive' message: value must be a number, got \"high\"",
+      'training worker: malformed \'setLive\' message: value must be a number, got "high"',
       "training worker: malformed 'start' message: runId must be ≥ 0, got -1",
       'no training run 9 to pause',
     ]);

@@ -31,7 +31,40 @@ const RANDOM_VALUES = 1200;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-const weirdStrings = ['', ' ', 'NaN', 'Infinity', '-Infinity', '-0', '1e999', '0x10', 'null', 'undefined', 'true', '[]', '{}', '__proto__', 'constructor', 'prototype', 'toString', '<img src=x onerror=alert(1)>', '\u0000', '\uD800', '😀', 'é'.repeat(3), 'Dataset', 'Encoder', 'KL', 'Loss', 'x', 'mean', 'logVar', 'z', 'xHat', 'terms'];
+const weirdStrings = [
+  '',
+  ' ',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '-0',
+  '1e999',
+  '0x10',
+  'null',
+  'undefined',
+  'true',
+  '[]',
+  '{}',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  '<img src=x onerror=alert(1)>',
+  '\u0000',
+  '\uD800',
+  '😀',
+  'é'.repeat(3),
+  'Dataset',
+  'Encoder',
+  'KL',
+  'Loss',
+  'x',
+  'mean',
+  'logVar',
+  'z',
+  'xHat',
+  'terms',
+];
 const weirdNumbers = [0, -0, 1, -1, 0.5, 1e308, -1e308, 2 ** 53 + 1, 5e-324, 4096, 4097, 1e6, 123456789, -5];
 const pollutionKeys = ['__proto__', 'constructor', 'prototype'];
 
@@ -69,7 +102,8 @@ function randomValue(rng: Rng, depth: number): Json {
       return Array.from({ length: rng.int(5) }, () => randomValue(rng, depth + 1));
     default: {
       const o: { [k: string]: Json } = {};
-      for (let i = rng.int(5); i > 0; i--) defineKey(o, rng.int(4) === 0 ? pick(rng, pollutionKeys) : randomString(rng).slice(0, 50), randomValue(rng, depth + 1));
+      for (let i = rng.int(5); i > 0; i--)
+        defineKey(o, rng.int(4) === 0 ? pick(rng, pollutionKeys) : randomString(rng).slice(0, 50), randomValue(rng, depth + 1));
       return o;
     }
   }
@@ -140,13 +174,15 @@ function mutate(rng: Rng, doc: { [k: string]: Json }): string {
     case 4: {
       // unknown node type
       const n = pick(rng, nodes);
-      if (n && typeof n === 'object' && !Array.isArray(n)) n.type = pick(rng, ['Blur', 'encoder', 'Dataset2', 'Object', 'Constructor', 'Proto']);
+      if (n && typeof n === 'object' && !Array.isArray(n))
+        n.type = pick(rng, ['Blur', 'encoder', 'Dataset2', 'Object', 'Constructor', 'Proto']);
       return 'unknown-type';
     }
     case 5: {
       // dangling edge
       const e = pick(rng, edges);
-      if (e && typeof e === 'object' && !Array.isArray(e) && e.to && typeof e.to === 'object' && !Array.isArray(e.to)) e.to.node = pick(rng, ['ghost', 'nobody', '__proto__']);
+      if (e && typeof e === 'object' && !Array.isArray(e) && e.to && typeof e.to === 'object' && !Array.isArray(e.to))
+        e.to.node = pick(rng, ['ghost', 'nobody', '__proto__']);
       return 'dangling';
     }
     case 6: {
@@ -167,7 +203,8 @@ function mutate(rng: Rng, doc: { [k: string]: Json }): string {
     case 8: {
       // very long strings
       const n = pick(rng, nodes);
-      if (n && typeof n === 'object' && !Array.isArray(n)) n[pick(rng, ['note', 'label', 'id', 'type'])] = 'y'.repeat(pick(rng, [81, 4001, 100_000]));
+      if (n && typeof n === 'object' && !Array.isArray(n))
+        n[pick(rng, ['note', 'label', 'id', 'type'])] = 'y'.repeat(pick(rng, [81, 4001, 100_000]));
       else doc.name = 'n'.repeat(100_000);
       return 'long-string';
     }
@@ -175,7 +212,8 @@ function mutate(rng: Rng, doc: { [k: string]: Json }): string {
       // deep nesting inside params or at the top
       const n = pick(rng, nodes);
       const deep = deepNesting(pick(rng, [50, 400, 2000]));
-      if (n && typeof n === 'object' && !Array.isArray(n) && n.params && typeof n.params === 'object' && !Array.isArray(n.params)) n.params.hidden = deep;
+      if (n && typeof n === 'object' && !Array.isArray(n) && n.params && typeof n.params === 'object' && !Array.isArray(n.params))
+        n.params.hidden = deep;
       else doc.description = deep;
       return 'deep';
     }
@@ -207,14 +245,19 @@ function mutate(rng: Rng, doc: { [k: string]: Json }): string {
     }
     case 14: {
       // a connection between the wrong kinds of sockets, or to unknown ports
-      edges.push({ id: `w${rng.int(1000)}`, from: { node: 'data', port: pick(rng, ['x', 'label', 'nope']) }, to: { node: pick(rng, ['kl', 'loss', 'decoder']), port: pick(rng, ['mean', 'terms', 'z', 'nope']) } });
+      edges.push({
+        id: `w${rng.int(1000)}`,
+        from: { node: 'data', port: pick(rng, ['x', 'label', 'nope']) },
+        to: { node: pick(rng, ['kl', 'loss', 'decoder']), port: pick(rng, ['mean', 'terms', 'z', 'nope']) },
+      });
       return 'wrong-socket';
     }
     default: {
       // a node's params replaced with another kind's
       const a = pick(rng, nodes);
       const b = pick(rng, nodes);
-      if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) a.params = JSON.parse(JSON.stringify(b.params ?? {})) as Json;
+      if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b))
+        a.params = JSON.parse(JSON.stringify(b.params ?? {})) as Json;
       return 'swap-params';
     }
   }
@@ -248,7 +291,9 @@ const tinyImage = { width: 1, height: 1, channels: 1 as const, pixels: Uint8Arra
 describe('fuzzing the import path', () => {
   test(`${MUTATED_DOCS} mutated graphs and ${RANDOM_VALUES} random values: no crash, clear messages`, async () => {
     const rng = new Rng(SEED);
-    const bases = [...savedGraphs().map((g) => g.doc), ...graphVariants().map((v) => v.doc)].map((d) => JSON.parse(serializeGraph(d)) as { [k: string]: Json });
+    const bases = [...savedGraphs().map((g) => g.doc), ...graphVariants().map((v) => v.doc)].map(
+      (d) => JSON.parse(serializeGraph(d)) as { [k: string]: Json },
+    );
     const counts = { parsed: 0, refused: 0, compiled: 0, exported: 0 };
     const protoBefore = Object.getOwnPropertyNames(Object.prototype).join(',');
 
@@ -263,7 +308,17 @@ describe('fuzzing the import path', () => {
         value = doc;
         label = `case ${i} (seed ${SEED}): ${names.join(', ')}`;
       } else {
-        value = rng.int(5) === 0 ? { format: 'bottleneck-graph', version: 1, name: 'r', nodes: randomValue(rng, 1), edges: randomValue(rng, 1), training: randomValue(rng, 1) } : randomValue(rng, 0);
+        value =
+          rng.int(5) === 0
+            ? {
+                format: 'bottleneck-graph',
+                version: 1,
+                name: 'r',
+                nodes: randomValue(rng, 1),
+                edges: randomValue(rng, 1),
+                training: randomValue(rng, 1),
+              }
+            : randomValue(rng, 0);
         label = `random value ${i} (seed ${SEED})`;
       }
 
@@ -308,7 +363,8 @@ describe('fuzzing the import path', () => {
           if (!viaLink.ok) checkErrors(viaLink.errors, `${label} (link)`);
         }
         if (i % 4 === 2 && text.length < 300_000) {
-          const run = toText(rng.int(2) === 0 ? randomValue(rng, 2) : { format: 'bottleneck-run', version: 1, seed: rng.int(5) - 1 }) ?? 'null';
+          const run =
+            toText(rng.int(2) === 0 ? randomValue(rng, 2) : { format: 'bottleneck-run', version: 1, seed: rng.int(5) - 1 }) ?? 'null';
           const png = encodePng(tinyImage, { [PNG_GRAPH_KEY]: text, ...(rng.int(2) === 0 ? { [PNG_RUN_KEY]: run } : {}) });
           const viaPng = await importAny(new Blob([png.slice()]));
           if (!viaPng.ok) checkErrors(viaPng.errors, `${label} (png)`);
@@ -318,7 +374,12 @@ describe('fuzzing the import path', () => {
     }
 
     // damaged containers: random bytes, cut links, flipped bits in PNGs
-    const vaeText = serializeGraph(savedGraphs()[0]?.doc ?? (() => { throw new Error('no graphs'); })());
+    const vaeText = serializeGraph(
+      savedGraphs()[0]?.doc ??
+        (() => {
+          throw new Error('no graphs');
+        })(),
+    );
     const goodHash = linkHashFor(vaeText);
     const goodPng = encodePng(tinyImage, { [PNG_GRAPH_KEY]: vaeText });
     for (let i = 0; i < 600; i++) {

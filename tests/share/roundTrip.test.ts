@@ -12,7 +12,15 @@ import type { GraphDoc } from '../../src/core/schema';
 import { importAny, importBytes, importText } from '../../src/share/importAny';
 import { canonicalGraph, graphFileStem, readGraphText, serializeGraph } from '../../src/share/graphFile';
 import { createShareLink, decodeShareHash, encodeShareHash, isControlHidden, readShareLink } from '../../src/share/link';
-import { describeRun, embedExperiment, PNG_GRAPH_KEY, PNG_RUN_KEY, readExperimentPng, restoreExperiment, type RunInfo } from '../../src/share/pngEmbed';
+import {
+  describeRun,
+  embedExperiment,
+  PNG_GRAPH_KEY,
+  PNG_RUN_KEY,
+  readExperimentPng,
+  restoreExperiment,
+  type RunInfo,
+} from '../../src/share/pngEmbed';
 import { graphVariants, savedGraphs } from '../export/variants';
 
 const image = { width: 3, height: 2, channels: 1 as const, pixels: Uint8Array.from([0, 50, 100, 150, 200, 255]) };
@@ -62,12 +70,23 @@ describe('graph files', () => {
     const enc = shuffled.nodes.find((n) => n.id === 'encoder');
     if (!enc) throw new Error('no encoder');
     enc.params = { latentDim: 20, activation: 'relu', hidden: [400], architecture: 'mlp' }; // filters, kernelSize default
-    shuffled.nodes = shuffled.nodes.map((n) => ({ position: n.position, params: n.params, version: n.version, type: n.type, id: n.id, ...(n.note ? { note: n.note } : {}) }));
+    shuffled.nodes = shuffled.nodes.map((n) => ({
+      position: n.position,
+      params: n.params,
+      version: n.version,
+      type: n.type,
+      id: n.id,
+      ...(n.note ? { note: n.note } : {}),
+    }));
     const text = serializeGraph(shuffled);
     expect(text).toBe(serializeGraph(vae));
-    expect(text).toContain('"params": { "architecture": "mlp", "filters": [32, 64], "kernelSize": 4, "hidden": [400], "activation": "relu", "latentDim": 20 }');
+    expect(text).toContain(
+      '"params": { "architecture": "mlp", "filters": [32, 64], "kernelSize": 4, "hidden": [400], "activation": "relu", "latentDim": 20 }',
+    );
     // one edge and one position per line: a moved node or a changed param is a one-line diff
-    expect(text).toContain('    { "id": "e-data-encoder", "from": { "node": "data", "port": "x" }, "to": { "node": "encoder", "port": "x" } },');
+    expect(text).toContain(
+      '    { "id": "e-data-encoder", "from": { "node": "data", "port": "x" }, "to": { "node": "encoder", "port": "x" } },',
+    );
     expect(text).toContain('      "position": { "x": 300, "y": 140 },');
   });
 
@@ -87,7 +106,11 @@ describe('graph files', () => {
       ...vae,
       name: 'Ünïcødé 😀 \u2028 "quotes" \\ </script>',
       description: `line one\nline two\t${'x'.repeat(7000)}`,
-      nodes: vae.nodes.map((n, i) => ({ ...n, position: { x: i === 0 ? -0 : n.position.x + 0.1, y: -1e-7 }, note: i === 1 ? 'lone \uD800 surrogate' : n.note })),
+      nodes: vae.nodes.map((n, i) => ({
+        ...n,
+        position: { x: i === 0 ? -0 : n.position.x + 0.1, y: -1e-7 },
+        note: i === 1 ? 'lone \uD800 surrogate' : n.note,
+      })),
     };
     const parsed = parseGraph(JSON.parse(JSON.stringify(doc)), specRegistry);
     expect(parsed.ok).toBe(true);
@@ -145,7 +168,8 @@ describe('share links', () => {
     const bad: GraphDoc = { ...vae, nodes: vae.nodes.map((n) => (n.id === 'kl' ? { ...n, params: { freeBits: -1 } } : n)) };
     const link = createShareLink(bad, 'https://example.org/');
     expect(link.ok).toBe(false);
-    if (!link.ok) expect(link.errors[0]?.message).toMatch(/fix this first, or the graph cannot be opened again: node 'kl' \(KL\): param 'freeBits'/);
+    if (!link.ok)
+      expect(link.errors[0]?.message).toMatch(/fix this first, or the graph cannot be opened again: node 'kl' \(KL\): param 'freeBits'/);
     expect(embedExperiment(image, bad).ok).toBe(false);
     // wiring problems are fine: such a graph opens and can be fixed
     const unwired: GraphDoc = { ...vae, edges: vae.edges.filter((e) => e.to.node !== 'kl') };
@@ -232,7 +256,13 @@ describe('PNGs that carry their experiment', () => {
 
   test('describeRun turns a training result into run info; non-finite scores are left out', () => {
     const vae = savedGraphs().find((g) => g.name === 'vae')?.doc as GraphDoc;
-    const info = describeRun(vae, { steps: 700, status: 'finished', backend: 'wasm', final: { elbo: -99, recon: 80, kl: 19, activeUnits: 9, klPerDim: [1, 2] }, createdAt: new Date(0) });
+    const info = describeRun(vae, {
+      steps: 700,
+      status: 'finished',
+      backend: 'wasm',
+      final: { elbo: -99, recon: 80, kl: 19, activeUnits: 9, klPerDim: [1, 2] },
+      createdAt: new Date(0),
+    });
     expect(info).toStrictEqual({
       format: 'bottleneck-run',
       version: 1,

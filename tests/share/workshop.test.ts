@@ -20,7 +20,12 @@ describe('hide lists', () => {
     const listed = listNodeControls(doc);
     expect(listed.map((n) => n.nodeId)).toEqual(['data', 'encoder', 'decoder', 'recon', 'kl']);
     // conv-only controls are not shown on an MLP encoder
-    expect(listed.find((n) => n.nodeId === 'encoder')?.controls.map((c) => c.key)).toEqual(['architecture', 'hidden', 'activation', 'latentDim']);
+    expect(listed.find((n) => n.nodeId === 'encoder')?.controls.map((c) => c.key)).toEqual([
+      'architecture',
+      'hidden',
+      'activation',
+      'latentDim',
+    ]);
     const labelled = { ...doc, nodes: doc.nodes.map((n) => (n.id === 'kl' ? { ...n, label: 'Prior term' } : n)) };
     expect(listNodeControls(labelled).find((n) => n.nodeId === 'kl')?.title).toBe('Prior term');
   });
@@ -44,7 +49,14 @@ describe('hide lists', () => {
 
   test('picks → link → hidden controls is the identity', () => {
     const doc = vae();
-    const picked = new Set(['data.batchSize', 'encoder.architecture', 'encoder.hidden', 'encoder.activation', 'encoder.latentDim', 'kl.freeBits']);
+    const picked = new Set([
+      'data.batchSize',
+      'encoder.architecture',
+      'encoder.hidden',
+      'encoder.activation',
+      'encoder.latentDim',
+      'kl.freeBits',
+    ]);
     const link = createShareLink(doc, 'http://localhost/', { view: 'locked', hide: hideListFor(doc, picked) });
     if (!link.ok) throw new Error('no link');
     const read = readShareLink(link.url);
@@ -73,8 +85,12 @@ describe('import messages', () => {
       learningRate: 0.01,
       epochs: 1,
     };
-    expect(describeRunSettings(run)).toBe('seed 31, Fashion-MNIST (dynamic binarization), batch 64, 1 epoch, SGD at 0.01 (test ELBO −98.3 nats after 1,234 steps)');
-    expect(describeRunSettings({ ...run, binarize: 'none', metrics: undefined })).toBe('seed 31, Fashion-MNIST, batch 64, 1 epoch, SGD at 0.01');
+    expect(describeRunSettings(run)).toBe(
+      'seed 31, Fashion-MNIST (dynamic binarization), batch 64, 1 epoch, SGD at 0.01 (test ELBO −98.3 nats after 1,234 steps)',
+    );
+    expect(describeRunSettings({ ...run, binarize: 'none', metrics: undefined })).toBe(
+      'seed 31, Fashion-MNIST, batch 64, 1 epoch, SGD at 0.01',
+    );
     expect(describeImport({ doc, source: 'png', fileName: 'samples.png', run })).toBe(
       `Opened “VAE (MLP, Bernoulli)” from samples.png as a new graph with its run’s settings: ${describeRunSettings(run)}.`,
     );
@@ -86,7 +102,9 @@ describe('import messages', () => {
       'Opened “VAE (MLP, Bernoulli)” from a share link as a new graph, in a locked workshop view (it can be trained, not edited); the link hides 1 control.',
     );
     expect(describeImport({ doc, source: 'json' })).toBe('Opened “VAE (MLP, Bernoulli)” from the pasted graph as a new graph.');
-    expect(describeImport({ doc, source: 'json', fileName: 'mine.json' })).toBe('Opened “VAE (MLP, Bernoulli)” from mine.json as a new graph.');
+    expect(describeImport({ doc, source: 'json', fileName: 'mine.json' })).toBe(
+      'Opened “VAE (MLP, Bernoulli)” from mine.json as a new graph.',
+    );
   });
 
   test('names are put on one line and shortened', () => {

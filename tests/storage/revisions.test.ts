@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { copyName, decideIncoming, decideSave, zLibraryMessage, type LibraryMessage, type OpenGraphState } from '../../src/storage/revisions';
+import {
+  copyName,
+  decideIncoming,
+  decideSave,
+  zLibraryMessage,
+  type LibraryMessage,
+  type OpenGraphState,
+} from '../../src/storage/revisions';
 
 describe('decideSave', () => {
   test.each<[number, number | undefined, ReturnType<typeof decideSave>]>([

@@ -54,7 +54,8 @@ describe('run records', () => {
     expect(r.thumbnails?.reconstructions.data[0]).toBe(128);
     expect(r.thumbnails?.samples.n).toBe(20);
     // small: a few tens of kilobytes per run
-    const bytes = (r.thumbnails?.inputs.data.length ?? 0) + (r.thumbnails?.reconstructions.data.length ?? 0) + (r.thumbnails?.samples.data.length ?? 0);
+    const bytes =
+      (r.thumbnails?.inputs.data.length ?? 0) + (r.thumbnails?.reconstructions.data.length ?? 0) + (r.thumbnails?.samples.data.length ?? 0);
     expect(bytes).toBe(40 * 784);
   });
 
@@ -95,7 +96,15 @@ describe('run records', () => {
     expect(drop.map((r) => r.id)).toEqual(['r4', 'r3', 'r2', 'r1', 'r0']);
     expect(pruneRuns(runs, 0).keep).toEqual([]);
     // the same time: a stable order by id
-    expect(pruneRuns([{ id: 'a', createdAt: 1 }, { id: 'b', createdAt: 1 }], 1).keep[0]?.id).toBe('b');
+    expect(
+      pruneRuns(
+        [
+          { id: 'a', createdAt: 1 },
+          { id: 'b', createdAt: 1 },
+        ],
+        1,
+      ).keep[0]?.id,
+    ).toBe('b');
   });
 
   test('settings that differ beyond the graphs', () => {

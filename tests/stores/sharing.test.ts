@@ -32,7 +32,15 @@ describe('a locked graph', () => {
     expect(graph.apply({ type: 'setNote', nodeId: 'kl', note: 'mine' })).toBe(false);
     expect(graph.apply({ type: 'setLabel', nodeId: 'kl', label: 'mine' })).toBe(false);
     expect(graph.apply({ type: 'rename', name: 'mine' })).toBe(false);
-    expect(graph.apply({ type: 'batch', changes: [{ type: 'setTraining', training: { seed: 5 } }, { type: 'removeNodes', ids: ['kl'] }] })).toBe(false);
+    expect(
+      graph.apply({
+        type: 'batch',
+        changes: [
+          { type: 'setTraining', training: { seed: 5 } },
+          { type: 'removeNodes', ids: ['kl'] },
+        ],
+      }),
+    ).toBe(false);
     expect(graph.addNode('Beta', { x: 0, y: 0 })).toBeNull();
     expect(graph.setParam('encoder', 'latentDim', 2)).toMatchObject({ ok: false, message: expect.stringMatching(/locked workshop view/) });
     expect(graph.connect({ node: 'encoder', port: 'mean' }, { node: 'decoder', port: 'z' })).toMatchObject({ ok: false });
@@ -83,7 +91,10 @@ describe('run facts for pictures', () => {
     phase,
     step: 40,
     backend: { name: 'webgl', note: '', attempts: [] },
-    final: phase === 'finished' ? { recon: 80, kl: 20, betaKl: 20, elbo: -100, klPerDim: [1, 2], meanVariance: [0.5, 0.5], activeUnits: 2 } : undefined,
+    final:
+      phase === 'finished'
+        ? { recon: 80, kl: 20, betaKl: 20, elbo: -100, klPerDim: [1, 2], meanVariance: [0.5, 0.5], activeUnits: 2 }
+        : undefined,
   });
   const at = new Date('2025-01-02T03:04:05Z');
 

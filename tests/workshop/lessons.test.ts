@@ -56,7 +56,10 @@ describe('lessons', () => {
 
     // a broken graph fails the first check and says how to fix it
     const unwired = { ...ae, edges: ae.edges.filter((e) => !(e.from.node === 'encoder' && e.to.node === 'decoder')) };
-    expect(checkLesson(lessonById('autoencoder'), facts(unwired))[0]).toEqual({ done: false, waiting: 'Wire the Encoder’s μ into the Decoder’s z.' });
+    expect(checkLesson(lessonById('autoencoder'), facts(unwired))[0]).toEqual({
+      done: false,
+      waiting: 'Wire the Encoder’s μ into the Decoder’s z.',
+    });
   });
 
   test('the VAE lesson recognises a VAE built by hand, with or without a β node', () => {
@@ -92,7 +95,12 @@ describe('lessons', () => {
     expect(done('beta-vae', facts(galleryGraph('vae')))[0]).toBe(false);
     const one = facts(doc, { scored: [{ beta: 4, mig: 0.05 }] });
     expect(done('beta-vae', one)).toEqual([true, true, false, true]);
-    const both = facts(doc, { scored: [{ beta: 4, mig: 0.05 }, { beta: 1, mig: 0.02 }] });
+    const both = facts(doc, {
+      scored: [
+        { beta: 4, mig: 0.05 },
+        { beta: 1, mig: 0.02 },
+      ],
+    });
     expect(done('beta-vae', both)).toEqual([true, true, true, true]);
   });
 });
