@@ -101,6 +101,11 @@ export const Beta = defineNode<BetaParams>({
   ],
   inputs: { kl: { kind: 'scalar', label: 'KL', doc: 'the term to weight (usually the KL)' } },
   outputs: { loss: { kind: 'scalar', label: 'β·|KL−C|', doc: 'the weighted term' } },
+  roles: { weight: { term: 'kl', value: 'loss', param: 'beta', fallback: 1 } },
+  live: [
+    { key: 'beta', label: 'β' },
+    { key: 'capacity', label: 'capacity C' },
+  ],
   infer({ inputs }) {
     if (!inputs.kl) throw new NodeIssueError('kl', 'needs a term to weight (connect a KL)');
     return { outputs: { loss: [] }, paramCount: 0 };

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { datasetIds, datasetInfo } from '../src/core/datasets';
+import { binarizeModes, datasetIds, datasetInfo } from '../src/core/datasets';
 import { defineNode } from './defineNode';
-
-export const binarizeModes = ['none', 'static', 'dynamic'] as const;
 
 const zParams = z.strictObject({
   dataset: z.enum(datasetIds).default('mnist'),
@@ -48,6 +46,16 @@ export const Dataset = defineNode<DatasetParams>({
     label: { kind: 'labels', label: 'label', doc: 'the class of each image (for colouring plots)' },
   },
   maxPerGraph: 1,
+  roles: {
+    dataSource: {
+      images: 'x',
+      labels: 'label',
+      dataset: (p) => p.dataset,
+      batchSize: (p) => p.batchSize,
+      binarize: (p) => p.binarize,
+      withBatchSize: (p, batchSize) => ({ ...p, batchSize }),
+    },
+  },
   infer({ params }) {
     const [h, w, c] = datasetInfo[params.dataset].imageShape;
     return { outputs: { x: [null, h, w, c], label: [null] }, paramCount: 0 };

@@ -105,6 +105,8 @@ export const Decoder = defineNode<DecoderParams>({
   ],
   inputs: { z: { kind: 'latent', label: 'z', doc: 'a latent code: a sample z or an autoencoder’s μ' } },
   outputs: { xHat: { kind: 'reconstruction', label: 'x̂', doc: 'the decoded image (and its logits)' } },
+  roles: { generator: { code: 'z', image: 'xHat' } },
+  requiredKernels: (p) => (p.architecture === 'conv' ? ['Conv2D', 'Conv2DBackpropInput'] : []),
   infer({ params, inputs, expected, datasetImageShape }) {
     const z = inputs.z;
     if (!z) throw new NodeIssueError('z', 'needs a latent code z');

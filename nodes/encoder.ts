@@ -83,6 +83,8 @@ export const Encoder = defineNode<EncoderParams>({
     mean: { kind: 'latent', label: 'μ', doc: 'mean of q(z|x) — the code of an autoencoder' },
     logVar: { kind: 'logvar', label: 'log σ²', doc: 'log-variance of q(z|x)' },
   },
+  roles: { posterior: { input: 'x', mean: 'mean', logVar: 'logVar', latentParam: 'latentDim' } },
+  requiredKernels: (p) => (p.architecture === 'conv' ? ['Conv2D', 'Conv2DBackpropInput'] : []),
   infer({ params, inputs, usedOutputs }) {
     const x = inputs.x;
     if (!x) throw new NodeIssueError('x', 'needs an image input');

@@ -23,6 +23,7 @@ export const KL = defineNode<KLParams>({
   controls: [{ key: 'freeBits', label: 'free bits λ (nats/dim)', kind: 'number', min: 0, max: 100, step: 0.05 }],
   inputs: posteriorInputs,
   outputs: { kl: { kind: 'scalar', label: 'KL', doc: 'KL per example (nats), summed over dimensions' } },
+  roles: { divergence: { mean: 'mean', logVar: 'logVar', value: 'kl' } },
   infer({ inputs }) {
     posteriorShape(inputs);
     return { outputs: { kl: [] }, paramCount: 0 };

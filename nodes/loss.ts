@@ -20,6 +20,7 @@ export const Loss = defineNode<LossParams>({
   inputs: { terms: { kind: 'scalar', label: 'terms', doc: 'loss terms to add up', multiple: true } },
   outputs: {},
   maxPerGraph: 1,
+  roles: { objective: { terms: 'terms' } },
   infer({ multiInputs }) {
     const terms = multiInputs.terms ?? [];
     if (terms.length === 0) throw new NodeIssueError('terms', 'needs at least one loss term');

@@ -37,6 +37,7 @@ export const Noise = defineNode<NoiseParams>({
   ],
   inputs: { x: { kind: 'image', label: 'x', doc: 'clean images' } },
   outputs: { x: { kind: 'image', label: 'x̃', doc: 'corrupted images, same shape' } },
+  roles: { corruption: { input: 'x', output: 'x' } },
   infer({ inputs }) {
     const x = inputs.x;
     if (!x) throw new NodeIssueError('x', 'needs an image input');

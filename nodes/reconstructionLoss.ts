@@ -117,6 +117,21 @@ export const ReconstructionLoss = defineNode<ReconstructionLossParams>({
     xHat: { kind: 'reconstruction', label: 'x̂', doc: "the decoder's reconstruction" },
   },
   outputs: { loss: { kind: 'scalar', label: '−log p(x|z)', doc: 'reconstruction loss per example (nats)' } },
+  roles: { likelihood: { target: 'x', reconstruction: 'xHat', value: 'loss', choiceParam: 'distribution' } },
+  hints({ params, source }) {
+    // a likelihood on logits reads probabilities: a linear decoder output shows raw numbers in the pictures
+    const decoder = source('xHat');
+    const onLogits = params.distribution === 'bernoulli' || params.distribution === 'continuous-bernoulli';
+    if (!onLogits || decoder?.params.outputActivation !== 'linear') return [];
+    return [
+      {
+        field: 'distribution',
+        code: 'activation',
+        message: `reads the decoder's logits, but decoder '${decoder.id}' shows linear outputs; set its output to sigmoid so pictures show probabilities`,
+        severity: 'warning',
+      },
+    ];
+  },
   expectInput(port, { inputShape }) {
     return port === 'xHat' ? inputShape('x') : undefined;
   },

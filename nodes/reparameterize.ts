@@ -20,6 +20,18 @@ export const Reparameterize = defineNode<ReparameterizeParams>({
   controls: [],
   inputs: posteriorInputs,
   outputs: { z: { kind: 'latent', label: 'z', doc: 'a sample from q(z|x)' } },
+  roles: { sampler: { mean: 'mean', logVar: 'logVar', sample: 'z' } },
+  hints: ({ trainsWith }) =>
+    trainsWith('divergence')
+      ? []
+      : [
+          {
+            field: '',
+            code: 'no-kl',
+            message: 'samples z but no KL term pulls q(z|x) towards N(0, I): samples from the prior will not look like data',
+            severity: 'warning',
+          },
+        ],
   infer({ inputs }) {
     const mean = posteriorShape(inputs);
     return { outputs: { z: mean }, paramCount: 0 };

@@ -5,7 +5,8 @@
  * which terms are reconstruction and KL).
  */
 import { analyzeGraph, type GraphAnalysis } from '../core/analyze';
-import { datasetInfo, type DatasetId } from '../core/datasets';
+import { datasetInfo, type BinarizeMode, type DatasetId } from '../core/datasets';
+import { datasetOf, nodesWithRole, roleOf, type RoleName } from '../core/graphQueries';
 import type { Diagnostic } from '../core/diagnostics';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
 import type { GraphDoc, PortRef, TrainingSettings } from '../core/schema';
@@ -28,7 +29,7 @@ export interface PlanNode {
   paramCount: number;
 }
 
-export type BinarizeMode = 'none' | 'static' | 'dynamic';
+export type { BinarizeMode } from '../core/datasets';
 
 export interface GenerationRoles {
   /** The Dataset's x output: where images are fed. */
@@ -50,7 +51,8 @@ export interface GenerationRoles {
 export interface Plan {
   nodes: PlanNode[];
   objectiveId: string;
-  dataset: { nodeId: string; id: DatasetId; binarize: BinarizeMode; batchSize: number };
+  /** The data source: its node, the ports images and labels are fed to, and what it feeds. */
+  dataset: { nodeId: string; images: string; labels: string; id: DatasetId; binarize: BinarizeMode; batchSize: number };
   imageShape: [number, number, number];
   roles: {
     recon: string[];
@@ -135,21 +137,20 @@ export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): Compile
   });
 
   const planById = new Map(nodes.map((n) => [n.id, n]));
-  const ofType = (t: string) => nodes.filter((n) => n.type === t);
+  const idsWith = (role: RoleName) => nodesWithRole(nodes, registry, role).map((r) => r.node.id);
   const diagnostics: Diagnostic[] = [];
 
-  const datasetNode = ofType('Dataset')[0];
-  if (!datasetNode) {
+  const dataset = datasetOf(nodes, registry);
+  if (!dataset) {
     return {
       ok: false,
       diagnostics: [{ severity: 'error', code: 'no-dataset', message: 'no Dataset feeds the Loss: connect a Dataset to the model' }],
       analysis,
     };
   }
-  const datasetId = datasetNode.params.dataset as DatasetId;
-  const [h, w, c] = datasetInfo[datasetId].imageShape;
+  const [h, w, c] = datasetInfo[dataset.dataset].imageShape;
 
-  const generation = findGeneration(nodes, planById, datasetNode.id);
+  const generation = findGeneration(nodes, planById, registry, { node: dataset.nodeId, port: dataset.images });
   if (!generation) {
     diagnostics.push({
       severity: 'warning',
@@ -165,17 +166,15 @@ export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): Compile
       nodes,
       objectiveId: analysis.objectiveId,
       dataset: {
-        nodeId: datasetNode.id,
-        id: datasetId,
-        binarize: datasetNode.params.binarize as BinarizeMode,
-        batchSize: datasetNode.params.batchSize as number,
+        nodeId: dataset.nodeId,
+        images: dataset.images,
+        labels: dataset.labels,
+        id: dataset.dataset,
+        binarize: dataset.binarize,
+        batchSize: dataset.batchSize,
       },
       imageShape: [h, w, c],
-      roles: {
-        recon: ofType('ReconstructionLoss').map((n) => n.id),
-        kl: ofType('KL').map((n) => n.id),
-        beta: ofType('Beta').map((n) => n.id),
-      },
+      roles: { recon: idsWith('likelihood'), kl: idsWith('divergence'), beta: idsWith('weight') },
       generation,
       variational: generation?.reparameterizeId !== undefined,
       training: doc.training,
@@ -185,40 +184,51 @@ export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): Compile
   };
 }
 
-function findGeneration(nodes: PlanNode[], byId: Map<string, PlanNode>, datasetId: string): GenerationRoles | undefined {
-  for (const loss of nodes.filter((n) => n.type === 'ReconstructionLoss')) {
-    const xHat = loss.inputs.xHat?.[0];
-    if (!xHat) continue;
-    const decoder = byId.get(xHat.node);
-    if (!decoder || decoder.type !== 'Decoder') continue;
-    const zRef = decoder.inputs.z?.[0];
-    const zShape = decoder.inputShapes.z;
-    const latentDim = zShape?.[1];
+/**
+ * The path the pictures use: the first likelihood whose reconstruction comes
+ * from a generator, the code that generator reads (a sampler's draw or a
+ * posterior's mean), and the posterior behind it.
+ */
+function findGeneration(
+  nodes: PlanNode[],
+  byId: Map<string, PlanNode>,
+  registry: NodeSpecRegistry,
+  datasetX: PortRef,
+): GenerationRoles | undefined {
+  for (const { node: loss, role: likelihood } of nodesWithRole(nodes, registry, 'likelihood')) {
+    const xHat = loss.inputs[likelihood.reconstruction]?.[0];
+    const decoder = xHat ? byId.get(xHat.node) : undefined;
+    const generator = decoder ? roleOf(registry, decoder, 'generator') : undefined;
+    if (!xHat || !decoder || !generator) continue;
+    const zRef = decoder.inputs[generator.code]?.[0];
+    const latentDim = decoder.inputShapes[generator.code]?.[1];
     if (!zRef || typeof latentDim !== 'number') continue;
     let mean: PortRef | undefined;
     let logVar: PortRef | undefined;
     let reparameterizeId: string | undefined;
     const zNode = byId.get(zRef.node);
-    if (zNode?.type === 'Reparameterize') {
+    const sampler = zNode ? roleOf(registry, zNode, 'sampler') : undefined;
+    const posteriorOfZ = zNode ? roleOf(registry, zNode, 'posterior') : undefined;
+    if (zNode && sampler) {
       reparameterizeId = zNode.id;
-      mean = zNode.inputs.mean?.[0];
-      logVar = zNode.inputs.logVar?.[0];
-    } else if (zNode?.type === 'Encoder') {
+      mean = zNode.inputs[sampler.mean]?.[0];
+      logVar = zNode.inputs[sampler.logVar]?.[0];
+    } else if (zNode && posteriorOfZ) {
       mean = zRef;
-      const used = zNode.usedOutputs.includes('logVar');
-      logVar = used ? { node: zNode.id, port: 'logVar' } : undefined;
+      logVar = zNode.usedOutputs.includes(posteriorOfZ.logVar) ? { node: zNode.id, port: posteriorOfZ.logVar } : undefined;
     }
     const encoder = mean ? byId.get(mean.node) : undefined;
-    const encoderId = encoder?.type === 'Encoder' ? encoder.id : undefined;
+    const posterior = encoder ? roleOf(registry, encoder, 'posterior') : undefined;
+    const encoderId = posterior ? encoder?.id : undefined;
     return {
-      datasetX: { node: datasetId, port: 'x' },
+      datasetX,
       encoderId,
-      encoderInput: encoderId ? encoder?.inputs.x?.[0] : undefined,
+      encoderInput: encoderId && posterior ? encoder?.inputs[posterior.input]?.[0] : undefined,
       mean: encoderId ? mean : undefined,
       logVar: encoderId ? logVar : undefined,
       reparameterizeId,
       decoderId: decoder.id,
-      decoderZ: { node: decoder.id, port: 'z' },
+      decoderZ: { node: decoder.id, port: generator.code },
       xHat,
       latentDim,
     };

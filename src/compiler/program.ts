@@ -102,8 +102,8 @@ export function createProgram(plan: Plan, tf: TF, registry: ReadonlyMap<string, 
 
   const feedsFor = (batch: Batch) =>
     new Map<string, PortValue>([
-      [`${datasetNode}.x`, batch.x],
-      [`${datasetNode}.label`, batch.labels],
+      [`${datasetNode}.${plan.dataset.images}`, batch.x],
+      [`${datasetNode}.${plan.dataset.labels}`, batch.labels],
     ]);
 
   const evaluateBatch = (batch: Batch, options: StepOptions): Evaluation => model.evaluate({ ...options, feeds: feedsFor(batch) });
@@ -147,7 +147,7 @@ export function createProgram(plan: Plan, tf: TF, registry: ReadonlyMap<string, 
     },
     decode(z) {
       if (!gen) throw new Error('this graph has no decoder feeding a reconstruction loss');
-      const zSource = plan.nodes.find((n) => n.id === gen.decoderZ.node)?.inputs.z?.[0];
+      const zSource = plan.nodes.find((n) => n.id === gen.decoderZ.node)?.inputs[gen.decoderZ.port]?.[0];
       if (!zSource) throw new Error('the decoder has no z input');
       const ev = model.evaluate({ mode: 'infer', step: 0, noiseKey: 'decode', feeds: new Map([[refKey(zSource), z]]) });
       const out = ev.get(gen.xHat);

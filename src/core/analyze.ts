@@ -6,6 +6,7 @@
 import { NodeIssueError, type Diagnostic } from './diagnostics';
 import type { AnyNodeSpec, NodeSpecRegistry } from './nodeSpec';
 import type { GraphDoc, GraphEdge, GraphNode } from './schema';
+import { nodesWithRole, type RoleName } from './graphQueries';
 import { canConnect } from './sockets';
 import { formatShape, type Shape } from './shape';
 import { describeIssue, formatPath } from './issues';
@@ -191,10 +192,14 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
   const results = new Map<string, { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number } | null>();
   const inProgress = new Set<string>();
 
-  const datasetNodes = doc.nodes.filter((n) => n.type === 'Dataset' && specs.has(n.id));
+  const dataSources = nodesWithRole(
+    doc.nodes.filter((n) => specs.has(n.id)),
+    registry,
+    'dataSource',
+  );
   const datasetImageShape = (): Shape | undefined => {
-    const only = datasetNodes.length === 1 ? datasetNodes[0] : undefined;
-    return only ? compute(only.id)?.outputs.x : undefined;
+    const only = dataSources.length === 1 ? dataSources[0] : undefined;
+    return only ? compute(only.node.id)?.outputs[only.role.images] : undefined;
   };
 
   const sourceShape = (edge: GraphEdge): Shape | undefined => compute(edge.from.node)?.outputs[edge.from.port];
@@ -294,16 +299,16 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
       }
     }
   }
-  const losses = countByType.get('Loss') ?? [];
-  const objective = losses.length === 1 ? losses[0] : undefined;
-  if (losses.length === 0 && nodes.size > 0) {
+  const objectives = nodesWithRole([...nodes.values()], registry, 'objective');
+  const objective = objectives.length === 1 ? objectives[0]?.node : undefined;
+  if (objectives.length === 0 && nodes.size > 0) {
     graphDiagnostics.push({
       severity: 'error',
       code: 'no-objective',
       message: 'the graph has no Loss node: add one and connect the loss terms to it',
     });
   }
-  if ((countByType.get('Dataset') ?? []).length === 0 && nodes.size > 0) {
+  if (dataSources.length === 0 && nodes.size > 0) {
     graphDiagnostics.push({ severity: 'error', code: 'no-dataset', message: 'the graph has no Dataset node: add one to feed images in' });
   }
 
@@ -323,33 +328,22 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
     }
   }
 
-  // teaching hints
+  // teaching hints: what each node kind says about its wiring
+  const trains = (role: RoleName): boolean => nodesWithRole([...nodes.values()], registry, role).some((r) => used.has(r.node.id));
   for (const n of nodes.values()) {
-    if (n.type === 'Reparameterize' && used.has(n.id) && !(countByType.get('KL') ?? []).some((k) => used.has(k.id))) {
-      addIssue(
-        n,
-        undefined,
-        'samples z but no KL term pulls q(z|x) towards N(0, I): samples from the prior will not look like data',
-        'no-kl',
-        'warning',
-      );
-    }
-    if (n.type === 'ReconstructionLoss') {
-      const dist = params.get(n.id)?.distribution;
-      const src = incoming.get(n.id)?.get('xHat')?.[0]?.edge.from.node;
-      const dec = src ? params.get(src) : undefined;
-      if ((dist === 'mse' || dist === 'l1') && dec?.outputActivation === 'linear') {
-        // fine: regression on raw outputs
-      } else if ((dist === 'bernoulli' || dist === 'continuous-bernoulli') && dec?.outputActivation === 'linear') {
-        addIssue(
-          n,
-          'distribution',
-          `reads the decoder's logits, but decoder '${src ?? ''}' shows linear outputs; set its output to sigmoid so pictures show probabilities`,
-          'activation',
-          'warning',
-        );
-      }
-    }
+    const spec = specs.get(n.id);
+    const p = params.get(n.id);
+    if (!spec?.hints || !p || !used.has(n.id)) continue;
+    const hints = spec.hints({
+      params: p,
+      source: (port) => {
+        const from = incoming.get(n.id)?.get(port)?.[0]?.edge.from.node;
+        const fromParams = from ? params.get(from) : undefined;
+        return from && fromParams ? { id: from, params: fromParams } : undefined;
+      },
+      trainsWith: trains,
+    });
+    for (const h of hints) addIssue(n, h.field || undefined, h.message, h.code ?? 'hint', h.severity ?? 'warning');
   }
 
   // ---- assemble ----

@@ -2,6 +2,10 @@
 export const datasetIds = ['mnist', 'fashion-mnist', 'shapes'] as const;
 export type DatasetId = (typeof datasetIds)[number];
 
+/** Grey pixels as they are, or turned into 0/1 once (static) or afresh each time they are seen (dynamic). */
+export const binarizeModes = ['none', 'static', 'dynamic'] as const;
+export type BinarizeMode = (typeof binarizeModes)[number];
+
 export interface DatasetInfo {
   id: DatasetId;
   title: string;

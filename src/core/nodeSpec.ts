@@ -3,6 +3,7 @@
  * shape rule. `nodes/defineNode.ts` adds the tfjs `build`.
  */
 import type { z } from 'zod';
+import type { BinarizeMode, DatasetId } from './datasets';
 import type { Shape } from './shape';
 import type { SocketKind } from './sockets';
 
@@ -37,6 +38,8 @@ export interface NodeIssue {
   field: string;
   message: string;
   severity?: 'error' | 'warning';
+  /** A stable name for the kind of issue (hints name theirs). */
+  code?: string;
 }
 
 export interface InferContext<P> {
@@ -65,6 +68,56 @@ export interface ExpectContext<P> {
   inputShape(port: string): Shape | undefined;
 }
 
+/**
+ * What a node kind is to the rest of the studio: the compiler, analyser,
+ * forks, lessons, run settings and exporters ask src/core/graphQueries.ts,
+ * which reads these, instead of matching type names. Ports are named by this
+ * node's own port keys.
+ */
+export interface NodeRoles<P> {
+  /** Feeds batches of images (and their labels). */
+  dataSource?: {
+    images: string;
+    labels: string;
+    dataset(params: P): DatasetId;
+    batchSize(params: P): number;
+    binarize(params: P): BinarizeMode;
+    /** The params with another batch size (run settings, `--batch-size`). */
+    withBatchSize(params: P, batchSize: number): P;
+  };
+  /** Corrupts images on their way in (a denoising autoencoder). */
+  corruption?: { input: string; output: string };
+  /** Images → the mean and log-variance of q(z|x); `latentParam` sets the code's size. */
+  posterior?: { input: string; mean: string; logVar: string; latentParam: keyof P & string };
+  /** Draws z from q(z|x). */
+  sampler?: { mean: string; logVar: string; sample: string };
+  /** A code z → an image x̂: the generator the dashboard samples from. */
+  generator?: { code: string; image: string };
+  /** −log p(x|z), the reconstruction term; `choiceParam` picks the distribution (forks swap it). */
+  likelihood?: { target: string; reconstruction: string; value: string; choiceParam: keyof P & string };
+  /** KL(q(z|x) ‖ p(z)), the divergence term. */
+  divergence?: { mean: string; logVar: string; value: string };
+  /** Weights a term by a number the user can change (β). */
+  weight?: { term: string; value: string; param: keyof P & string; fallback: number };
+  /** Sums the terms into the one objective training minimises. */
+  objective?: { terms: string };
+}
+
+/** A param that may change while the model trains (sent as `setLive(node, param, value)`). */
+export interface LiveParam<P> {
+  key: keyof P & string;
+  label: string;
+}
+
+/** What a node can say about how it is wired, beyond its own shapes (teaching hints). */
+export interface HintContext<P> {
+  params: P;
+  /** The node feeding one of this node's inputs (its id and params), if any. */
+  source(port: string): { id: string; params: Readonly<Record<string, unknown>> } | undefined;
+  /** Whether a node with this role is in the part of the graph that trains. */
+  trainsWith(role: keyof NodeRoles<unknown>): boolean;
+}
+
 export interface NodeSpec<P extends Record<string, unknown> = Record<string, unknown>> {
   /** Stable PascalCase name used in graph files. */
   type: string;
@@ -87,6 +140,13 @@ export interface NodeSpec<P extends Record<string, unknown> = Record<string, unk
   migrate?(fromVersion: number, params: Record<string, unknown>): Record<string, unknown>;
   /** At most this many of this node kind per graph. */
   maxPerGraph?: number;
+  roles?: NodeRoles<P>;
+  /** Params that may change while training (β, capacity): the dashboard offers them live. */
+  live?: ReadonlyArray<LiveParam<P>>;
+  /** tfjs kernels training this node needs beyond the dense basics (a backend without them is not used). */
+  requiredKernels?(params: P): string[];
+  /** Warnings about how the node is wired that its shapes cannot tell (shown on the node). */
+  hints?(ctx: HintContext<P>): NodeIssue[];
 }
 
 /**

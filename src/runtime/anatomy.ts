@@ -42,7 +42,7 @@ export async function traceExample(program: Program, arrays: BatchArrays, at: An
   const { tf, plan } = program;
   const gen = plan.generation;
   if (!gen) throw new Error('this graph has no decoder feeding a reconstruction loss, so there is no x̂ to follow');
-  const zSource = plan.nodes.find((n) => n.id === gen.decoderZ.node)?.inputs.z?.[0];
+  const zSource = plan.nodes.find((n) => n.id === gen.decoderZ.node)?.inputs[gen.decoderZ.port]?.[0];
   if (!zSource) throw new Error('the decoder has no z input');
   const slot = at.slot % arrays.size;
 

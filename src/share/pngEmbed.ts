@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { specRegistry } from '../../nodes';
-import { binarizeModes } from '../../nodes/dataset';
+import { binarizeModes } from '../core/datasets';
 import { datasetIds } from '../core/datasets';
 import type { Diagnostic } from '../core/diagnostics';
 import { describeIssue, formatPath } from '../core/issues';

@@ -31,7 +31,7 @@ describe('compileGraph (pure)', () => {
     expect(plan.variational).toBe(true);
     expect(plan.generation).toMatchObject({ encoderId: 'encoder', decoderId: 'decoder', reparameterizeId: 'reparam', latentDim: 20 });
     expect(plan.roles).toEqual({ recon: ['recon'], kl: ['kl'], beta: [] });
-    expect(plan.dataset).toEqual({ nodeId: 'data', id: 'mnist', binarize: 'none', batchSize: 128 });
+    expect(plan.dataset).toEqual({ nodeId: 'data', images: 'x', labels: 'label', id: 'mnist', binarize: 'none', batchSize: 128 });
   });
 
   test('AE: the decoder reads μ directly; not variational', () => {
