@@ -53,7 +53,7 @@ export const Dataset = defineNode<DatasetParams>({
       dataset: (p) => p.dataset,
       batchSize: (p) => p.batchSize,
       binarize: (p) => p.binarize,
-      withBatchSize: (p, batchSize) => ({ ...p, batchSize }),
+      withSettings: (p, settings) => ({ ...p, ...settings }),
     },
   },
   infer({ params }) {

@@ -56,7 +56,7 @@ async function profileStep(program: Program, data: DatasetData): Promise<{ kerne
   const optimizer = createOptimizer(tf, program.plan.training.optimizer, program.model.variables);
   const sampler = trainSampler(program, data);
   const run = (step: number) =>
-    tf.tidy(() => trainingStep(program, optimizer, sampler.batch(0, step), { step, learningRate: 1e-4 }).dispose());
+    tf.tidy(() => trainingStep(program, optimizer, sampler.batch(0, step), { step, learningRate: 1e-4 }).packed.dispose());
   // the kernels were compiled while training: one step more to settle, then the profiled one
   run(0);
   const profile = await tf.profile(() => run(1));

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { specRegistry } from '../../nodes';
 import { datasetInfo, type DatasetId } from '../core/datasets';
+import { datasetOf } from '../core/graphQueries';
 import { parseGraphText } from '../core/parse';
 import type { GraphDoc } from '../core/schema';
 import { loadDatasetNode } from '../data/loadNode';
@@ -32,11 +33,8 @@ function readGraph(path: string): GraphDoc {
   return parsed.doc;
 }
 
-function datasetOf(doc: GraphDoc): DatasetId {
-  const node = doc.nodes.find((n) => n.type === 'Dataset');
-  const id = node?.params.dataset;
-  if (typeof id !== 'string' || !(id in datasetInfo)) return fail(`graph '${doc.name}' has no Dataset node`);
-  return id as DatasetId;
+function datasetIdOf(doc: GraphDoc): DatasetId {
+  return datasetOf(doc.nodes, specRegistry)?.dataset ?? fail(`graph '${doc.name}' has no Dataset node`);
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -96,7 +94,7 @@ async function main(args: LabArgs): Promise<void> {
       fail(e instanceof Error ? e.message : String(e));
     }
   }
-  const datasetId = datasetOf(doc);
+  const datasetId = datasetIdOf(doc);
   const data = loadDatasetNode(datasetId);
   if (!data.factors)
     fail(`graph '${doc.name}' trains on ${datasetInfo[datasetId].title}, which has no known factors; set its Dataset node to "shapes"`);

@@ -9,6 +9,7 @@ import { specRegistry } from '../../nodes';
 import { InputError } from './args';
 import { compileGraph } from '../compiler/plan';
 import { compileProgram, type Program } from '../compiler/program';
+import { withDataSettings } from '../core/graphQueries';
 import { formatDiagnostics } from '../core/diagnostics';
 import { imageGrid, type ImageBatch } from '../core/imageGrid';
 import { parseGraphText } from '../core/parse';
@@ -160,9 +161,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
   if (options.seed !== undefined) doc.training.seed = options.seed;
   if (options.learningRate !== undefined) doc.training.learningRate = options.learningRate;
   if (options.epochs !== undefined) doc.training.epochs = options.epochs;
-  if (options.batchSize !== undefined) {
-    for (const n of doc.nodes) if (n.type === 'Dataset') n.params = { ...n.params, batchSize: options.batchSize };
-  }
+  if (options.batchSize !== undefined) doc = withDataSettings(doc, specRegistry, { batchSize: options.batchSize });
   const backend = await chooseBackend(options.backend ?? 'auto', doc, log);
   const tf = await initNodeBackend(backend);
   const compiled = compileProgram(doc, tf);

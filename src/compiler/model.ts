@@ -46,6 +46,8 @@ export interface Evaluation {
   /** Runs the objective (the Loss node) and returns it. */
   objective(): Tensor;
   metrics: Map<MetricName, MetricReport[]>;
+  /** The live values the nodes actually read while running, by node id and param. */
+  liveRead: Record<string, Record<string, number>>;
 }
 
 export interface BuiltModel {
@@ -124,6 +126,7 @@ export function buildModel(plan: Plan, tf: TF, registry: ReadonlyMap<string, Any
     const values = new Map<string, PortValue>(options.feeds ?? []);
     const done = new Set<string>();
     const metrics = new Map<MetricName, MetricReport[]>();
+    const liveRead: Record<string, Record<string, number>> = {};
 
     const runNode = (node: PlanNode): void => {
       if (done.has(node.id)) return;
@@ -147,7 +150,11 @@ export function buildModel(plan: Plan, tf: TF, registry: ReadonlyMap<string, Any
           if (!v || !isTensor(v)) throw new Error(`node '${node.id}': nothing fed to '${port}'`);
           return v;
         },
-        live: (key) => liveParams?.[key],
+        live: (key) => {
+          const v = liveParams?.[key];
+          if (v !== undefined) (liveRead[node.id] ??= {})[key] = v;
+          return v;
+        },
         report: (metric, value) => {
           const list = metrics.get(metric) ?? [];
           list.push({ nodeId: node.id, value });
@@ -179,6 +186,7 @@ export function buildModel(plan: Plan, tf: TF, registry: ReadonlyMap<string, Any
     return {
       get,
       metrics,
+      liveRead,
       objective: () => {
         const loss = planById.get(plan.objectiveId);
         if (!loss) throw new Error('the objective is missing from the compiled graph');

@@ -34,6 +34,8 @@ export interface LossTerms {
   beta: Tensor;
   /** μ of q(z|x) for the batch [B, d] (main encoder), if there is one. */
   mean: Tensor | undefined;
+  /** The live values the nodes read in this pass (what a changed β really did). */
+  liveRead: Record<string, Record<string, number>>;
 }
 
 export type StepOptions = Omit<RunOptions, 'feeds'>;
@@ -136,6 +138,7 @@ export function createProgram(plan: Plan, tf: TF, registry: ReadonlyMap<string, 
         klPerDim: ev.metrics.get('klPerDim')?.[0]?.value,
         beta: betaValue,
         mean: gen?.mean ? asTensor(ev.get(gen.mean), 'μ') : undefined,
+        liveRead: ev.liveRead,
       };
     },
     encode(x) {

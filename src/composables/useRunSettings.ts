@@ -1,10 +1,13 @@
 /**
  * The training settings that live in the graph document (epochs, learning
- * rate, batch size, β), read from and written to the graph store, so the
- * document stays the one source of truth. While a run is going, learning rate
- * and β changes go to the run as live values instead.
+ * rate, batch size, and every param a node kind offers live, such as β), read
+ * from and written to the graph store, so the document stays the one source
+ * of truth. While a run is going, learning rate and live-param changes go to
+ * the run as live values instead.
  */
 import { computed } from 'vue';
+import { specRegistry } from '../../nodes';
+import { datasetOf, liveParamsOf, withDataSettings } from '../core/graphQueries';
 import type { GraphDoc } from '../core/schema';
 import { useGraphStore } from '../stores/graphStore';
 import { useTrainingStore } from '../stores/trainingStore';
@@ -23,11 +26,15 @@ export function useRunSettings() {
   const graph = useGraphStore();
   const training = useTrainingStore();
 
-  const datasetNode = computed(() => graph.doc.nodes.find((n) => n.type === 'Dataset'));
-  const betaNodes = computed(() =>
-    graph.doc.nodes
-      .filter((n) => n.type === 'Beta')
-      .map((n) => ({ id: n.id, label: n.label ?? n.id, beta: typeof n.params.beta === 'number' ? n.params.beta : 1 })),
+  const dataset = computed(() => datasetOf(graph.doc.nodes, specRegistry));
+  /** Every param the graph's nodes offer live (β, capacity …), with the node's label and its value in the graph. */
+  const liveParams = computed(() =>
+    liveParamsOf(graph.doc.nodes, specRegistry).map((p) => {
+      const node = graph.doc.nodes.find((n) => n.id === p.nodeId);
+      const control = specRegistry.get(node?.type ?? '')?.controls.find((c) => c.key === p.key);
+      const bound = control?.kind === 'number' ? { min: control.min ?? 0, max: control.max ?? 1000, step: control.step ?? 0.1 } : undefined;
+      return { ...p, nodeLabel: node?.label ?? p.nodeId, min: bound?.min ?? 0, max: bound?.max ?? 1000, step: bound?.step ?? 0.1 };
+    }),
   );
 
   const epochs = computed({
@@ -38,13 +45,10 @@ export function useRunSettings() {
   });
 
   const batchSize = computed({
-    get: () => {
-      const v = datasetNode.value?.params.batchSize;
-      return typeof v === 'number' ? v : 128;
-    },
+    get: () => dataset.value?.batchSize ?? 128,
     set: (v: number) => {
-      const node = datasetNode.value;
-      if (node && Number.isInteger(v) && v >= 1 && v <= 4096) graph.replace(withNodeParam(graph.doc, node.id, 'batchSize', v));
+      if (dataset.value && Number.isInteger(v) && v >= 1 && v <= 4096)
+        graph.replace(withDataSettings(graph.doc, specRegistry, { batchSize: v }));
     },
   });
 
@@ -57,15 +61,17 @@ export function useRunSettings() {
     else graph.replace(withTraining(graph.doc, { learningRate: v }));
   }
 
-  function betaOf(nodeId: string): number {
-    return training.liveBeta[nodeId] ?? betaNodes.value.find((b) => b.id === nodeId)?.beta ?? 1;
+  /** A live param's value in effect: the one sent during a run, else the graph's. */
+  function liveValue(nodeId: string, key: string): number {
+    return training.live[nodeId]?.[key] ?? liveParams.value.find((p) => p.nodeId === nodeId && p.key === key)?.value ?? 0;
   }
 
-  function setBeta(nodeId: string, v: number): void {
-    if (!(v >= 0 && v <= 1000)) return;
-    if (training.active) training.setBeta(nodeId, v);
-    else graph.replace(withNodeParam(graph.doc, nodeId, 'beta', v));
+  function setLive(nodeId: string, key: string, v: number): void {
+    const p = liveParams.value.find((x) => x.nodeId === nodeId && x.key === key);
+    if (!p || !(v >= p.min && v <= p.max)) return;
+    if (training.active) training.setLive(nodeId, key, v);
+    else graph.replace(withNodeParam(graph.doc, nodeId, key, v));
   }
 
-  return { epochs, batchSize, learningRate, setLearningRate, betaNodes, betaOf, setBeta };
+  return { epochs, batchSize, learningRate, setLearningRate, liveParams, liveValue, setLive };
 }

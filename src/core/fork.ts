@@ -3,13 +3,15 @@
  * raised), for side-by-side runs. Node ids are kept, so both runs draw the same
  * initial weights, batches and noise from the same seed.
  */
+import { kindWithRole, nodesWithRole, type RoleName } from './graphQueries';
 import type { NodeSpecRegistry } from './nodeSpec';
 import type { GraphDoc, GraphNode } from './schema';
 
 export type SwapResult = { ok: true; doc: GraphDoc; label: string } | { ok: false; message: string };
 
-function findOne(doc: GraphDoc, type: string): GraphNode[] {
-  return doc.nodes.filter((n) => n.type === type);
+/** The nodes of the graph playing `role` (the swaps say what they change in those terms). */
+function withRole<K extends RoleName>(doc: GraphDoc, registry: NodeSpecRegistry, role: K) {
+  return nodesWithRole(doc.nodes, registry, role);
 }
 
 function setParam(doc: GraphDoc, registry: NodeSpecRegistry, node: GraphNode, key: string, value: unknown): SwapResult {
@@ -25,27 +27,33 @@ function setParam(doc: GraphDoc, registry: NodeSpecRegistry, node: GraphNode, ke
   return { ok: true, doc: next, label: `${node.label ?? node.id}.${key} = ${String(value)}` };
 }
 
-/** Inserts a Beta node between the (single) KL and the Loss, so β can be changed in a plain VAE. */
+/** Inserts a β weight between the (single) KL term and the Loss, so β can be changed in a plain VAE. */
 function withBeta(doc: GraphDoc, registry: NodeSpecRegistry, beta: number): SwapResult {
-  const kls = findOne(doc, 'KL');
+  const kls = withRole(doc, registry, 'divergence');
   if (kls.length !== 1) return { ok: false, message: `β needs exactly one KL node (found ${kls.length})` };
-  const kl = kls[0] as GraphNode;
-  const edge = doc.edges.find(
-    (e) => e.from.node === kl.id && e.from.port === 'kl' && doc.nodes.find((n) => n.id === e.to.node)?.type === 'Loss',
-  );
+  const { node: kl, role: divergence } = kls[0] as (typeof kls)[number];
+  const objectives = new Set(withRole(doc, registry, 'objective').map((o) => o.node.id));
+  const edge = doc.edges.find((e) => e.from.node === kl.id && e.from.port === divergence.value && objectives.has(e.to.node));
   if (!edge) return { ok: false, message: `the KL node '${kl.id}' is not connected to the Loss` };
-  const spec = registry.get('Beta');
-  if (!spec) return { ok: false, message: 'the Beta node kind is missing' };
-  const parsed = spec.params.safeParse({ beta });
+  const spec = kindWithRole(registry, 'weight');
+  const weight = spec?.roles?.weight;
+  if (!spec || !weight) return { ok: false, message: 'no node kind weights a term' };
+  const parsed = spec.params.safeParse({ [weight.param]: beta });
   if (!parsed.success) return { ok: false, message: `'${beta}' is not a valid β` };
   let id = 'beta';
   for (let i = 2; doc.nodes.some((n) => n.id === id); i++) id = `beta${i}`;
   const next = structuredClone(doc);
-  next.nodes.push({ id, type: 'Beta', version: spec.version, params: parsed.data, position: { x: kl.position.x + 260, y: kl.position.y } });
+  next.nodes.push({
+    id,
+    type: spec.type,
+    version: spec.version,
+    params: parsed.data,
+    position: { x: kl.position.x + 260, y: kl.position.y },
+  });
   next.edges = next.edges.filter((e) => e.id !== edge.id);
   next.edges.push(
-    { id: `e-${kl.id}-${id}`, from: { node: kl.id, port: 'kl' }, to: { node: id, port: 'kl' } },
-    { id: `e-${id}-${edge.to.node}`, from: { node: id, port: 'loss' }, to: edge.to },
+    { id: `e-${kl.id}-${id}`, from: { node: kl.id, port: divergence.value }, to: { node: id, port: weight.term } },
+    { id: `e-${id}-${edge.to.node}`, from: { node: id, port: weight.value }, to: edge.to },
   );
   return { ok: true, doc: next, label: `β = ${beta}` };
 }
@@ -83,29 +91,33 @@ export function swapGraph(doc: GraphDoc, registry: NodeSpecRegistry, swap: strin
   }
   switch (head) {
     case 'loss': {
-      const losses = findOne(doc, 'ReconstructionLoss');
-      if (losses.length !== 1)
+      const losses = withRole(doc, registry, 'likelihood');
+      const only = losses.length === 1 ? losses[0] : undefined;
+      if (!only) {
         return {
           ok: false,
-          message: `loss= needs exactly one ReconstructionLoss (found ${losses.length}); use node.distribution=… instead`,
+          message: `loss= needs exactly one reconstruction loss (found ${losses.length}); use node.distribution=… instead`,
         };
-      const r = setParam(doc, registry, losses[0] as GraphNode, 'distribution', value);
+      }
+      const r = setParam(doc, registry, only.node, only.role.choiceParam, value);
       return r.ok ? { ...r, label: `loss = ${String(value)}` } : r;
     }
     case 'beta': {
       if (typeof value !== 'number') return { ok: false, message: `β must be a number, not '${raw}'` };
-      const betas = findOne(doc, 'Beta');
+      const betas = withRole(doc, registry, 'weight');
       if (betas.length > 1) return { ok: false, message: 'the graph has several β nodes; use node.beta=… instead' };
-      if (betas.length === 1) {
-        const r = setParam(doc, registry, betas[0] as GraphNode, 'beta', value);
+      const only = betas[0];
+      if (only) {
+        const r = setParam(doc, registry, only.node, only.role.param, value);
         return r.ok ? { ...r, label: `β = ${value}` } : r;
       }
       return withBeta(doc, registry, value);
     }
     case 'latent': {
-      const encoders = findOne(doc, 'Encoder');
-      if (encoders.length !== 1) return { ok: false, message: `latent= needs exactly one Encoder (found ${encoders.length})` };
-      const r = setParam(doc, registry, encoders[0] as GraphNode, 'latentDim', value);
+      const encoders = withRole(doc, registry, 'posterior');
+      const only = encoders.length === 1 ? encoders[0] : undefined;
+      if (!only) return { ok: false, message: `latent= needs exactly one Encoder (found ${encoders.length})` };
+      const r = setParam(doc, registry, only.node, only.role.latentParam, value);
       return r.ok ? { ...r, label: `latent dim = ${String(value)}` } : r;
     }
     default:

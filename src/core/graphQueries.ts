@@ -6,7 +6,7 @@
  * node type names outside nodes/.
  */
 import type { BinarizeMode, DatasetId } from './datasets';
-import type { AnyNodeSpec, NodeRoles, NodeSpecRegistry } from './nodeSpec';
+import type { AnyNodeSpec, DataSettings, NodeRoles, NodeSpecRegistry } from './nodeSpec';
 import type { GraphDoc } from './schema';
 
 export type RoleName = keyof NodeRoles<unknown>;
@@ -84,15 +84,15 @@ export function datasetOf(nodes: ReadonlyArray<NodeLike>, registry: NodeSpecRegi
   return undefined;
 }
 
-/** The document with every data source's batch size set to `batchSize`. */
-export function withBatchSize(doc: GraphDoc, registry: NodeSpecRegistry, batchSize: number): GraphDoc {
+/** The document with every data source set to these data settings (e.g. another batch size). */
+export function withDataSettings(doc: GraphDoc, registry: NodeSpecRegistry, settings: Partial<DataSettings>): GraphDoc {
   return {
     ...doc,
     nodes: doc.nodes.map((n) => {
       const spec = registry.get(n.type);
       const role = spec?.roles?.dataSource;
       const params = spec && role ? parsedParams(spec, n) : undefined;
-      return params && role ? { ...n, params: role.withBatchSize(params, batchSize) } : n;
+      return params && role ? { ...n, params: role.withSettings(params, settings) } : n;
     }),
   };
 }
@@ -146,7 +146,10 @@ export function isVariational(nodes: ReadonlyArray<NodeLike>, registry: NodeSpec
 }
 
 /** The live params of every node in the graph (β, capacity …), with their current values. */
-export function liveParamsOf(nodes: ReadonlyArray<NodeLike>, registry: NodeSpecRegistry): Array<{ nodeId: string; key: string; label: string; value: number }> {
+export function liveParamsOf(
+  nodes: ReadonlyArray<NodeLike>,
+  registry: NodeSpecRegistry,
+): Array<{ nodeId: string; key: string; label: string; value: number }> {
   const out: Array<{ nodeId: string; key: string; label: string; value: number }> = [];
   for (const node of nodes) {
     const spec = registry.get(node.type);
@@ -170,4 +173,26 @@ export function requiredKernelsOf(nodes: ReadonlyArray<NodeLike>, registry: Node
     if (params) for (const k of spec.requiredKernels(params)) kernels.add(k);
   }
   return [...kernels];
+}
+
+/** One end of a wire named by role: the node kind's role, and the role's field that names the port (`{ role: 'posterior', port: 'mean' }`). */
+export interface RoleEnd {
+  role: RoleName;
+  port: string;
+}
+
+function portOf(registry: NodeSpecRegistry, node: NodeLike | undefined, end: RoleEnd): string | undefined {
+  const role = node ? (registry.get(node.type)?.roles?.[end.role] as Record<string, unknown> | undefined) : undefined;
+  const port = role?.[end.port];
+  return typeof port === 'string' ? port : undefined;
+}
+
+/** Whether some wire goes from a node playing `from` to a node playing `to`, at the ports those roles name. */
+export function wiredByRole(doc: GraphDoc, registry: NodeSpecRegistry, from: RoleEnd, to: RoleEnd): boolean {
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  return doc.edges.some((e) => {
+    const a = byId.get(e.from.node);
+    const b = byId.get(e.to.node);
+    return portOf(registry, a, from) === e.from.port && portOf(registry, b, to) === e.to.port;
+  });
 }

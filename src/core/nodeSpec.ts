@@ -82,8 +82,8 @@ export interface NodeRoles<P> {
     dataset(params: P): DatasetId;
     batchSize(params: P): number;
     binarize(params: P): BinarizeMode;
-    /** The params with another batch size (run settings, `--batch-size`). */
-    withBatchSize(params: P, batchSize: number): P;
+    /** The params with other data settings (run settings, `--batch-size`, a run's PNG restored). */
+    withSettings(params: P, settings: Partial<DataSettings>): P;
   };
   /** Corrupts images on their way in (a denoising autoencoder). */
   corruption?: { input: string; output: string };
@@ -101,6 +101,13 @@ export interface NodeRoles<P> {
   weight?: { term: string; value: string; param: keyof P & string; fallback: number };
   /** Sums the terms into the one objective training minimises. */
   objective?: { terms: string };
+}
+
+/** What a data source feeds: which dataset, how binarized, in batches of how many. */
+export interface DataSettings {
+  dataset: DatasetId;
+  binarize: BinarizeMode;
+  batchSize: number;
 }
 
 /** A param that may change while the model trains (sent as `setLive(node, param, value)`). */

@@ -4,11 +4,13 @@
  * FactorVAE, β-VAE scores) and draw latent traversals. No files and no Node
  * APIs: the CLI writes what this returns; a worker can post it.
  */
+import { specRegistry } from '../../nodes';
 import type { TF } from '../../nodes/defineNode';
 import { compileProgram, type Program } from '../compiler/program';
 import { datasetInfo } from '../core/datasets';
 import { imageGrid } from '../core/imageGrid';
 import { encodePng } from '../core/png';
+import { weightTerms, withWeight } from '../core/graphQueries';
 import type { GraphDoc } from '../core/schema';
 import type { DatasetData } from '../data/format';
 import { train, type EvalMetrics, type TrainEvent, type TrainStatus } from '../runtime/trainer';
@@ -90,17 +92,16 @@ export interface LabResult {
   images: Array<{ file: string; png: Uint8Array }>;
 }
 
-/** The graph with every Beta node's β set to `beta`. */
+/** The graph with every β weight set to `beta`. */
 export function withBeta(doc: GraphDoc, beta: number): GraphDoc {
   if (!Number.isFinite(beta) || beta < 0 || beta > 1000) throw new Error(`β must be a number from 0 to 1000, got ${beta}`);
-  if (!doc.nodes.some((n) => n.type === 'Beta')) {
-    throw new Error(`graph '${doc.name}' has no β node to set: add a "β weight" node between the KL and the Loss`);
-  }
-  return { ...doc, nodes: doc.nodes.map((n) => (n.type === 'Beta' ? { ...n, params: { ...n.params, beta } } : n)) };
+  const next = withWeight(doc, specRegistry, beta);
+  if (!next) throw new Error(`graph '${doc.name}' has no β node to set: add a "β weight" node between the KL and the Loss`);
+  return next;
 }
 
 export function betasOf(doc: GraphDoc): number[] {
-  return doc.nodes.filter((n) => n.type === 'Beta').map((n) => (typeof n.params.beta === 'number' ? n.params.beta : 4));
+  return weightTerms(doc.nodes, specRegistry).map((t) => t.value);
 }
 
 /** Trains the graph, scores disentanglement on the test split, and draws traversals. */

@@ -3,6 +3,8 @@
  * metrics and the sharpness meter, one column per run. Pure; the components
  * only draw the rows.
  */
+import { specRegistry } from '../../nodes';
+import { nodesWithRole } from '../core/graphQueries';
 import type { GraphDoc } from '../core/schema';
 import type { SharpnessReading } from './protocol';
 
@@ -54,10 +56,9 @@ export function summaryRows(columns: ReadonlyArray<RunColumn>): TableRow[] {
 
 /** "bernoulli", "gaussian σ=0.1", … per reconstruction loss of a graph. */
 function likelihoodsOf(doc: GraphDoc): string {
-  return doc.nodes
-    .filter((n) => n.type === 'ReconstructionLoss')
-    .map((n) => {
-      const d = String(n.params.distribution ?? 'bernoulli');
+  return nodesWithRole(doc.nodes, specRegistry, 'likelihood')
+    .map(({ node: n, role }) => {
+      const d = String(n.params[role.choiceParam] ?? 'bernoulli');
       return d === 'gaussian' ? `${d} σ=${String(n.params.sigma)}${n.params.learnSigma ? ' learned' : ''}` : d;
     })
     .join(',');

@@ -4,19 +4,14 @@
  * choice of another backend. (A missing filter-gradient kernel is no reason:
  * src/ops/conv.ts builds that gradient from kernels every backend has.)
  */
+import { specRegistry } from '../../nodes';
 import type { TF } from '../../nodes/defineNode';
 import type { Plan } from '../compiler/plan';
+import { requiredKernelsOf } from '../core/graphQueries';
 
-/** Kernels that training this plan needs beyond the dense basics. */
+/** Kernels that training this plan needs beyond the dense basics (each node kind says which). */
 export function requiredKernels(plan: Plan): string[] {
-  const kernels = new Set<string>();
-  for (const n of plan.nodes) {
-    if ((n.type === 'Encoder' || n.type === 'Decoder') && n.params.architecture === 'conv') {
-      kernels.add('Conv2D');
-      kernels.add('Conv2DBackpropInput');
-    }
-  }
-  return [...kernels];
+  return requiredKernelsOf(plan.nodes, specRegistry);
 }
 
 export function missingKernels(tf: Pick<TF, 'getKernel'>, backend: string, plan: Plan): string[] {

@@ -10,6 +10,8 @@
  * indices of the batches it trains on, and the hashes are reported.
  */
 import type { Program } from '../compiler/program';
+import { specRegistry } from '../../nodes';
+import { datasetOf } from '../core/graphQueries';
 import type { GraphDoc } from '../core/schema';
 import { TrainControl, train, type TrainEvent, type TrainOptions, type TrainResult } from './trainer';
 
@@ -98,8 +100,8 @@ export const EMPTY_DIGEST = '811c9dc5';
 
 /** What decides the batches a run reads: with equal keys, two runs read the same batches. */
 export function batchKey(doc: GraphDoc, options: { trainLimit?: number | undefined }): string {
-  const data = doc.nodes.find((n) => n.type === 'Dataset')?.params ?? {};
-  return JSON.stringify([data.dataset, data.binarize, data.batchSize, doc.training.seed, options.trainLimit ?? null]);
+  const data = datasetOf(doc.nodes, specRegistry);
+  return JSON.stringify([data?.dataset, data?.binarize, data?.batchSize, doc.training.seed, options.trainLimit ?? null]);
 }
 
 /**

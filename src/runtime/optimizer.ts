@@ -11,6 +11,8 @@ export interface Optimizer {
   /** Applies one update. Call inside tf.tidy. */
   apply(grads: Record<string, Tensor>, learningRate: number): void;
   readonly steps: number;
+  /** The learning rate of the last update applied (NaN before the first). */
+  readonly learningRate: number;
   dispose(): void;
 }
 
@@ -25,11 +27,16 @@ export function createOptimizer(tf: TF, kind: OptimizerKind, variables: Variable
 
 function sgd(tf: TF, variables: Variable[]): Optimizer {
   let steps = 0;
+  let applied = NaN;
   return {
     get steps() {
       return steps;
     },
+    get learningRate() {
+      return applied;
+    },
     apply(grads, lr) {
+      applied = lr;
       for (const v of variables) {
         const g = grads[v.name];
         if (g) v.assign(tf.sub(v, tf.mul(g, lr)));
@@ -47,12 +54,17 @@ function adam(tf: TF, variables: Variable[], options: OptimizerOptions, beta1 = 
   const m = tf.tidy(() => variables.map((v) => tf.variable(tf.zerosLike(v), false)));
   const s = tf.tidy(() => variables.map((v) => tf.variable(tf.zerosLike(v), false)));
   let steps = 0;
+  let applied = NaN;
   return {
     get steps() {
       return steps;
     },
+    get learningRate() {
+      return applied;
+    },
     apply(grads, lr) {
       steps++;
+      applied = lr;
       const c1 = 1 - beta1 ** steps;
       const c2 = 1 - beta2 ** steps;
       const alpha = (lr * Math.sqrt(c2)) / c1;

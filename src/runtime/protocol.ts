@@ -314,8 +314,8 @@ export const fromWorkerSchemas = {
     variational: z.boolean(),
     hasEncoder: z.boolean(),
     hasDecoder: z.boolean(),
-    /** Live-adjustable β nodes: id and current β. */
-    betaNodes: z.array(z.strictObject({ nodeId: z.string(), beta: zFinite })),
+    /** Params that may change while this run trains (each node kind says which): node, param, label, value. */
+    live: z.array(z.strictObject({ nodeId: z.string(), key: z.string(), label: z.string(), value: zFinite })),
     /** Milliseconds from the start command to this point (backend, data, compile). */
     setupMs: zFinite,
   }),
@@ -326,7 +326,10 @@ export const fromWorkerSchemas = {
     samplesPerSecond: zFinite,
     train: zTrainMetrics,
     klPerDim: z.array(zMetric),
-    learningRate: zFinite,
+    /** The learning rate the optimizer applied in the last step (not the one asked for). */
+    learningRate: zMetric,
+    /** The live values the nodes read in the last step, by node and param. */
+    live: zLiveValues,
     numTensors: zCount,
     numBytes: zCount,
     /** Milliseconds from the start command to the end of the first step (first report only). */

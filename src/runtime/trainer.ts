@@ -42,9 +42,24 @@ export interface EpochRecord {
   seconds: number;
 }
 
+/** What the last step really trained with: the optimizer's learning rate and the live values the nodes read. */
+export interface AppliedSettings {
+  learningRate: number;
+  live: Record<string, Record<string, number>>;
+}
+
 export type TrainEvent =
   | { type: 'started'; totalSteps: number; stepsPerEpoch: number; epochs: number; paramCount: number; backend: string }
-  | { type: 'progress'; step: number; epoch: number; epochStep: number; samplesPerSecond: number; train: TrainMetrics; klPerDim: number[] }
+  | {
+      type: 'progress';
+      step: number;
+      epoch: number;
+      epochStep: number;
+      samplesPerSecond: number;
+      train: TrainMetrics;
+      klPerDim: number[];
+      applied: AppliedSettings;
+    }
   | { type: 'epochEnded'; record: EpochRecord }
   | { type: 'diverged'; step: number; message: string }
   | { type: 'paused'; step: number }
@@ -250,19 +265,20 @@ export async function evaluateProgram(
 /**
  * One training step: the forward pass on a batch, the gradients, the
  * optimizer's update. Returns [objective, recon, KL, β·KL, β, KL per dimension…, 0]
- * for the caller to accumulate; it is kept out of tidy scopes, so the caller
- * disposes it. Call inside tf.tidy.
+ * for the caller to accumulate (kept out of tidy scopes, so the caller
+ * disposes it), and what the step really trained with. Call inside tf.tidy.
  */
 export function trainingStep(
   program: Program,
   optimizer: Optimizer,
   arrays: BatchArrays,
   at: { step: number; learningRate: number; live?: Record<string, Record<string, number>> },
-): Tensor {
+): { packed: Tensor; applied: AppliedSettings } {
   const { tf, plan } = program;
   const d = plan.generation?.latentDim ?? 0;
   const batch = toBatch(tf, arrays, plan.imageShape);
   let packed: Tensor | undefined;
+  let live: AppliedSettings['live'] = {};
   const { grads } = tf.variableGrads(() => {
     const t = program.losses(batch, {
       mode: 'train',
@@ -270,13 +286,14 @@ export function trainingStep(
       noiseKey: trainNoiseKey(at.step),
       ...(at.live ? { live: at.live } : {}),
     });
+    live = t.liveRead;
     const perDim = d > 0 ? (t.klPerDim && t.klPerDim.size === d ? t.klPerDim : tf.zeros([d])) : null;
     packed = tf.keep(tf.concat([tf.stack([t.objective, t.recon, t.kl, t.betaKl, t.beta]), ...(perDim ? [perDim] : []), tf.zeros([1])]));
     return t.objective as Scalar;
   }, program.model.variables);
   optimizer.apply(grads, at.learningRate);
   if (!packed) throw new Error('the training step produced no loss');
-  return packed;
+  return { packed, applied: { learningRate: optimizer.learningRate, live } };
 }
 
 export async function train(program: Program, options: TrainOptions): Promise<TrainResult> {
@@ -307,6 +324,7 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
   let epochStart = now();
   let lastTrain: TrainMetrics = { objective: NaN, recon: NaN, kl: NaN, betaKl: NaN, beta: NaN };
   let status: TrainStatus = 'finished';
+  let applied: AppliedSettings = { learningRate: NaN, live: {} };
   let message: string | undefined;
   const testOptions = {
     ...(options.testLimit !== undefined ? { limit: options.testLimit } : {}),
@@ -363,6 +381,7 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
       samplesPerSecond: seconds > 0 ? windowSamples / seconds : 0,
       train,
       klPerDim,
+      applied,
     });
     lastTrain = train;
     takeSnapshot();
@@ -404,9 +423,10 @@ export async function train(program: Program, options: TrainOptions): Promise<Tr
         const learningRate = control.learningRate ?? options.learningRate ?? settings.learningRate;
         const currentStep = step;
         tf.tidy(() => {
-          const packed = trainingStep(program, optimizer, arrays, { step: currentStep, learningRate, live: control.live });
-          acc.assign(tf.add(acc, packed));
-          packed.dispose();
+          const result = trainingStep(program, optimizer, arrays, { step: currentStep, learningRate, live: control.live });
+          acc.assign(tf.add(acc, result.packed));
+          result.packed.dispose();
+          applied = result.applied;
         });
         step++;
         windowSteps++;

@@ -13,6 +13,7 @@ import { compileProgram, type Program, type WeightMap } from '../compiler/progra
 import { compileGraph, type Plan } from '../compiler/plan';
 import type { DatasetId } from '../core/datasets';
 import type { Diagnostic } from '../core/diagnostics';
+import { liveParamsOf } from '../core/graphQueries';
 import { parseGraph } from '../core/parse';
 import type { GraphDoc } from '../core/schema';
 import type { BatchArrays } from '../data/batches';
@@ -512,7 +513,7 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
           variational: program.plan.variational,
           hasEncoder: gen?.mean !== undefined,
           hasDecoder: gen !== undefined,
-          betaNodes: program.plan.roles.beta.map((nodeId) => ({ nodeId, beta: betaOf(s.doc, nodeId) })),
+          live: liveParamsOf(program.plan.nodes, specRegistry),
           setupMs: now() - s.startedAt,
         });
         return;
@@ -531,7 +532,8 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
           samplesPerSecond: event.samplesPerSecond,
           train: event.train,
           klPerDim: event.klPerDim,
-          learningRate: s.control.learningRate ?? s.options.learningRate ?? s.doc.training.learningRate,
+          learningRate: event.applied.learningRate,
+          live: event.applied.live,
           numTensors: memory.numTensors,
           numBytes: memory.numBytes,
           ...(first ? { firstStepMs: now() - s.startedAt } : {}),
@@ -660,11 +662,6 @@ export function createTrainingHost(deps: HostDeps): TrainingHost {
 async function waitUntil(condition: () => boolean, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (!condition() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
-function betaOf(doc: GraphDoc, nodeId: string): number {
-  const v = doc.nodes.find((n) => n.id === nodeId)?.params.beta;
-  return typeof v === 'number' && Number.isFinite(v) ? v : 1;
 }
 
 function describeDiagnostics(diagnostics: ReadonlyArray<Diagnostic>): string {

@@ -30,7 +30,7 @@ export async function trialSpeed(tf: TfModule, doc: GraphDoc, options: TrialOpti
     const batch: BatchArrays = { x, labels: new Int32Array(size), size, indices: new Uint32Array(size) };
     // each step's numbers are read back, so a GPU's queued work is inside the time measured
     const step = async (n: number) => {
-      const packed = tf.tidy(() => trainingStep(program, optimizer, batch, { step: n, learningRate: 0 }));
+      const packed = tf.tidy(() => trainingStep(program, optimizer, batch, { step: n, learningRate: 0 }).packed);
       await packed.data();
       packed.dispose();
     };

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { specRegistry } from '../../nodes';
 import { binarizeModes } from '../core/datasets';
 import { datasetIds } from '../core/datasets';
+import { datasetOf, withDataSettings } from '../core/graphQueries';
 import type { Diagnostic } from '../core/diagnostics';
 import { describeIssue, formatPath } from '../core/issues';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
@@ -71,9 +72,7 @@ export interface RunSummary {
  * TrainResult fits `RunSummary`). Scores that are not finite are left out.
  */
 export function describeRun(doc: GraphDoc, summary: RunSummary): RunInfo {
-  const dataset = doc.nodes.find((n) => n.type === 'Dataset')?.params;
-  const pick = <T extends string>(value: unknown, allowed: ReadonlyArray<T>, fallback: T): T =>
-    allowed.find((a) => a === value) ?? fallback;
+  const dataset = datasetOf(doc.nodes, specRegistry);
   const f = summary.final;
   const metricsFinite = f && [f.elbo, f.recon, f.kl, ...(f.klPerDim ?? [])].every(Number.isFinite);
   const batchSize = dataset?.batchSize;
@@ -81,9 +80,9 @@ export function describeRun(doc: GraphDoc, summary: RunSummary): RunInfo {
     format: 'bottleneck-run',
     version: 1,
     seed: doc.training.seed,
-    dataset: pick(dataset?.dataset, datasetIds, 'mnist'),
-    binarize: pick(dataset?.binarize, binarizeModes, 'none'),
-    batchSize: typeof batchSize === 'number' && Number.isInteger(batchSize) && batchSize >= 1 ? batchSize : 128,
+    dataset: dataset?.dataset ?? 'mnist',
+    binarize: dataset?.binarize ?? 'none',
+    batchSize: batchSize !== undefined && Number.isInteger(batchSize) && batchSize >= 1 ? batchSize : 128,
     optimizer: doc.training.optimizer,
     learningRate: doc.training.learningRate,
     epochs: doc.training.epochs,
@@ -191,10 +190,7 @@ export function readExperimentPng(bytes: Uint8Array, registry: NodeSpecRegistry 
  */
 export function restoreExperiment(doc: GraphDoc, run: RunInfo): GraphDoc {
   return {
-    ...doc,
-    nodes: doc.nodes.map((n) =>
-      n.type === 'Dataset' ? { ...n, params: { ...n.params, dataset: run.dataset, binarize: run.binarize, batchSize: run.batchSize } } : n,
-    ),
+    ...withDataSettings(doc, specRegistry, { dataset: run.dataset, binarize: run.binarize, batchSize: run.batchSize }),
     training: { epochs: run.epochs, optimizer: run.optimizer, learningRate: run.learningRate, seed: run.seed },
   };
 }

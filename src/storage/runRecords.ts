@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { specRegistry } from '../../nodes';
+import { datasetOf } from '../core/graphQueries';
 import { parseGraph } from '../core/parse';
 import type { GraphDoc } from '../core/schema';
 import { zBackendName } from '../runtime/backends';
@@ -128,8 +129,8 @@ export interface RunFacts {
 }
 
 function batchSizeOf(doc: GraphDoc): number {
-  const v = doc.nodes.find((n) => n.type === 'Dataset')?.params.batchSize;
-  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : 0;
+  const v = datasetOf(doc.nodes, specRegistry)?.batchSize;
+  return v !== undefined && Number.isInteger(v) && v > 0 ? v : 0;
 }
 
 /** The record of a run (pure; the caller stores it). */

@@ -11,7 +11,8 @@ import type { BackendChoice } from '../runtime/backends';
 import type { Anatomy, ExportFile, FromWorker, FromWorkerOf, Preview, PreviewPicks, RunOptions, ToWorkerInput } from '../runtime/protocol';
 import { createIdleRun, isActive, createPreparingRun, reduceRun, type RunView } from '../runtime/runState';
 import { trainingWorker, WORKER_CRASHED } from '../runtime/workerHub';
-import { betaOf } from '../workshop/lessons';
+import { specRegistry } from '../../nodes';
+import { weightTerms } from '../core/graphQueries';
 
 export interface RunSettings {
   backend: BackendChoice;
@@ -66,7 +67,8 @@ export const useTrainingStore = defineStore('training', () => {
   const picks = shallowRef<PreviewPicks>({ code: 0, pair: [0, 1] });
   /** Live values sent while training (undefined: the graph's own). */
   const liveLearningRate = shallowRef<number | undefined>(undefined);
-  const liveBeta = shallowRef<Record<string, number>>({});
+  /** Live node params sent while training, by node and param (β, capacity …). */
+  const live = shallowRef<Record<string, Record<string, number>>>({});
   /** The graph this run trains (to notice edits made since). */
   const trainedDoc = shallowRef<GraphDoc | undefined>(undefined);
 
@@ -128,7 +130,7 @@ export const useTrainingStore = defineStore('training', () => {
         const entry: ScoreLogEntry = {
           runId: message.runId,
           graphName: doc.name,
-          beta: Object.values(liveBeta.value)[0] ?? betaOf(doc),
+          beta: firstWeight(doc),
           step: report.step,
           mig: report.scores.mig,
           factorVae: report.scores.factorVae,
@@ -202,15 +204,22 @@ export const useTrainingStore = defineStore('training', () => {
     if (active.value) send({ type: 'setLearningRate', runId: run.value.runId, value });
   }
 
-  function setBeta(nodeId: string, value: number): void {
-    liveBeta.value = { ...liveBeta.value, [nodeId]: value };
-    if (active.value) send({ type: 'setLive', runId: run.value.runId, nodeId, key: 'beta', value });
+  /** Changes a live param of a node (one its kind offers live) for the running training. */
+  function setLive(nodeId: string, key: string, value: number): void {
+    live.value = { ...live.value, [nodeId]: { ...live.value[nodeId], [key]: value } };
+    if (active.value) send({ type: 'setLive', runId: run.value.runId, nodeId, key, value });
+  }
+
+  /** The first weight (β) the run trained with: a live value when one was set, else the graph's. */
+  function firstWeight(doc: GraphDoc): number {
+    const term = weightTerms(doc.nodes, specRegistry)[0];
+    return term ? (live.value[term.nodeId]?.[term.param] ?? term.value) : 1;
   }
 
   /** Forgets live overrides (the graph's own values apply again). */
   function clearLive(): void {
     liveLearningRate.value = undefined;
-    liveBeta.value = {};
+    live.value = {};
   }
 
   function setPicks(next: PreviewPicks): void {
@@ -277,7 +286,7 @@ export const useTrainingStore = defineStore('training', () => {
     settings,
     picks,
     liveLearningRate,
-    liveBeta,
+    live,
     trainedDoc,
     active,
     start,
@@ -288,7 +297,7 @@ export const useTrainingStore = defineStore('training', () => {
     loseDevice: command('debugLoseDevice'),
     step,
     setLearningRate,
-    setBeta,
+    setLive,
     clearLive,
     setPicks,
     exportModel,

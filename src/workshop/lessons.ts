@@ -5,7 +5,9 @@
  * says whether the step is done or what is still missing. Pure: the lesson
  * store gathers the facts, the lesson card shows the result.
  */
-import type { GraphDoc, GraphNode } from '../core/schema';
+import { specRegistry } from '../../nodes';
+import { datasetOf, isVariational as isVariationalGraph, latentSizeOf, weightTerms, wiredByRole, type RoleEnd } from '../core/graphQueries';
+import type { GraphDoc } from '../core/schema';
 import type { LessonId } from './lessonIds';
 
 /** What a lesson's checks can see. */
@@ -50,52 +52,43 @@ export interface Lesson {
 /** Steps a short training run needs before the pictures mean something (a few seconds on any backend). */
 export const LESSON_TRAIN_STEPS = 50;
 
-// ---- facts about graphs ----
+// ---- facts about graphs (asked in terms of what the nodes are: src/core/graphQueries.ts) ----
 
-const nodesOf = (doc: GraphDoc, type: string): GraphNode[] => doc.nodes.filter((n) => n.type === type);
+const wired = (doc: GraphDoc, from: RoleEnd, to: RoleEnd): boolean => wiredByRole(doc, specRegistry, from, to);
 
-const typeOf = (doc: GraphDoc, id: string): string | undefined => doc.nodes.find((n) => n.id === id)?.type;
-
-/** Whether some edge goes from a `fromType` node's `fromPort` to a `toType` node's `toPort`. */
-function wired(doc: GraphDoc, fromType: string, fromPort: string, toType: string, toPort: string): boolean {
-  return doc.edges.some(
-    (e) => e.from.port === fromPort && e.to.port === toPort && typeOf(doc, e.from.node) === fromType && typeOf(doc, e.to.node) === toType,
-  );
-}
-
-/** A Reparameterize node fed by the Encoder's μ and log σ², feeding the Decoder's z. */
+/** A sampler fed by the encoder's μ and log σ², feeding the decoder's z. */
 export function hasReparameterization(doc: GraphDoc): boolean {
   return (
-    wired(doc, 'Encoder', 'mean', 'Reparameterize', 'mean') &&
-    wired(doc, 'Encoder', 'logVar', 'Reparameterize', 'logVar') &&
-    wired(doc, 'Reparameterize', 'z', 'Decoder', 'z')
+    wired(doc, { role: 'posterior', port: 'mean' }, { role: 'sampler', port: 'mean' }) &&
+    wired(doc, { role: 'posterior', port: 'logVar' }, { role: 'sampler', port: 'logVar' }) &&
+    wired(doc, { role: 'sampler', port: 'sample' }, { role: 'generator', port: 'code' })
   );
 }
 
-/** A KL node fed by the Encoder's μ and log σ², whose value reaches the Loss (directly or through a β node). */
+/** A KL term fed by the encoder's μ and log σ², whose value reaches the Loss (directly or through a β weight). */
 export function hasKlTerm(doc: GraphDoc): boolean {
+  const klToLoss = wired(doc, { role: 'divergence', port: 'value' }, { role: 'objective', port: 'terms' });
+  const throughBeta =
+    wired(doc, { role: 'divergence', port: 'value' }, { role: 'weight', port: 'term' }) &&
+    wired(doc, { role: 'weight', port: 'value' }, { role: 'objective', port: 'terms' });
   return (
-    wired(doc, 'Encoder', 'mean', 'KL', 'mean') &&
-    wired(doc, 'Encoder', 'logVar', 'KL', 'logVar') &&
-    (wired(doc, 'KL', 'kl', 'Loss', 'terms') || (wired(doc, 'KL', 'kl', 'Beta', 'kl') && wired(doc, 'Beta', 'loss', 'Loss', 'terms')))
+    wired(doc, { role: 'posterior', port: 'mean' }, { role: 'divergence', port: 'mean' }) &&
+    wired(doc, { role: 'posterior', port: 'logVar' }, { role: 'divergence', port: 'logVar' }) &&
+    (klToLoss || throughBeta)
   );
 }
 
 export const isVariational = (doc: GraphDoc): boolean => hasReparameterization(doc) && hasKlTerm(doc);
 
-/** The Encoder's latent size (the first Encoder), if there is one. */
-export function latentSize(doc: GraphDoc): number | undefined {
-  const v = nodesOf(doc, 'Encoder')[0]?.params.latentDim;
-  return typeof v === 'number' ? v : undefined;
-}
+/** The encoder's latent size, if the graph has one encoder. */
+export const latentSize = (doc: GraphDoc): number | undefined => latentSizeOf(doc.nodes, specRegistry);
 
-/** β of the first β node (1 without one: a plain VAE). */
-export function betaOf(doc: GraphDoc): number {
-  const v = nodesOf(doc, 'Beta')[0]?.params.beta;
-  return typeof v === 'number' ? v : 1;
-}
+/** β of the first β weight (1 without one: a plain VAE). */
+export const betaOf = (doc: GraphDoc): number => weightTerms(doc.nodes, specRegistry)[0]?.value ?? 1;
 
-const datasetOf = (doc: GraphDoc): unknown => nodesOf(doc, 'Dataset')[0]?.params.dataset;
+const datasetIdOf = (doc: GraphDoc): string | undefined => datasetOf(doc.nodes, specRegistry)?.dataset;
+
+const isAutoencoder = (doc: GraphDoc): boolean => !isVariationalGraph(doc.nodes, specRegistry);
 
 const check = (done: boolean, waiting: string): StepCheck => ({ done, waiting: done ? '' : waiting });
 
@@ -105,8 +98,6 @@ function trained(facts: LessonFacts, ok: (doc: GraphDoc) => boolean, steps: numb
   if (!run || !ok(run.doc)) return check(false, `Press ▶ Train to train ${what}.`);
   return check(run.steps >= steps, `Training… ${run.steps} of ${steps} steps.`);
 }
-
-const isAutoencoder = (doc: GraphDoc): boolean => nodesOf(doc, 'Reparameterize').length === 0 && nodesOf(doc, 'KL').length === 0;
 
 const readStep = (title: string, text: string[], focus: string[] = []): LessonStep => ({
   title,
@@ -132,7 +123,11 @@ const autoencoder: Lesson = {
         'Each node shows its output shape and number of weights. Select a node to read its note.',
       ],
       focus: ['Encoder', 'Decoder'],
-      check: (f) => check(f.graphOk && wired(f.doc, 'Encoder', 'mean', 'Decoder', 'z'), 'Wire the Encoder’s μ into the Decoder’s z.'),
+      check: (f) =>
+        check(
+          f.graphOk && wired(f.doc, { role: 'posterior', port: 'mean' }, { role: 'generator', port: 'code' }),
+          'Wire the Encoder’s μ into the Decoder’s z.',
+        ),
     },
     {
       title: 'Train it',
@@ -239,7 +234,7 @@ const betaVae: Lesson = {
       focus: ['Dataset', 'Beta'],
       check: (f) =>
         check(
-          datasetOf(f.doc) === 'shapes' && nodesOf(f.doc, 'Beta').length > 0,
+          datasetIdOf(f.doc) === 'shapes' && weightTerms(f.doc.nodes, specRegistry).length > 0,
           'Use the shapes dataset and a β node (open this lesson again to reset the graph).',
         ),
     },

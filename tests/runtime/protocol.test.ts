@@ -108,6 +108,7 @@ describe('reports from the worker', () => {
       train: { objective: NaN, recon: NaN, kl: 1, betaKl: 1, beta: 1 },
       klPerDim: [0.1],
       learningRate: 0.001,
+      live: {},
       numTensors: 40,
       numBytes: 1000,
     };

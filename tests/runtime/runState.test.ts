@@ -13,6 +13,7 @@ const progress = (runId: number, step: number, objective: number): FromWorker =>
   train: train(objective),
   klPerDim: [5, 5],
   learningRate: 0.001,
+  live: {},
   numTensors: 41,
   numBytes: 100,
 });
@@ -30,7 +31,7 @@ const started = (runId: number, startStep = 0, backend: 'webgpu' | 'webgl' = 'we
   variational: true,
   hasEncoder: true,
   hasDecoder: true,
-  betaNodes: [],
+  live: [],
   setupMs: 1200,
 });
 

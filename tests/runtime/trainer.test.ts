@@ -229,6 +229,10 @@ describe('train', () => {
     const p = compile(small(loadGraph('beta-vae')));
     const control = new TrainControl();
     const betas: number[] = [];
+    const applied: Array<{ learningRate: number; live: Record<string, Record<string, number>> }> = [];
+    // how far one step moves the weights (Adam moves each by about the learning rate)
+    const moves: number[] = [];
+    let before = await p.readWeights();
     await train(p, {
       data: mnist,
       epochs: 1,
@@ -239,13 +243,29 @@ describe('train', () => {
       onEvent: (e) => {
         if (e.type !== 'progress') return;
         betas.push(e.train.beta);
+        applied.push(e.applied);
         if (e.step === 3) {
           control.setLive('beta', 'beta', 0.5);
           control.learningRate = 1e-4;
         }
       },
+      onReport: async () => {
+        const after = await p.readWeights();
+        const kernel = (w: typeof after) => w['decoder/dense1/kernel']?.values ?? new Float32Array();
+        const [a, b] = [kernel(before), kernel(after)];
+        moves.push(a.reduce((s, v, i) => s + Math.abs((b[i] as number) - v), 0) / a.length);
+        before = after;
+      },
     });
     expect(betas).toEqual([4, 4, 4, 0.5, 0.5, 0.5]);
+    // what the steps trained with, as the β node read it and the optimizer applied it
+    expect(applied.map((a) => a.learningRate)).toEqual([0.001, 0.001, 0.001, 1e-4, 1e-4, 1e-4]);
+    expect(applied.map((a) => a.live.beta?.beta)).toEqual([undefined, undefined, undefined, 0.5, 0.5, 0.5]);
+    // and the weights moved about ten times less per step after the change
+    const early = ((moves[1] ?? 0) + (moves[2] ?? 0)) / 2;
+    const late = ((moves[4] ?? 0) + (moves[5] ?? 0)) / 2;
+    expect(late / early).toBeGreaterThan(0.03);
+    expect(late / early).toBeLessThan(0.3);
     p.dispose();
   });
 });

@@ -180,7 +180,12 @@ describe('training host', () => {
     const { host, of, waitFor } = nodeHost();
     host.handle({ type: 'start', runId: 1, doc: smallBetaVae(2), options: { ...quick, epochs: 50, reportEvery: 4, previewEvery: 1000 } });
     await waitFor(() => of('progress', 1).length >= 2, 'two reports');
-    expect(of('started', 1)[0]?.betaNodes).toEqual([{ nodeId: 'beta', beta: 2 }]);
+    // the β node's kind offers β and its capacity live
+    expect(of('started', 1)[0]?.live).toEqual([
+      { nodeId: 'beta', key: 'beta', label: 'β', value: 2 },
+      { nodeId: 'beta', key: 'capacity', label: 'capacity C', value: 0 },
+    ]);
+    expect(of('progress', 1)[0]?.live).toEqual({});
     expect(of('progress', 1)[0]?.train.beta).toBe(2);
     host.handle({ type: 'pause', runId: 1 });
     await waitFor(() => of('paused', 1).length > 0, 'the pause');
@@ -192,9 +197,11 @@ describe('training host', () => {
     host.handle({ type: 'step', runId: 1, steps: 1 });
     await waitFor(() => of('progress', 1).length > reports && of('preview', 1).length > previews, 'a single step');
     const stepped = of('progress', 1).at(-1)!;
-    // one step, reported (and drawn) at once, with the live values in effect
+    // one step, reported (and drawn) at once, with the live values in effect: the β the node read
+    // and the learning rate the optimizer applied
     expect(stepped.step).toBe(at + 1);
     expect(stepped.train.beta).toBe(6);
+    expect(stepped.live).toEqual({ beta: { beta: 6 } });
     expect(stepped.learningRate).toBe(0.0005);
     expect(of('preview', 1).at(-1)?.preview.step).toBe(at + 1);
     await new Promise((r) => setTimeout(r, 100));
