@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
+import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
+import { pyFloat, pyNumber } from '../src/export/python';
 import { defineNode, tensorInput } from './defineNode';
 
 const zParams = z.strictObject({
@@ -35,6 +37,71 @@ export function betaAt(
 export function capacityAt(capacity: number, capacitySteps: number, step: number): number {
   return capacitySteps > 0 ? capacity * Math.min(1, step / capacitySteps) : capacity;
 }
+
+/** β as a function of the training step, as Python source (`step` is a number or a float tensor). */
+export function betaExpression(
+  p: BetaParams,
+  min: (a: string, b: string) => string,
+  mod: (a: string, b: string) => string,
+): { beta: string; what: string } {
+  const beta = pyFloat(p.beta);
+  switch (p.schedule) {
+    case 'constant':
+      return { beta, what: `β = ${pyNumber(p.beta)}` };
+    case 'warmup':
+      return {
+        beta: `${beta} * ${min('1.0', `step / ${pyFloat(p.warmupSteps)}`)}`,
+        what: `β rises linearly from 0 to ${pyNumber(p.beta)} over ${p.warmupSteps} steps`,
+      };
+    case 'cyclical':
+      return {
+        beta: `${beta} * ${min('1.0', `${mod('step', pyFloat(p.cycleSteps))} / ${pyFloat(p.cycleSteps)} / ${pyFloat(p.rampFraction)}`)}`,
+        what: `β restarts every ${p.cycleSteps} steps, rising from 0 to ${pyNumber(p.beta)} over the first ${pyNumber(p.rampFraction * 100)}% of each cycle`,
+      };
+  }
+}
+
+export function capacityExpression(p: BetaParams, min: (a: string, b: string) => string): { capacity: string; what: string } {
+  if (p.capacitySteps > 0 && p.capacity > 0) {
+    return {
+      capacity: `${pyFloat(p.capacity)} * ${min('1.0', `step / ${pyFloat(p.capacitySteps)}`)}`,
+      what: `capacity C rises from 0 to ${pyNumber(p.capacity)} nats over ${p.capacitySteps} steps`,
+    };
+  }
+  return { capacity: pyFloat(p.capacity), what: p.capacity > 0 ? `capacity C = ${pyNumber(p.capacity)} nats` : 'no capacity (C = 0)' };
+}
+
+interface BetaStep extends ExportStep {
+  params: BetaParams;
+  input: string;
+  beta: string;
+  capacity: string;
+  out: string;
+}
+
+const betaExporter: NodeExporter<BetaParams, BetaStep> = {
+  describe: (ctx) => {
+    const input = ctx.input('kl');
+    const beta = ctx.claim(`${ctx.stem}_beta`);
+    const capacity = ctx.claim(`${ctx.stem}_capacity`);
+    return { node: ctx.ref, paramCount: 0, params: ctx.params, input, beta, capacity, out: ctx.output('loss', 'loss') };
+  },
+  code(s, { target }) {
+    const torch = target === 'pytorch';
+    const min = (a: string, b: string) => (torch ? `min(${a}, ${b})` : `tf.minimum(${a}, ${b})`);
+    const mod = (a: string, b: string) => (torch ? `(${a} % ${b})` : `tf.math.floormod(${a}, ${b})`);
+    const beta = betaExpression(s.params, min, mod);
+    const cap = capacityExpression(s.params, min);
+    return {
+      forward: [
+        ...forwardComment(s.node, `β·|KL − C|; ${beta.what}; ${cap.what}`),
+        `${I}${s.beta} = ${beta.beta}`,
+        `${I}${s.capacity} = ${cap.capacity}`,
+        `${I}${s.out} = ${s.beta} * ${torch ? 'torch.abs' : 'tf.abs'}(${s.input} - ${s.capacity})`,
+      ],
+    };
+  },
+};
 
 export const Beta = defineNode<BetaParams>({
   type: 'Beta',
@@ -102,6 +169,7 @@ export const Beta = defineNode<BetaParams>({
   inputs: { kl: { kind: 'scalar', label: 'KL', doc: 'the term to weight (usually the KL)' } },
   outputs: { loss: { kind: 'scalar', label: 'β·|KL−C|', doc: 'the weighted term' } },
   roles: { weight: { term: 'kl', value: 'loss', param: 'beta', fallback: 1 } },
+  exporter: betaExporter,
   live: [
     { key: 'beta', label: 'β' },
     { key: 'capacity', label: 'capacity C' },

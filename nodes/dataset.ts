@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { binarizeModes, datasetIds, datasetInfo } from '../src/core/datasets';
+import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
 import { defineNode } from './defineNode';
 
 const zParams = z.strictObject({
@@ -8,6 +9,15 @@ const zParams = z.strictObject({
   batchSize: z.number().int().min(1).max(4096).default(128),
 });
 export type DatasetParams = z.infer<typeof zParams>;
+
+interface DatasetStep extends ExportStep {
+  x: string;
+}
+
+const datasetExporter: NodeExporter<DatasetParams, DatasetStep> = {
+  describe: (ctx) => ({ node: ctx.ref, paramCount: 0, x: ctx.output('x', 'x') }),
+  code: (s) => ({ forward: [...forwardComment(s.node, 'a batch of images, pixels in 0..1'), `${I}${s.x} = x`] }),
+};
 
 export const Dataset = defineNode<DatasetParams>({
   type: 'Dataset',
@@ -46,6 +56,7 @@ export const Dataset = defineNode<DatasetParams>({
     label: { kind: 'labels', label: 'label', doc: 'the class of each image (for colouring plots)' },
   },
   maxPerGraph: 1,
+  exporter: datasetExporter,
   roles: {
     dataSource: {
       images: 'x',

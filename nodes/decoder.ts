@@ -3,6 +3,21 @@ import { NodeIssueError } from '../src/core/diagnostics';
 import { formatShape, type Shape } from '../src/core/shape';
 import { defineNode, tensorInput, type Tensor } from './defineNode';
 import { zLayerSizes } from './encoder';
+import { FORWARD_INDENT, forwardComment, type DescribeContext, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
+import { pascalCase, pyString, size2 } from '../src/export/python';
+import {
+  convCount,
+  denseCount,
+  image3,
+  kerasActivationArg,
+  kerasWeights,
+  samePadding,
+  torchActivation,
+  torchDeconvPlan,
+  torchWeights,
+  type ConvLayer,
+  type DenseLayer,
+} from './layerExport';
 import { activationOptions, activations, architectureControls, conv2dTranspose, convParams, dense, denseParams } from './layers';
 
 const zParams = z.strictObject({
@@ -73,6 +88,193 @@ function gcdPow2(a: number, b: number): number {
   return p;
 }
 
+// ---- export to PyTorch and Keras ----
+
+export interface DecoderStep extends ExportStep {
+  params: DecoderParams;
+  module: string;
+  className: string;
+  z: string;
+  latentDim: number;
+  dense: DenseLayer[];
+  /** Conv decoders reshape the dense output to this [H, W, C] before the transposed convolutions. */
+  start: [number, number, number] | undefined;
+  deconvs: ConvLayer[];
+  output: [number, number, number];
+  logits: string;
+  mean: string;
+}
+
+function describeDecoder(ctx: DescribeContext<DecoderParams>): DecoderStep {
+  const { node, params } = ctx;
+  const zVar = ctx.input('z');
+  const logits = ctx.output('xHat', 'logits', 'logits');
+  const mean = ctx.output('xHat', 'mean', 'mean');
+  const module = ctx.claim(ctx.stem);
+  const className = ctx.claim(pascalCase(node.id));
+  const z = node.inputShapes.z;
+  const latent = z?.[1];
+  if (!z || z.length !== 2 || typeof latent !== 'number') return ctx.fail('its input z must be a latent code [B×d] to be exported');
+  const output = image3(node.outputShapes.xHat, node, 'its output x̂');
+  const [h, w, c] = output;
+  const dense: DenseLayer[] = [];
+  let inputs = latent;
+  params.hidden.forEach((units, i) => {
+    dense.push({ name: `dense${i}`, inputs, units, activated: true });
+    inputs = units;
+  });
+  let start: [number, number, number] | undefined;
+  const deconvs: ConvLayer[] = [];
+  if (params.architecture === 'mlp') {
+    dense.push({ name: `dense${dense.length}`, inputs, units: h * w * c, activated: false });
+  } else {
+    const n = params.filters.length;
+    const scale = 2 ** n;
+    if (n === 0 || h % scale !== 0 || w % scale !== 0) ctx.fail(`${n} upsampling layers cannot produce a ${h}×${w} image`);
+    start = [h / scale, w / scale, params.filters[0] as number];
+    dense.push({ name: `dense${dense.length}`, inputs, units: start[0] * start[1] * start[2], activated: true });
+    let size: [number, number] = [start[0], start[1]];
+    for (let i = 0; i < n; i++) {
+      const inC = params.filters[i] as number;
+      const filters = i + 1 < n ? (params.filters[i + 1] as number) : c;
+      const outSize: [number, number] = [size[0] * 2, size[1] * 2];
+      // a transposed 'same' conv is the adjoint of a 'same' conv from outSize to size
+      const [top, bottom] = samePadding(outSize[0], params.kernelSize);
+      const [left, right] = samePadding(outSize[1], params.kernelSize);
+      deconvs.push({
+        name: `deconv${i}`,
+        inChannels: inC,
+        filters,
+        kernel: params.kernelSize,
+        inSize: size,
+        outSize,
+        padding: { top, bottom, left, right },
+        activated: i < n - 1,
+      });
+      size = outSize;
+    }
+  }
+  return {
+    node: ctx.ref,
+    params,
+    module,
+    className,
+    z: zVar,
+    latentDim: latent,
+    dense,
+    start,
+    deconvs,
+    output,
+    logits,
+    mean,
+    paramCount: denseCount(dense) + convCount(deconvs),
+  };
+}
+
+function decoderSummary(s: DecoderStep): string {
+  const dense = `dense ${[s.latentDim, ...s.dense.map((d) => d.units)].join(' → ')}`;
+  if (!s.start) return `${dense}, reshaped to ${s.output.join('×')}; returns the logits`;
+  const sizes = [s.start.join('×'), ...s.deconvs.map((d) => `${size2(d.outSize)}×${d.filters}`)];
+  return `${dense}, reshaped to ${s.start.join('×')}, stride-2 transposed convs ${sizes.join(' → ')}; returns the logits`;
+}
+
+function torchClass(s: DecoderStep): string[] {
+  const act = (e: string) => torchActivation(s.params.activation, e);
+  const L = [
+    `class ${s.className}(nn.Module):`,
+    `    """Decoder '${s.node.id}': ${decoderSummary(s)}."""`,
+    '',
+    '    def __init__(self):',
+    '        super().__init__()',
+  ];
+  for (const d of s.dense) L.push(`        self.${d.name} = nn.Linear(${d.inputs}, ${d.units})`);
+  const plans = s.deconvs.map(torchDeconvPlan);
+  if (plans.some((p) => p.crop)) {
+    L.push("        # an odd kernel makes TensorFlow's 'same' window uneven: the layers below keep it by cropping in forward()");
+  }
+  s.deconvs.forEach((d, i) => {
+    L.push(
+      `        self.${d.name} = nn.ConvTranspose2d(${d.inChannels}, ${d.filters}, ${d.kernel}, stride=2${plans[i]?.extra ?? ''})  # ${size2(d.inSize)} → ${size2(d.outSize)}`,
+    );
+  });
+  L.push('', '    def forward(self, z):', '        h = z');
+  for (const d of s.dense) L.push(`        h = ${d.activated ? act(`self.${d.name}(h)`) : `self.${d.name}(h)`}`);
+  if (!s.start) {
+    L.push(`        return unflatten_hwc(h, ${s.output.join(', ')})  # logits`);
+    return L;
+  }
+  L.push(`        h = unflatten_hwc(h, ${s.start.join(', ')})`);
+  s.deconvs.forEach((d, i) => {
+    const call = plans[i]?.crop
+      ? `self.${d.name}(h)[:, :, ${d.padding.top}:${d.padding.top + d.outSize[0]}, ${d.padding.left}:${d.padding.left + d.outSize[1]}]`
+      : `self.${d.name}(h)`;
+    L.push(`        h = ${d.activated ? act(call) : call}`);
+  });
+  L.push('        return h  # logits');
+  return L;
+}
+
+function kerasBuilder(s: DecoderStep, builder: string): string[] {
+  const act = kerasActivationArg(s.params.activation);
+  const L = [
+    `def ${builder}():`,
+    `    """Decoder '${s.node.id}': dense layers${s.start ? ', then stride-2 transposed convs' : ''} up to a ${s.output.join('×')} image; returns the logits."""`,
+    `    z = keras.Input(shape=(${s.latentDim},))`,
+    '    h = z',
+  ];
+  for (const d of s.dense) L.push(`    h = layers.Dense(${d.units}${d.activated ? act : ''}, name=${pyString(d.name)})(h)`);
+  if (!s.start) {
+    L.push(`    logits = layers.Reshape((${s.output.join(', ')}))(h)`);
+  } else {
+    L.push(`    h = layers.Reshape((${s.start.join(', ')}))(h)`);
+    s.deconvs.forEach((d, i) => {
+      const target = i === s.deconvs.length - 1 ? 'logits' : 'h';
+      L.push(
+        `    ${target} = layers.Conv2DTranspose(${d.filters}, ${d.kernel}, strides=2, padding="same"${d.activated ? act : ''}, name=${pyString(d.name)})(h)  # ${size2(d.inSize)} → ${size2(d.outSize)}`,
+      );
+    });
+  }
+  L.push(`    return keras.Model(z, logits, name=${pyString(s.module)})`);
+  return L;
+}
+
+const decoderExporter: NodeExporter<DecoderParams, DecoderStep> = {
+  describe: describeDecoder,
+  code(s, ctx) {
+    const I = FORWARD_INDENT;
+    const sigmoid = s.params.outputActivation === 'sigmoid';
+    const forward = [
+      ...forwardComment(
+        s.node,
+        sigmoid ? 'logits, and the mean image sigmoid(logits)' : 'logits; the mean image is the logits themselves (linear output)',
+      ),
+      `${I}${s.logits} = self.${s.module}(${s.z})`,
+      `${I}${s.mean} = ${sigmoid ? `${ctx.target === 'pytorch' ? 'torch' : 'tf'}.sigmoid(${s.logits})` : s.logits}`,
+    ];
+    if (ctx.target === 'pytorch') {
+      return {
+        forward,
+        network: torchClass(s),
+        init: [`self.${s.module} = ${s.className}()`],
+        helpers: ['unflatten_hwc', 'glorot_init'],
+        weights: torchWeights(s.node.id, s.module, [
+          ...s.dense.map((d) => ({ name: d.name, layout: 'dense' as const })),
+          ...s.deconvs.map((d) => ({ name: d.name, layout: 'deconv' as const })),
+        ]),
+      };
+    }
+    const builder = ctx.claim(`build_${s.module}`);
+    return {
+      forward,
+      network: kerasBuilder(s, builder),
+      init: [`self.${s.module} = ${builder}()`],
+      tracked: [`*self.${s.module}.trainable_variables`],
+      helpers: s.params.activation === 'leakyRelu' ? ['leaky_relu'] : [],
+      weights: kerasWeights(s.node.id, s.module, [...s.dense, ...s.deconvs]),
+    };
+  },
+};
+
 export const Decoder = defineNode<DecoderParams>({
   type: 'Decoder',
   version: 1,
@@ -106,6 +308,7 @@ export const Decoder = defineNode<DecoderParams>({
   inputs: { z: { kind: 'latent', label: 'z', doc: 'a latent code: a sample z or an autoencoder’s μ' } },
   outputs: { xHat: { kind: 'reconstruction', label: 'x̂', doc: 'the decoded image (and its logits)' } },
   roles: { generator: { code: 'z', image: 'xHat' } },
+  exporter: decoderExporter,
   requiredKernels: (p) => (p.architecture === 'conv' ? ['Conv2D', 'Conv2DBackpropInput'] : []),
   infer({ params, inputs, expected, datasetImageShape }) {
     const z = inputs.z;

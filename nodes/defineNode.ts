@@ -6,6 +6,7 @@
  */
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { NodeSpec } from '../src/core/nodeSpec';
+import type { NodeExporter } from '../src/export/nodeExport';
 import type { Shape } from '../src/core/shape';
 
 export type TF = typeof tfc;
@@ -81,6 +82,8 @@ export interface BuiltNode {
 
 export interface NodeDef<P extends Record<string, unknown> = Record<string, unknown>> extends NodeSpec<P> {
   build(ctx: BuildContext<P>): BuiltNode;
+  /** How the node is written in the exported PyTorch and Keras scripts (src/export/nodeExport.ts). */
+  exporter?: NodeExporter<P>;
 }
 
 export type AnyNodeDef = NodeDef<Record<string, unknown>>;

@@ -2,6 +2,24 @@ import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import type { Shape } from '../src/core/shape';
 import { defineNode, dims, tensorInput, type Tensor } from './defineNode';
+import { FORWARD_INDENT, forwardComment, type DescribeContext, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
+import { pascalCase, pyString, size2 } from '../src/export/python';
+import {
+  activationTitle,
+  convCount,
+  denseCount,
+  image3,
+  kerasActivationArg,
+  kerasWeights,
+  samePadding,
+  symmetric,
+  torchActivation,
+  torchConvForward,
+  torchConvLine,
+  torchWeights,
+  type ConvLayer,
+  type DenseLayer,
+} from './layerExport';
 import { activationOptions, activations, architectureControls, conv2d, convParams, dense, denseParams } from './layers';
 
 export const zLayerSizes = z.array(z.number().int().min(1).max(4096)).max(8);
@@ -60,6 +78,186 @@ function layout(params: EncoderParams, input: Shape): EncoderLayout {
   return { convs, flat, dense: denseLayers, headInputs: inputs };
 }
 
+// ---- export to PyTorch and Keras ----
+
+export interface EncoderStep extends ExportStep {
+  params: EncoderParams;
+  /** Attribute / builder name of this node's network. */
+  module: string;
+  className: string;
+  input: string;
+  inputShape: [number, number, number];
+  convs: ConvLayer[];
+  /** Features after the convolutions (or the flat image). */
+  flat: number;
+  dense: DenseLayer[];
+  headInputs: number;
+  latentDim: number;
+  mean: string;
+  /** Present when something reads log σ² (a plain autoencoder has no such head). */
+  logVar: string | undefined;
+}
+
+function describeEncoder(ctx: DescribeContext<EncoderParams>): EncoderStep {
+  const { node, params } = ctx;
+  const input = ctx.input('x');
+  const mean = ctx.output('mean', 'mean');
+  const logVar = node.usedOutputs.includes('logVar') ? ctx.output('logVar', 'log_var') : undefined;
+  const module = ctx.claim(ctx.stem);
+  const className = ctx.claim(pascalCase(node.id));
+  const inputShape = image3(node.inputShapes.x, node, 'its input x');
+  const [h, w, c] = inputShape;
+  const convs: ConvLayer[] = [];
+  let flat = h * w * c;
+  if (params.architecture === 'conv') {
+    if (params.filters.length === 0) ctx.fail('a conv encoder needs at least one conv layer');
+    let size: [number, number] = [h, w];
+    let inC = c;
+    params.filters.forEach((f, i) => {
+      const outSize: [number, number] = [convOutputSize(size[0], 1), convOutputSize(size[1], 1)];
+      const [top, bottom] = samePadding(size[0], params.kernelSize);
+      const [left, right] = samePadding(size[1], params.kernelSize);
+      convs.push({
+        name: `conv${i}`,
+        inChannels: inC,
+        filters: f,
+        kernel: params.kernelSize,
+        inSize: size,
+        outSize,
+        padding: { top, bottom, left, right },
+        activated: true,
+      });
+      size = outSize;
+      inC = f;
+    });
+    flat = size[0] * size[1] * inC;
+  }
+  const dense: DenseLayer[] = [];
+  let inputs = flat;
+  params.hidden.forEach((units, i) => {
+    dense.push({ name: `dense${i}`, inputs, units, activated: true });
+    inputs = units;
+  });
+  const heads = (logVar ? 2 : 1) * (inputs * params.latentDim + params.latentDim);
+  return {
+    node: ctx.ref,
+    params,
+    module,
+    className,
+    input,
+    inputShape,
+    convs,
+    flat,
+    dense,
+    headInputs: inputs,
+    latentDim: params.latentDim,
+    mean,
+    logVar,
+    paramCount: convCount(convs) + denseCount(dense) + heads,
+  };
+}
+
+function encoderSummary(s: EncoderStep): string {
+  const parts: string[] = [];
+  if (s.convs.length > 0) {
+    const sizes = [
+      `${size2([s.inputShape[0], s.inputShape[1]])}×${s.inputShape[2]}`,
+      ...s.convs.map((c) => `${size2(c.outSize)}×${c.filters}`),
+    ];
+    parts.push(`stride-2 convs ${sizes.join(' → ')}`);
+  }
+  if (s.dense.length > 0) parts.push(`dense ${[s.flat, ...s.dense.map((d) => d.units)].join(' → ')}`);
+  const heads = s.logVar ? `μ and log σ² (${s.latentDim} each)` : `the code μ (${s.latentDim})`;
+  return `${parts.length > 0 ? `${parts.join(', ')}, then ` : ''}${heads}; ${activationTitle(s.params.activation)} activations`;
+}
+
+function torchClass(s: EncoderStep): string[] {
+  const act = (e: string) => torchActivation(s.params.activation, e);
+  const L = [
+    `class ${s.className}(nn.Module):`,
+    `    """Encoder '${s.node.id}': ${encoderSummary(s)}."""`,
+    '',
+    '    def __init__(self):',
+    '        super().__init__()',
+  ];
+  if (s.convs.some((c) => !symmetric(c))) {
+    L.push("        # TensorFlow's 'same' padding: when it is uneven, the extra row and column go at the bottom and right");
+  }
+  for (const c of s.convs) L.push(`        ${torchConvLine(c)}`);
+  for (const d of s.dense) L.push(`        self.${d.name} = nn.Linear(${d.inputs}, ${d.units})`);
+  L.push(`        self.mean = nn.Linear(${s.headInputs}, ${s.latentDim})`);
+  if (s.logVar) L.push(`        self.log_var = nn.Linear(${s.headInputs}, ${s.latentDim})`);
+  L.push('', '    def forward(self, x):', '        h = x');
+  for (const c of s.convs) L.push(`        ${torchConvForward(c, act)}`);
+  L.push('        h = flatten_hwc(h)');
+  for (const d of s.dense) L.push(`        h = ${act(`self.${d.name}(h)`)}`);
+  L.push(s.logVar ? '        return self.mean(h), self.log_var(h)' : '        return self.mean(h)');
+  return L;
+}
+
+function kerasBuilder(s: EncoderStep, builder: string): string[] {
+  const act = kerasActivationArg(s.params.activation);
+  const [h, w, c] = s.inputShape;
+  const heads = s.logVar ? `μ and log σ² (${s.latentDim} each)` : `the code μ (${s.latentDim})`;
+  const L = [
+    `def ${builder}():`,
+    `    """Encoder '${s.node.id}': ${s.convs.length > 0 ? 'stride-2 convs, ' : ''}${s.dense.length > 0 ? 'dense layers, ' : ''}then ${heads}; ${activationTitle(s.params.activation)} activations."""`,
+    `    x = keras.Input(shape=(${h}, ${w}, ${c}))`,
+    '    h = x',
+  ];
+  for (const l of s.convs) {
+    L.push(
+      `    h = layers.Conv2D(${l.filters}, ${l.kernel}, strides=2, padding="same"${act}, name=${pyString(l.name)})(h)  # ${size2(l.inSize)} → ${size2(l.outSize)}`,
+    );
+  }
+  L.push(`    h = layers.Flatten()(h)  # ${s.flat} features`);
+  for (const d of s.dense) L.push(`    h = layers.Dense(${d.units}${act}, name=${pyString(d.name)})(h)`);
+  L.push(`    mean = layers.Dense(${s.latentDim}, name="mean")(h)`);
+  if (s.logVar) {
+    L.push(`    log_var = layers.Dense(${s.latentDim}, name="log_var")(h)`);
+    L.push(`    return keras.Model(x, [mean, log_var], name=${pyString(s.module)})`);
+  } else {
+    L.push(`    return keras.Model(x, mean, name=${pyString(s.module)})`);
+  }
+  return L;
+}
+
+const encoderExporter: NodeExporter<EncoderParams, EncoderStep> = {
+  describe: describeEncoder,
+  code(s, ctx) {
+    const I = FORWARD_INDENT;
+    const forward = [
+      ...forwardComment(s.node, s.logVar ? 'q(z|x) = N(μ, σ²)' : 'the code μ (an autoencoder reads no log σ²)'),
+      s.logVar ? `${I}${s.mean}, ${s.logVar} = self.${s.module}(${s.input})` : `${I}${s.mean} = self.${s.module}(${s.input})`,
+    ];
+    const heads = [{ name: 'mean' }, ...(s.logVar ? [{ name: 'logVar', python: 'log_var' }] : [])];
+    const encode = `self.${s.module}(x)${s.logVar ? '[0]' : ''}`;
+    if (ctx.target === 'pytorch') {
+      return {
+        forward,
+        network: torchClass(s),
+        init: [`self.${s.module} = ${s.className}()`],
+        helpers: ['flatten_hwc', 'glorot_init'],
+        weights: torchWeights(s.node.id, s.module, [
+          ...s.convs.map((c) => ({ name: c.name, layout: 'conv' as const })),
+          ...[...s.dense, ...heads].map((d) => ({ ...d, layout: 'dense' as const })),
+        ]),
+        encode,
+      };
+    }
+    const builder = ctx.claim(`build_${s.module}`);
+    return {
+      forward,
+      network: kerasBuilder(s, builder),
+      init: [`self.${s.module} = ${builder}()`],
+      tracked: [`*self.${s.module}.trainable_variables`],
+      helpers: s.params.activation === 'leakyRelu' ? ['leaky_relu'] : [],
+      weights: kerasWeights(s.node.id, s.module, [...s.convs, ...s.dense, ...heads]),
+      encode,
+    };
+  },
+};
+
 export const Encoder = defineNode<EncoderParams>({
   type: 'Encoder',
   version: 1,
@@ -97,6 +295,7 @@ export const Encoder = defineNode<EncoderParams>({
     const z: Shape = [null, params.latentDim];
     return { outputs: { mean: z, logVar: z }, paramCount: count };
   },
+  exporter: encoderExporter,
   build(ctx) {
     const { tf, params, nodeId } = ctx;
     const x = ctx.inputShapes.x;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
+import { pyFloat, pyNumber } from '../src/export/python';
 import { defineNode, tensorInput } from './defineNode';
 import { posteriorInputs, posteriorShape } from './posterior';
 
@@ -6,6 +8,46 @@ const zParams = z.strictObject({
   freeBits: z.number().min(0).max(100).default(0),
 });
 export type KLParams = z.infer<typeof zParams>;
+
+interface KLStep extends ExportStep {
+  freeBits: number;
+  mean: string;
+  logVar: string;
+  perDim: string;
+  raw: string;
+  out: string;
+}
+
+const klExporter: NodeExporter<KLParams, KLStep> = {
+  describe: (ctx) => {
+    const mean = ctx.input('mean');
+    const logVar = ctx.input('logVar');
+    const perDim = ctx.claim(`${ctx.stem}_per_dim`);
+    const raw = ctx.claim(`${ctx.stem}_value`);
+    const out = ctx.output('kl', 'term');
+    ctx.metric('kl', raw);
+    return { node: ctx.ref, paramCount: 0, freeBits: ctx.params.freeBits, mean, logVar, perDim, raw, out };
+  },
+  code(s, { target }) {
+    const torch = target === 'pytorch';
+    const sum = torch ? `${s.perDim}.sum()` : `tf.reduce_sum(${s.perDim})`;
+    const floored = torch
+      ? `${s.perDim}.clamp(min=${pyFloat(s.freeBits)}).sum()`
+      : `tf.reduce_sum(tf.maximum(${s.perDim}, ${pyFloat(s.freeBits)}))`;
+    return {
+      forward: [
+        ...forwardComment(
+          s.node,
+          `KL(q(z|x) ‖ N(0, I))${s.freeBits > 0 ? `, with free bits: no dimension counts for less than ${pyNumber(s.freeBits)} nats` : ''}`,
+        ),
+        `${I}${s.perDim} = kl_per_dimension(${s.mean}, ${s.logVar})`,
+        `${I}${s.raw} = ${sum}`,
+        `${I}${s.out} = ${s.freeBits > 0 ? floored : s.raw}`,
+      ],
+      helpers: ['kl_per_dimension'],
+    };
+  },
+};
 
 export const KL = defineNode<KLParams>({
   type: 'KL',
@@ -24,6 +66,7 @@ export const KL = defineNode<KLParams>({
   inputs: posteriorInputs,
   outputs: { kl: { kind: 'scalar', label: 'KL', doc: 'KL per example (nats), summed over dimensions' } },
   roles: { divergence: { mean: 'mean', logVar: 'logVar', value: 'kl' } },
+  exporter: klExporter,
   infer({ inputs }) {
     posteriorShape(inputs);
     return { outputs: { kl: [] }, paramCount: 0 };

@@ -1,9 +1,29 @@
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
+import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
 import { defineNode, tensorListInput } from './defineNode';
 
 const zParams = z.strictObject({});
 export type LossParams = z.infer<typeof zParams>;
+
+interface LossStep extends ExportStep {
+  terms: string[];
+  out: string;
+}
+
+const lossExporter: NodeExporter<LossParams, LossStep> = {
+  describe: (ctx) => {
+    const terms = ctx.inputs('terms');
+    if (terms.length === 0) ctx.fail('needs at least one loss term');
+    return { node: ctx.ref, paramCount: 0, terms, out: ctx.objective };
+  },
+  code: (s) => ({
+    forward: [
+      ...forwardComment(s.node, 'the objective, the sum of its terms (for a VAE: −ELBO = reconstruction + KL)'),
+      `${I}${s.out} = ${s.terms.join(' + ')}`,
+    ],
+  }),
+};
 
 export const Loss = defineNode<LossParams>({
   type: 'Loss',
@@ -21,6 +41,7 @@ export const Loss = defineNode<LossParams>({
   outputs: {},
   maxPerGraph: 1,
   roles: { objective: { terms: 'terms' } },
+  exporter: lossExporter,
   infer({ multiInputs }) {
     const terms = multiInputs.terms ?? [];
     if (terms.length === 0) throw new NodeIssueError('terms', 'needs at least one loss term');

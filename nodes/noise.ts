@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
+import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
+import { pyFloat, pyNumber } from '../src/export/python';
 import { defineNode, tensorInput } from './defineNode';
 
 const zParams = z.strictObject({
@@ -9,6 +11,43 @@ const zParams = z.strictObject({
   clip: z.boolean().default(true),
 });
 export type NoiseParams = z.infer<typeof zParams>;
+
+interface NoiseStep extends ExportStep {
+  params: NoiseParams;
+  input: string;
+  output: string;
+}
+
+const noiseExporter: NodeExporter<NoiseParams, NoiseStep> = {
+  describe: (ctx) => {
+    const input = ctx.input('x');
+    return { node: ctx.ref, paramCount: 0, params: ctx.params, input, output: ctx.output('x', 'x') };
+  },
+  code(s, { target }) {
+    const p = s.params;
+    const torch = target === 'pytorch';
+    if (p.kind === 'gaussian') {
+      const eps = torch ? `torch.randn_like(${s.input})` : `tf.random.normal(tf.shape(${s.input}))`;
+      const noisy = `${s.input} + ${pyFloat(p.sigma)} * ${eps}`;
+      const clipped = torch ? `(${noisy}).clamp(0.0, 1.0)` : `tf.clip_by_value(${noisy}, 0.0, 1.0)`;
+      return {
+        forward: [
+          ...forwardComment(s.node, `Gaussian noise x̃ = x + ${pyNumber(p.sigma)}·ε${p.clip ? ', clipped to 0..1' : ''}`),
+          `${I}${s.output} = ${p.clip ? clipped : noisy}`,
+        ],
+      };
+    }
+    const keep = torch
+      ? `(torch.rand_like(${s.input}) >= ${pyFloat(p.p)}).float()`
+      : `tf.cast(tf.random.uniform(tf.shape(${s.input})) >= ${pyFloat(p.p)}, ${s.input}.dtype)`;
+    return {
+      forward: [
+        ...forwardComment(s.node, `masking noise: each pixel set to 0 with probability ${pyNumber(p.p)}`),
+        `${I}${s.output} = ${s.input} * ${keep}`,
+      ],
+    };
+  },
+};
 
 export const Noise = defineNode<NoiseParams>({
   type: 'Noise',
@@ -38,6 +77,7 @@ export const Noise = defineNode<NoiseParams>({
   inputs: { x: { kind: 'image', label: 'x', doc: 'clean images' } },
   outputs: { x: { kind: 'image', label: 'x̃', doc: 'corrupted images, same shape' } },
   roles: { corruption: { input: 'x', output: 'x' } },
+  exporter: noiseExporter,
   infer({ inputs }) {
     const x = inputs.x;
     if (!x) throw new NodeIssueError('x', 'needs an image input');

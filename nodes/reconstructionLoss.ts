@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import { formatShape, shapesEqual } from '../src/core/shape';
+import type { HelperName } from '../src/export/helpers';
+import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter, type WeightLink } from '../src/export/nodeExport';
+import { pyFloat, pyNumber, pyString } from '../src/export/python';
 import { defineNode, reconstructionInput, tensorInput, type Tensor, type TF } from './defineNode';
 
 export const reconstructionDistributions = ['bernoulli', 'mse', 'gaussian', 'l1', 'continuous-bernoulli'] as const;
@@ -81,6 +84,101 @@ function sumPixels(tf: TF, perPixel: Tensor): Tensor {
   return tf.sum(perPixel, axes);
 }
 
+/** The likelihood's name in the scripts' comments. */
+const distributionTitle: Record<ReconstructionDistribution, string> = {
+  bernoulli: 'Bernoulli: cross-entropy on the logits',
+  mse: 'MSE: squared error of the mean image',
+  gaussian: 'Gaussian: ½((x − x̂)/σ)² + log σ + ½ log 2π',
+  l1: 'L1: absolute error of the mean image',
+  'continuous-bernoulli': 'continuous Bernoulli: cross-entropy on the logits minus log C(λ)',
+};
+
+interface ReconstructionStep extends ExportStep {
+  distribution: ReconstructionDistribution;
+  sigma: number;
+  /** Attribute of the learned log σ, when σ is learned. */
+  logSigma: string | undefined;
+  x: string;
+  logits: string;
+  mean: string;
+  loss: string;
+}
+
+/** −log p(x|z) per pixel, as Python (PyTorch or TensorFlow). */
+function perPixelLoss(s: ReconstructionStep, torch: boolean): string {
+  const { x, logits, mean } = s;
+  const bce = torch
+    ? `F.binary_cross_entropy_with_logits(${logits}, ${x}, reduction="none")`
+    : `tf.nn.sigmoid_cross_entropy_with_logits(labels=${x}, logits=${logits})`;
+  const square = torch ? `(${x} - ${mean}).square()` : `tf.square(${x} - ${mean})`;
+  switch (s.distribution) {
+    case 'bernoulli':
+      return bce;
+    case 'mse':
+      return square;
+    case 'l1':
+      return torch ? `(${x} - ${mean}).abs()` : `tf.abs(${x} - ${mean})`;
+    case 'continuous-bernoulli':
+      return `${bce} - continuous_bernoulli_log_norm(${logits})`;
+    case 'gaussian':
+      if (s.logSigma)
+        return `0.5 * ${square} / ${torch ? 'torch.exp(2' : 'tf.exp(2.0'} * self.${s.logSigma}) + self.${s.logSigma} + HALF_LOG_2PI`;
+      return `0.5 * ${square} / ${pyFloat(s.sigma)} ** 2 + math.log(${pyFloat(s.sigma)}) + HALF_LOG_2PI`;
+  }
+}
+
+const reconstructionExporter: NodeExporter<ReconstructionLossParams, ReconstructionStep> = {
+  describe(ctx) {
+    const { params } = ctx;
+    const learned = params.distribution === 'gaussian' && params.learnSigma;
+    const x = ctx.input('x');
+    const logits = ctx.input('xHat', 'logits');
+    const mean = ctx.input('xHat', 'mean');
+    const loss = ctx.output('loss', 'loss');
+    ctx.metric('recon', loss);
+    const logSigma = learned ? ctx.claim(`${ctx.stem}_log_sigma`) : undefined;
+    return {
+      node: ctx.ref,
+      paramCount: learned ? 1 : 0,
+      distribution: params.distribution,
+      sigma: params.sigma,
+      logSigma,
+      x,
+      logits,
+      mean,
+      loss,
+    };
+  },
+  code(s, { target }) {
+    const torch = target === 'pytorch';
+    const sigmaNote = s.distribution === 'gaussian' ? (s.logSigma ? ', σ learned' : `, σ = ${pyNumber(s.sigma)}`) : '';
+    const helpers: HelperName[] = [];
+    if (s.distribution === 'gaussian') helpers.push('HALF_LOG_2PI');
+    if (s.distribution === 'continuous-bernoulli') helpers.push('LOG_2', 'continuous_bernoulli_log_norm');
+    const forward = [
+      ...forwardComment(s.node, `−log p(x|z), ${distributionTitle[s.distribution]}${sigmaNote}`),
+      `${I}${s.loss} = sum_pixels_mean_batch(${perPixelLoss(s, torch)})`,
+    ];
+    if (!s.logSigma) return { forward, helpers };
+    const learns = `# ${s.node.type} '${s.node.id}' learns log σ of its Gaussian, starting from σ = ${pyNumber(s.sigma)}`;
+    const weights: WeightLink[] = [{ browser: `${s.node.id}/logSigma`, python: s.logSigma, layout: torch ? 'scalar' : 'same' }];
+    if (torch)
+      return {
+        forward,
+        helpers,
+        weights,
+        init: [learns, `self.${s.logSigma} = nn.Parameter(torch.tensor(math.log(${pyFloat(s.sigma)})))`],
+      };
+    return {
+      forward,
+      helpers: [...helpers, 'scalar_variable'],
+      weights,
+      init: [learns, `self.${s.logSigma} = scalar_variable(math.log(${pyFloat(s.sigma)}), ${pyString(s.logSigma)})`],
+      tracked: [`self.${s.logSigma}`],
+    };
+  },
+};
+
 export const ReconstructionLoss = defineNode<ReconstructionLossParams>({
   type: 'ReconstructionLoss',
   version: 1,
@@ -118,6 +216,7 @@ export const ReconstructionLoss = defineNode<ReconstructionLossParams>({
   },
   outputs: { loss: { kind: 'scalar', label: '−log p(x|z)', doc: 'reconstruction loss per example (nats)' } },
   roles: { likelihood: { target: 'x', reconstruction: 'xHat', value: 'loss', choiceParam: 'distribution' } },
+  exporter: reconstructionExporter,
   hints({ params, source }) {
     // a likelihood on logits reads probabilities: a linear decoder output shows raw numbers in the pictures
     const decoder = source('xHat');

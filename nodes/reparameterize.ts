@@ -1,9 +1,31 @@
 import { z } from 'zod';
+import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
 import { defineNode, tensorInput } from './defineNode';
 import { posteriorInputs, posteriorShape } from './posterior';
 
 const zParams = z.strictObject({});
 export type ReparameterizeParams = z.infer<typeof zParams>;
+
+interface ReparameterizeStep extends ExportStep {
+  mean: string;
+  logVar: string;
+  z: string;
+}
+
+const reparameterizeExporter: NodeExporter<ReparameterizeParams, ReparameterizeStep> = {
+  describe: (ctx) => {
+    const mean = ctx.input('mean');
+    const logVar = ctx.input('logVar');
+    return { node: ctx.ref, paramCount: 0, mean, logVar, z: ctx.output('z', 'z') };
+  },
+  code: (s) => ({
+    forward: [
+      ...forwardComment(s.node, 'z = μ + exp(½·log σ²)·ε with ε ~ N(0, I); z = μ when not sampling'),
+      `${I}${s.z} = reparameterize(${s.mean}, ${s.logVar}) if sample else ${s.mean}`,
+    ],
+    helpers: ['reparameterize'],
+  }),
+};
 
 export const Reparameterize = defineNode<ReparameterizeParams>({
   type: 'Reparameterize',
@@ -21,6 +43,7 @@ export const Reparameterize = defineNode<ReparameterizeParams>({
   inputs: posteriorInputs,
   outputs: { z: { kind: 'latent', label: 'z', doc: 'a sample from q(z|x)' } },
   roles: { sampler: { mean: 'mean', logVar: 'logVar', sample: 'z' } },
+  exporter: reparameterizeExporter,
   hints: ({ trainsWith }) =>
     trainsWith('divergence')
       ? []

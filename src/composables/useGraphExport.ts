@@ -116,7 +116,7 @@ export function useGraphExport(options: GraphExportOptions) {
   /** Saves a Python training script for the graph. */
   function downloadCode(target: ExportTarget): ExportOutcome {
     return guard('exporting the code', () => {
-      const result = exportCode(options.doc(), target, {}, registry);
+      const result = exportCode(options.doc(), target);
       if (!result.ok) return failed(`the graph cannot be exported to ${targetTitle[target]}: ${formatDiagnostics(result.errors)}`);
       io.save(result.fileName, new Blob([result.code], { type: 'text/x-python' }));
       return done(result.fileName, `saved ${result.fileName} (${targetTitle[target]})`);

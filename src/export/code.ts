@@ -2,8 +2,8 @@
  * Export a graph as a Python training script: one entry point for the CLI and
  * the editor. Never throws; an unsupported graph gives errors naming the node.
  */
-import { specRegistry } from '../../nodes';
-import type { NodeSpecRegistry } from '../core/nodeSpec';
+import { nodeRegistry } from '../../nodes';
+import type { AnyNodeDef } from '../../nodes/defineNode';
 import type { GraphDoc } from '../core/schema';
 import type { CodeExportOptions, CodeExportResult, ExportTarget } from './common';
 import { exportKeras } from './keras';
@@ -11,11 +11,12 @@ import { exportPyTorch } from './pytorch';
 
 export { exportTargets, targetTitle, type CodeExportOptions, type CodeExportResult, type ExportTarget, type WeightLink } from './common';
 
+/** `registry`: the node kinds (with their exporters) the graph may use. */
 export function exportCode(
   doc: GraphDoc,
   target: ExportTarget,
   options: CodeExportOptions = {},
-  registry: NodeSpecRegistry = specRegistry,
+  registry: ReadonlyMap<string, AnyNodeDef> = nodeRegistry,
 ): CodeExportResult {
   return target === 'pytorch' ? exportPyTorch(doc, options, registry) : exportKeras(doc, options, registry);
 }

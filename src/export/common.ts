@@ -8,10 +8,12 @@ import type { Diagnostic } from '../core/diagnostics';
 import { formatCount } from '../core/shape';
 import { SHAPES_COUNT, SHAPES_TEST_COUNT } from '../data/shapes';
 import { graphFileStem } from '../share/graphFile';
-import type { ExportModel, ExportStep } from './describe';
-import { commentLines, nodeTitle, pyFloat, pyNumber, pyString, sanitizeText } from './python';
+import type { ExportModel } from './describe';
+import { commentLines, pyFloat, pyNumber, pyString, sanitizeText } from './python';
 
-export type ExportTarget = 'pytorch' | 'keras';
+import type { ExportTarget, WeightLink } from './nodeExport';
+
+export type { ExportTarget, WeightLink };
 
 /**
  * Where the exported scripts get each dataset: downloaded by the framework's own loader, or drawn by the
@@ -37,18 +39,6 @@ export const drawsDataset = (model: ExportModel): boolean => datasetSources[mode
 export const exportTargets: ReadonlyArray<ExportTarget> = ['pytorch', 'keras'];
 
 export const targetTitle: Record<ExportTarget, string> = { pytorch: 'PyTorch', keras: 'Keras' };
-
-/** Browser weight `node/name` ↔ script parameter, with how the array is laid out in each. */
-export interface WeightLink {
-  browser: string;
-  python: string;
-  /**
-   * How the browser's array becomes the script's: `same` (Keras keeps the browser's layouts); for PyTorch,
-   * dense [in, out] → [out, in], conv [k, k, in, out] → [out, in, k, k], deconv [k, k, out, in] → [in, out, k, k],
-   * vector and scalar unchanged.
-   */
-  layout: 'same' | 'dense' | 'conv' | 'deconv' | 'vector' | 'scalar';
-}
 
 export type CodeExportResult =
   | { ok: true; code: string; fileName: string; target: ExportTarget; totalParams: number; weights: WeightLink[] }
@@ -132,54 +122,3 @@ export function settings(model: ExportModel, imageShapeComment: string, imageSha
     'STATIC_BINARIZATION_SEED = 24301  # the fixed binarization is part of the data, not of the run',
   ];
 }
-
-/** The comment above a node's step in the forward pass (its title and note). */
-export function stepComment(step: ExportStep, what: string, indent: string): string[] {
-  const lines = commentLines(`${nodeTitle(step.node)}: ${what}`, indent);
-  if (step.node.note) lines.push(...commentLines(step.node.note, indent));
-  return lines;
-}
-
-/** β as a function of the training step, as Python source (`step` is a number or a float tensor). */
-export function betaExpression(
-  p: Extract<ExportStep, { kind: 'Beta' }>['params'],
-  min: (a: string, b: string) => string,
-  mod: (a: string, b: string) => string,
-): { beta: string; what: string } {
-  const beta = pyFloat(p.beta);
-  switch (p.schedule) {
-    case 'constant':
-      return { beta, what: `β = ${pyNumber(p.beta)}` };
-    case 'warmup':
-      return {
-        beta: `${beta} * ${min('1.0', `step / ${pyFloat(p.warmupSteps)}`)}`,
-        what: `β rises linearly from 0 to ${pyNumber(p.beta)} over ${p.warmupSteps} steps`,
-      };
-    case 'cyclical':
-      return {
-        beta: `${beta} * ${min('1.0', `${mod('step', pyFloat(p.cycleSteps))} / ${pyFloat(p.cycleSteps)} / ${pyFloat(p.rampFraction)}`)}`,
-        what: `β restarts every ${p.cycleSteps} steps, rising from 0 to ${pyNumber(p.beta)} over the first ${pyNumber(p.rampFraction * 100)}% of each cycle`,
-      };
-  }
-}
-
-export function capacityExpression(
-  p: Extract<ExportStep, { kind: 'Beta' }>['params'],
-  min: (a: string, b: string) => string,
-): { capacity: string; what: string } {
-  if (p.capacitySteps > 0 && p.capacity > 0) {
-    return {
-      capacity: `${pyFloat(p.capacity)} * ${min('1.0', `step / ${pyFloat(p.capacitySteps)}`)}`,
-      what: `capacity C rises from 0 to ${pyNumber(p.capacity)} nats over ${p.capacitySteps} steps`,
-    };
-  }
-  return { capacity: pyFloat(p.capacity), what: p.capacity > 0 ? `capacity C = ${pyNumber(p.capacity)} nats` : 'no capacity (C = 0)' };
-}
-
-export const distributionTitle: Record<Extract<ExportStep, { kind: 'ReconstructionLoss' }>['distribution'], string> = {
-  bernoulli: 'Bernoulli: cross-entropy on the logits',
-  mse: 'MSE: squared error of the mean image',
-  gaussian: 'Gaussian: ½((x − x̂)/σ)² + log σ + ½ log 2π',
-  l1: 'L1: absolute error of the mean image',
-  'continuous-bernoulli': 'continuous Bernoulli: cross-entropy on the logits minus log C(λ)',
-};

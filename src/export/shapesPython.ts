@@ -30,7 +30,7 @@ import {
   shapesFactorNames,
   shapesFactorSizes,
 } from '../data/shapes';
-import type { EncoderStep, ExportModel } from './describe';
+import type { ScriptParts } from './assemble';
 import { pyFloat, pyNumber, pyString } from './python';
 
 /** Module-level names the shapes and MIG code defines (node-derived names never take them). */
@@ -383,20 +383,15 @@ export function migReportLines(indent: string): string[] {
  * The Model's `encode` method: the codes μ of a batch of images, read from the encoder that feeds the
  * decoder (the one the browser's disentanglement lab reads). Empty when the graph has no such encoder.
  */
-export function encodeMethod(model: ExportModel): string[] {
-  const encoderId = model.plan.generation?.encoderId;
-  const step = model.steps.find((s): s is EncoderStep => s.kind === 'Encoder' && s.node.id === encoderId);
-  if (!step) return [];
+export function encodeMethod(encode: ScriptParts['encode']): string[] {
+  if (!encode) return [];
   return [
     '',
     '    def encode(self, x):',
-    `        """The codes μ of a batch of images, from Encoder '${step.node.id}': what MIG scores."""`,
-    `        return self.${step.module}(x)${step.logVar ? '[0]' : ''}`,
+    `        """The codes μ of a batch of images, from Encoder '${encode.nodeId}': what MIG scores."""`,
+    `        return ${encode.expression}`,
   ];
 }
-
-/** Whether the script can score its codes: the graph has an encoder whose μ feeds the decoder. */
-export const scoresCodes = (model: ExportModel): boolean => encodeMethod(model).length > 0;
 
 /**
  * `report_disentanglement`: encodes the test images (in batches, with the framework code given, which

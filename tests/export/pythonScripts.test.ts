@@ -17,7 +17,7 @@ import type { AnyNodeDef } from '../../nodes/defineNode';
 import { compileGraph } from '../../src/compiler/plan';
 import type { GraphDoc } from '../../src/core/schema';
 import { exportCode, exportTargets, type ExportTarget } from '../../src/export/code';
-import { samePadding } from '../../src/export/describe';
+import { samePadding } from '../../nodes/layerExport';
 import { projectRoot } from '../../src/data/loadNode';
 import { run } from './pythonEnv';
 import { baseVae, graphVariants, savedGraphs, shapesVariants } from './variants';
@@ -194,7 +194,8 @@ describe('exported Python scripts', () => {
 
   test('graphs that cannot be exported give an error naming the node, never code', () => {
     // a node kind the scripts do not know, in an otherwise valid graph
-    const blur: AnyNodeDef = { ...(Noise as unknown as AnyNodeDef), type: 'Blur', title: 'Blur' };
+    const { exporter: _noExport, ...noise } = Noise as unknown as AnyNodeDef;
+    const blur: AnyNodeDef = { ...noise, type: 'Blur', title: 'Blur' };
     const registry = new Map([...nodeRegistry, ['Blur', blur]]);
     const vae = baseVae();
     const doc: GraphDoc = {
@@ -219,7 +220,7 @@ describe('exported Python scripts', () => {
     }
     // a graph with wiring errors gives the compiler's diagnostics
     const broken: GraphDoc = { ...vae, edges: vae.edges.filter((e) => e.to.node !== 'decoder') };
-    const r = exportCode(broken, 'pytorch', {}, specRegistry);
+    const r = exportCode(broken, 'pytorch');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.some((e) => e.nodeId === 'decoder' && /not connected/.test(e.message))).toBe(true);
   });
