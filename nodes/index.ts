@@ -10,6 +10,7 @@ import { Loss } from './loss';
 import { Noise } from './noise';
 import { ReconstructionLoss } from './reconstructionLoss';
 import { Reparameterize } from './reparameterize';
+import { Sum } from './sum';
 
 /**
  * Erases a def's params type so defs of different kinds sit in one list. Safe by
@@ -29,6 +30,7 @@ export const nodeDefs: ReadonlyArray<AnyNodeDef> = [
   erase(KL),
   erase(Beta),
   erase(Loss),
+  erase(Sum),
 ];
 
 export const nodeRegistry: ReadonlyMap<string, AnyNodeDef> = new Map(nodeDefs.map((d) => [d.type, d]));
