@@ -1,3 +1,4 @@
+/** The β weight node: scales the KL term by β (constant or scheduled) around a capacity C, β·(KL − C). */
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter } from '../src/export/nodeExport';

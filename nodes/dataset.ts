@@ -1,3 +1,4 @@
+/** The Dataset node: which images (MNIST, Fashion-MNIST, shapes), their binarization and the batch size. */
 import { z } from 'zod';
 import { binarizeModes, datasetIds, datasetInfo } from '../src/core/datasets';
 import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter } from '../src/export/nodeExport';

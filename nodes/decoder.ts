@@ -1,3 +1,4 @@
+/** The Decoder node: a code z to pixel parameters, as an MLP or transposed convolutions. */
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import { formatShape, type Shape } from '../src/core/shape';

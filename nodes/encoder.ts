@@ -1,3 +1,4 @@
+/** The Encoder node: an image to a code (AE) or to μ and log σ² of q(z|x) (VAE), as an MLP or convolutions. */
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import type { Shape } from '../src/core/shape';

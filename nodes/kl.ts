@@ -1,3 +1,4 @@
+/** The KL node: KL(q(z|x) ‖ N(0, I)) per image and per latent dimension, in closed form. */
 import { z } from 'zod';
 import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
 import { pyFloat, pyNumber } from '../src/export/python';

@@ -1,3 +1,4 @@
+/** The Loss node: the objective that training minimises (reconstruction plus the weighted terms). */
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter } from '../src/export/nodeExport';

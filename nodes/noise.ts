@@ -1,3 +1,4 @@
+/** The Noise node: corrupts the input images (a denoising autoencoder) while the target stays clean. */
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter } from '../src/export/nodeExport';

@@ -1,3 +1,4 @@
+/** The Reconstruction loss node: −log p(x|z) under the chosen likelihood (Bernoulli, Gaussian, …). */
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import { formatShape, shapesEqual } from '../src/core/shape';

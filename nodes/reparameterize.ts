@@ -1,3 +1,4 @@
+/** The Reparameterize node: z = μ + σ·ε with ε ~ N(0, I), the sampler of a VAE. */
 import { z } from 'zod';
 import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
 import { defineNode, tensorInput } from './defineNode';

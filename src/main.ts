@@ -1,3 +1,4 @@
+/** The app's entry: creates the Vue app with its stores and mounts it. */
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';

@@ -15,7 +15,7 @@ import { specRegistry } from '../../nodes';
 import { compileGraph } from '../compiler/plan';
 import { analyzeGraph } from '../core/analyze';
 import { useReferenceOps } from '../ops/reference';
-import { initNodeBackend, webgpuAdapterInfo, type NodeBackend } from '../runtime/nodeBackend';
+import { initNodeBackend, webgpuAdapterInfo, type NodeBackend } from '../runtime/worker/nodeBackend';
 import { parseArgs, intArg } from './args';
 import { wideVaeGraph } from './benchGraphs';
 import { fastestTorch, measureTorch, torchPython, type TorchResult } from './benchTorch';

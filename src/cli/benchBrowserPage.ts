@@ -8,7 +8,7 @@ import { parseGraph } from '../core/parse';
 import { galleryGraph } from '../graphs';
 import type { BackendName } from '../runtime/backends';
 import type { FromWorker } from '../runtime/protocol';
-import { createWorkerClient } from '../runtime/workerClient';
+import { createWorkerClient } from '../runtime/page/workerClient';
 
 export interface BenchRequest {
   backend: BackendName;

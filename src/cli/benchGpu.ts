@@ -15,7 +15,7 @@ import vae from '../../graphs/vae.json';
 import { specRegistry } from '../../nodes';
 import { parseGraph } from '../core/parse';
 import type { GraphDoc } from '../core/schema';
-import { webgpuAdapterInfo, initNodeBackend } from '../runtime/nodeBackend';
+import { webgpuAdapterInfo, initNodeBackend } from '../runtime/worker/nodeBackend';
 import { parseArgs, intArg } from './args';
 import { fastestTorch, measureTorch, torchPython, type TorchResult } from './benchTorch';
 import { measureTraining, type TrainingResult } from './benchTraining';

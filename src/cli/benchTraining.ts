@@ -12,9 +12,9 @@ import { parseGraphText } from '../core/parse';
 import type { GraphDoc } from '../core/schema';
 import { loadDatasetNode, projectRoot } from '../data/loadNode';
 import type { DatasetData } from '../data/format';
-import { initNodeBackend, type NodeBackend } from '../runtime/nodeBackend';
-import { createOptimizer } from '../runtime/optimizer';
-import { train, trainingStep, trainSampler, type EvalMetrics } from '../runtime/trainer';
+import { initNodeBackend, type NodeBackend } from '../runtime/worker/nodeBackend';
+import { createOptimizer } from '../runtime/worker/optimizer';
+import { train, trainingStep, trainSampler, type EvalMetrics } from '../runtime/worker/trainer';
 
 export interface KernelTime {
   name: string;

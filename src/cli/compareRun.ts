@@ -16,13 +16,13 @@ import type { GraphDoc } from '../core/schema';
 import type { DatasetData } from '../data/format';
 import { loadDatasetNode } from '../data/loadNode';
 import { rateDistortionSvg } from '../metrics/rateDistortion';
-import { trainLockstep } from '../runtime/lockstep';
-import { initNodeBackend } from '../runtime/nodeBackend';
-import { measureSharpness, sharpnessImages, type SharpnessPoint } from '../runtime/sharpnessProbe';
-import type { EvalMetrics, TrainStatus } from '../runtime/trainer';
+import { trainLockstep } from '../runtime/worker/lockstep';
+import { initNodeBackend } from '../runtime/worker/nodeBackend';
+import { measureSharpness, sharpnessImages, type SharpnessPoint } from '../runtime/worker/sharpnessProbe';
+import type { EvalMetrics, TrainStatus } from '../runtime/worker/trainer';
 import { chooseBackend, experimentPng, GraphError, loadGraphFile, type BackendChoice } from './trainRun';
 
-export type { SharpnessPoint } from '../runtime/sharpnessProbe';
+export type { SharpnessPoint } from '../runtime/worker/sharpnessProbe';
 export { rateDistortionSvg } from '../metrics/rateDistortion';
 
 export interface ComparedRun {

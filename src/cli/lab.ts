@@ -12,8 +12,9 @@ import { datasetOf } from '../core/graphQueries';
 import { parseGraphText } from '../core/parse';
 import type { GraphDoc } from '../core/schema';
 import { loadDatasetNode } from '../data/loadNode';
-import { betasOf, runLab, withBeta, type LabEvent, type LabScores } from '../metrics/lab';
-import { initNodeBackend } from '../runtime/nodeBackend';
+import type { LabScores } from '../metrics/lab';
+import { betasOf, runLab, withBeta, type LabEvent } from './labRun';
+import { initNodeBackend } from '../runtime/worker/nodeBackend';
 import { labUsage, parseLabArgs, type LabArgs } from './labArgs';
 
 function fail(message: string): never {

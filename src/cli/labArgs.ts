@@ -1,6 +1,6 @@
 /** Command-line options of `npm run lab`, checked with a schema like every other outside input. */
 import { z } from 'zod';
-import { nodeBackends } from '../runtime/nodeBackend';
+import { nodeBackends } from '../runtime/worker/nodeBackend';
 
 export const labUsage = `usage: npm run lab -- <graph.json> [options]
 

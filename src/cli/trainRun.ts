@@ -19,10 +19,10 @@ import { BatchSampler } from '../data/batches';
 import { describeRun, embedExperiment, type RunInfo } from '../share/pngEmbed';
 import type { DatasetData } from '../data/format';
 import { loadDatasetNode } from '../data/loadNode';
-import { missingKernels } from '../runtime/kernels';
-import { initNodeBackend, type NodeBackend } from '../runtime/nodeBackend';
-import { dimsByKl, encodeMeans, pairRows, priorSamples, reconstructions, traversal, traversalValues } from '../runtime/pictures';
-import { train, type EpochRecord, type EvalMetrics, type TrainEvent, type TrainStatus } from '../runtime/trainer';
+import { missingKernels } from '../runtime/worker/kernels';
+import { initNodeBackend, type NodeBackend } from '../runtime/worker/nodeBackend';
+import { dimsByKl, encodeMeans, pairRows, priorSamples, reconstructions, traversal, traversalValues } from '../runtime/worker/pictures';
+import { train, type EpochRecord, type EvalMetrics, type TrainEvent, type TrainStatus } from '../runtime/worker/trainer';
 
 export type BackendChoice = NodeBackend | 'auto';
 

@@ -2,12 +2,12 @@
  * Pictures of the latest run (samples from the prior, reconstructions) as
  * PNGs that carry the trained graph and the run record, made on the page from
  * the preview the dashboard already shows. They are the same files the
- * dashboard's export writes (src/runtime/exportFiles.ts), so dropping one back
+ * dashboard's export writes (src/share/runPictures.ts), so dropping one back
  * on the canvas restores the experiment.
  */
 import { computed } from 'vue';
-import { encodeReconstructionsPng, encodeSamplesPng, type RunFacts } from '../runtime/exportFiles';
-import type { RunView } from '../runtime/runState';
+import { encodeReconstructionsPng, encodeSamplesPng, type RunFacts } from '../share/runPictures';
+import type { RunView } from '../runtime/page/runState';
 import { graphFileStem } from '../share/graphFile';
 import { useTrainingStore } from '../stores/trainingStore';
 import { saveInBrowser } from './useGraphExport';

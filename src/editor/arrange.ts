@@ -5,8 +5,7 @@
 import type { NodeEditor } from 'rete';
 import type { AreaPlugin } from 'rete-area-plugin';
 import { AutoArrangePlugin, type Preset } from 'rete-auto-arrange-plugin';
-import type { AreaExtra } from './createEditor';
-import type { Schemes } from './reteNodes';
+import type { AreaExtra, Schemes } from './reteNodes';
 
 const SOCKET = 16;
 

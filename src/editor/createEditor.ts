@@ -11,8 +11,8 @@ import type { Pinia } from 'pinia';
 import { NodeEditor } from 'rete';
 import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
 import { ClassicFlow, ConnectionPlugin, getSourceTarget } from 'rete-connection-plugin';
-import { MinimapPlugin, type MinimapExtra } from 'rete-minimap-plugin';
-import { Presets, VuePlugin, type VueArea2D } from 'rete-vue-plugin';
+import { MinimapPlugin } from 'rete-minimap-plugin';
+import { Presets, VuePlugin } from 'rete-vue-plugin';
 import { createApp, markRaw } from 'vue';
 import { specRegistry } from '../../nodes';
 import GraphConnection from '../components/editor/GraphConnection.vue';
@@ -20,17 +20,18 @@ import GraphNode from '../components/editor/GraphNode.vue';
 import NodeSocket from '../components/editor/NodeSocket.vue';
 import ParamControlView from '../components/editor/ParamControlView.vue';
 import type { Position } from '../core/changes';
-import type { GraphDoc, PortRef } from '../core/schema';
+import type { PortRef } from '../core/schema';
 import type { View } from '../storage/session';
 import { docToModel } from './model';
-import { GraphConnectionView, GraphNodeView, type Schemes } from './reteNodes';
+import { GraphConnectionView, GraphNodeView, type AreaExtra, type Schemes } from './reteNodes';
+import type { EditorHandle, NodeRect } from './editorHandle';
 import { createSyncer, type NodePositions } from './sync';
+
+export type { EditorHandle, NodeRect } from './editorHandle';
 
 import type * as ArrangeExports from './arrange';
 
 type ArrangeModule = typeof ArrangeExports;
-
-export type AreaExtra = VueArea2D<Schemes> | MinimapExtra;
 
 export type MenuTarget = { kind: 'canvas' } | { kind: 'node'; id: string } | { kind: 'connection'; id: string };
 
@@ -42,37 +43,6 @@ export interface EditorCallbacks {
   viewChanged(view: View): void;
   /** A locked graph: nodes cannot be dragged and wires cannot be drawn or pulled off (panning and zooming still work). */
   isLocked(): boolean;
-}
-
-export interface NodeRect {
-  id: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-export interface EditorHandle {
-  /** Makes the canvas show `doc` (queued; resolves when drawn). */
-  sync(doc: GraphDoc): Promise<void>;
-  zoomToFit(): Promise<void>;
-  zoomBy(factor: number): Promise<void>;
-  getView(): View;
-  setView(view: View): Promise<void>;
-  /** Canvas coordinates of a point on the screen. */
-  toCanvas(clientX: number, clientY: number): Position;
-  /** Canvas coordinates of the middle of what is visible. */
-  viewCenter(): Position;
-  nodeRects(): NodeRect[];
-  selectedIds(): string[];
-  select(ids: ReadonlyArray<string>): Promise<void>;
-  clearSelection(): Promise<void>;
-  /** Brings a node into view and selects it. */
-  focusNode(id: string): Promise<void>;
-  /** Lays the graph out left to right (loads the layout engine on first use). */
-  arrange(): Promise<void>;
-  container: HTMLElement;
-  destroy(): void;
 }
 
 export async function createEditor(container: HTMLElement, pinia: Pinia, callbacks: EditorCallbacks): Promise<EditorHandle> {

@@ -4,6 +4,8 @@
  * objects only mirror the document; the document itself lives in the store.
  */
 import { ClassicPreset, type GetSchemes } from 'rete';
+import type { MinimapExtra } from 'rete-minimap-plugin';
+import type { VueArea2D } from 'rete-vue-plugin';
 import { socketKinds, type SocketKind } from '../core/sockets';
 import type { ConnectionModel, NodeModel, PortModel } from './model';
 
@@ -89,3 +91,6 @@ export function createConnectionView(model: ConnectionModel, source: GraphNodeVi
   c.id = model.id;
   return c;
 }
+
+/** What the area plugin renders besides nodes: Vue views and the minimap. */
+export type AreaExtra = VueArea2D<Schemes> | MinimapExtra;

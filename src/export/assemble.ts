@@ -5,7 +5,7 @@
  * the codes μ for the disentanglement report.
  */
 import type { WeightLink } from './common';
-import type { ExportModel } from './describe';
+import type { ExportModel } from './exportModel';
 import type { HelperName } from './helpers';
 import type { ExportTarget, NodeCode } from './nodeExport';
 

@@ -3,35 +3,21 @@
  * script is, the settings block, the per-node comments, and the numbers of
  * the β schedule.
  */
-import { datasetInfo, type DatasetId } from '../core/datasets';
+import { datasetInfo } from '../core/datasets';
 import type { Diagnostic } from '../core/diagnostics';
 import { formatCount } from '../core/shape';
 import { SHAPES_COUNT, SHAPES_TEST_COUNT } from '../data/shapes';
 import { graphFileStem } from '../share/graphFile';
-import type { ExportModel } from './describe';
+import type { ExportModel } from './exportModel';
 import { commentLines, pyFloat, pyNumber, pyString, sanitizeText } from './python';
 
 import type { ExportTarget, WeightLink } from './nodeExport';
 
 export type { ExportTarget, WeightLink };
 
-/**
- * Where the exported scripts get each dataset: downloaded by the framework's own loader, or drawn by the
- * script itself (shapes, exactly as the browser draws it, with each image's true factors).
- */
-export type DatasetSource = { kind: 'download'; torchvision: string; keras: string } | { kind: 'generated' };
-export const datasetSources: Record<DatasetId, DatasetSource> = {
-  mnist: { kind: 'download', torchvision: 'datasets.MNIST', keras: 'keras.datasets.mnist' },
-  'fashion-mnist': { kind: 'download', torchvision: 'datasets.FashionMNIST', keras: 'keras.datasets.fashion_mnist' },
-  shapes: { kind: 'generated' },
-};
+import { datasetSources } from './datasetSources';
 
-/** The loader a framework downloads the dataset with (`datasets.MNIST`), or undefined when the script draws it. */
-export function datasetLoader(id: DatasetId, target: ExportTarget): string | undefined {
-  const source = datasetSources[id];
-  if (source.kind === 'generated') return undefined;
-  return target === 'pytorch' ? source.torchvision : source.keras;
-}
+export { datasetLoader, datasetSources, type DatasetSource } from './datasetSources';
 
 /** The script draws the dataset itself, knows each image's factors and scores MIG after training. */
 export const drawsDataset = (model: ExportModel): boolean => datasetSources[model.dataset.id].kind === 'generated';

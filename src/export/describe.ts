@@ -10,40 +10,18 @@
  */
 import { nodeRegistry } from '../../nodes';
 import type { AnyNodeDef } from '../../nodes/defineNode';
-import { compileGraph, type BinarizeMode, type Plan, type PlanNode } from '../compiler/plan';
-import type { DatasetId } from '../core/datasets';
-import type { Diagnostic } from '../core/diagnostics';
-import type { GraphDoc, PortRef, TrainingSettings } from '../core/schema';
+import { compileGraph, type Plan, type PlanNode } from '../compiler/plan';
+import type { GraphDoc, PortRef } from '../core/schema';
 import { internalError } from '../share/graphFile';
-import { datasetSources } from './common';
-import { ExportError, type DescribeContext, type ExportStep, type NodeExporter, type NodeRef } from './nodeExport';
+import { datasetSources } from './datasetSources';
+import { ExportError, type DescribeContext, type NodeExporter, type NodeRef } from './nodeExport';
 import { PyNames, snakeCase } from './python';
 import { SHAPES_PYTHON_NAMES } from './shapesPython';
+import type { DescribedStep, DescribeResult, ExportModel } from './exportModel';
 
 export type { ExportStep, NodeRef } from './nodeExport';
 
-/** A step with the exporter that described it (the writers ask it for code). */
-export interface DescribedStep {
-  step: ExportStep;
-  exporter: NodeExporter<Record<string, unknown>>;
-}
-
-export interface ExportModel {
-  doc: GraphDoc;
-  plan: Plan;
-  dataset: { id: DatasetId; binarize: BinarizeMode; batchSize: number; imageShape: [number, number, number] };
-  training: TrainingSettings;
-  steps: DescribedStep[];
-  /** Variables summed into the numbers the scripts print. */
-  metrics: { recon: string[]; kl: string[] };
-  objective: string;
-  /** Trainable parameters of the exported model (the layers the browser builds). */
-  totalParams: number;
-  /** Names the writers may still claim (helpers they add). */
-  names: PyNames;
-}
-
-export type DescribeResult = { ok: true; model: ExportModel } | { ok: false; errors: Diagnostic[] };
+export type { DescribedStep, DescribeResult, ExportModel } from './exportModel';
 
 /** Identifiers every script defines itself; node-derived names never take them. */
 // prettier-ignore

@@ -3,7 +3,8 @@
  * per target framework. A script defines each one its nodes ask for, once,
  * in the order listed here, so scripts read the same whatever the graph.
  */
-import type { ExportTarget } from './nodeExport';
+/** The frameworks a graph exports to. */
+export type ExportTarget = 'pytorch' | 'keras';
 
 export const helperNames = [
   'HALF_LOG_2PI',

@@ -7,10 +7,10 @@
  * calls. The PyTorch and Keras writers only assemble those parts.
  */
 import type { PlanNode } from '../compiler/plan';
-import type { HelperName } from './helpers';
+import type { ExportTarget, HelperName } from './helpers';
 import { commentLines, nodeTitle } from './python';
 
-export type ExportTarget = 'pytorch' | 'keras';
+export type { ExportTarget } from './helpers';
 
 export interface NodeRef {
   id: string;

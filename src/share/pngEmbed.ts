@@ -125,10 +125,25 @@ export type EmbedResult = { ok: true; bytes: Uint8Array } | { ok: false; errors:
 
 /** A PNG of `image` carrying the graph (and the run, when given) in its text chunks. */
 export function embedExperiment(image: RasterImage, doc: GraphDoc, run?: RunInfo, registry: NodeSpecRegistry = specRegistry): EmbedResult {
+  return embedGraphPng(image, doc, {}, run, registry);
+}
+
+/**
+ * A PNG of `image` carrying the graph under the importer's key (so it drops
+ * back onto the canvas), the run when given, and further text chunks of the
+ * caller's (e.g. the lab's scores).
+ */
+export function embedGraphPng(
+  image: RasterImage,
+  doc: GraphDoc,
+  extra: Readonly<Record<string, string>>,
+  run?: RunInfo,
+  registry: NodeSpecRegistry = specRegistry,
+): EmbedResult {
   try {
     const shareable = shareableText(doc, registry, false);
     if (!shareable.ok) return shareable;
-    const text: Record<string, string> = { [PNG_GRAPH_KEY]: shareable.text };
+    const text: Record<string, string> = { ...extra, [PNG_GRAPH_KEY]: shareable.text };
     if (run) {
       const checked = zRunInfo.safeParse(run);
       if (!checked.success) return { ok: false, errors: runIssues(checked.error.issues, run) };

@@ -12,7 +12,7 @@ import { parseGraph } from '../core/parse';
 import type { GraphDoc } from '../core/schema';
 import { zBackendName } from '../runtime/backends';
 import { zSharpnessPoint, type SharpnessReading } from '../runtime/protocol';
-import type { CurvePoint } from '../runtime/runState';
+import type { CurvePoint } from '../runtime/page/runState';
 
 export const RUN_RECORD_FORMAT = 'bottleneck-run-record';
 /** Runs kept; saving one more drops the oldest. */

@@ -7,10 +7,10 @@
 import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { GraphDoc } from '../core/schema';
-import { createPreparingCompare, reduceCompare, type CompareKind, type CompareView } from '../runtime/compareState';
+import { createPreparingCompare, reduceCompare, type CompareKind, type CompareView } from '../runtime/page/compareState';
 import type { FromWorker, LanePreview, RunOptions } from '../runtime/protocol';
-import { isActive } from '../runtime/runState';
-import { trainingWorker, WORKER_CRASHED } from '../runtime/workerHub';
+import { isActive } from '../runtime/page/runState';
+import { trainingWorker, WORKER_CRASHED } from '../runtime/page/workerHub';
 import { useTrainingStore } from './trainingStore';
 
 export interface CompareLane {

@@ -8,7 +8,7 @@ import { markRaw, ref, shallowRef } from 'vue';
 import { specRegistry } from '../../nodes';
 import { extractFragment, offsetFragment, type GraphFragment, type Position } from '../core/changes';
 import { fragmentToText, textToFragment } from '../editor/clipboard';
-import type { EditorHandle } from '../editor/createEditor';
+import type { EditorHandle } from '../editor/editorHandle';
 import { estimateNodeSize } from '../editor/palette';
 import { findFreeSpot, topLeft } from '../editor/placement';
 import { LOCKED_REASON, useGraphStore } from './graphStore';

@@ -7,7 +7,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
-import type { RunPhase } from '../runtime/runState';
+import type { RunPhase } from '../runtime/page/runState';
 import { deleteRuns, listRuns, saveRuns } from '../storage/runDb';
 import { createRunRecord, newRunId, RUN_HISTORY_LIMIT, type RunRecord } from '../storage/runRecords';
 import { useCompareStore } from './compareStore';

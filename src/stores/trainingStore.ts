@@ -8,9 +8,9 @@ import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref, shallowRef } from 'vue';
 import type { GraphDoc } from '../core/schema';
 import type { BackendChoice } from '../runtime/backends';
-import type { Anatomy, ExportFile, FromWorker, FromWorkerOf, Preview, PreviewPicks, RunOptions, ToWorkerInput } from '../runtime/protocol';
-import { createIdleRun, isActive, createPreparingRun, reduceRun, type RunView } from '../runtime/runState';
-import { trainingWorker, WORKER_CRASHED } from '../runtime/workerHub';
+import type { Anatomy, DownloadFile, FromWorker, FromWorkerOf, Preview, PreviewPicks, RunOptions, ToWorkerInput } from '../runtime/protocol';
+import { createIdleRun, isActive, createPreparingRun, reduceRun, type RunView } from '../runtime/page/runState';
+import { trainingWorker, WORKER_CRASHED } from '../runtime/page/workerHub';
 import { specRegistry } from '../../nodes';
 import { weightTerms } from '../core/graphQueries';
 
@@ -23,10 +23,10 @@ export interface RunSettings {
   reportEvery: number;
 }
 
-export type ExportState =
+export type DownloadState =
   | { status: 'idle' }
   | { status: 'working'; requestId: number }
-  | { status: 'ready'; files: ExportFile[] }
+  | { status: 'ready'; files: DownloadFile[] }
   | { status: 'failed'; message: string };
 
 export type ScoreReport = Omit<FromWorkerOf<'scores'>, 'type' | 'runId' | 'requestId'>;
@@ -54,7 +54,7 @@ export const SLOW_MOTION_MS = 1800;
 export const useTrainingStore = defineStore('training', () => {
   const run = shallowRef<RunView>(createIdleRun());
   const preview = shallowRef<Preview | undefined>(undefined);
-  const exportState = shallowRef<ExportState>({ status: 'idle' });
+  const downloadState = shallowRef<DownloadState>({ status: 'idle' });
   /** Problems with messages (malformed, stale commands); shown, never thrown. */
   const problems = shallowRef<string[]>([]);
   const settings = reactive<RunSettings>({
@@ -101,14 +101,14 @@ export const useTrainingStore = defineStore('training', () => {
     if (message.type === 'ready') return;
     if (message.runId !== run.value.runId) return; // a report from an older run
     if (message.type === 'preview') preview.value = markRaw(message.preview);
-    if (message.type === 'exported') {
-      const state = exportState.value;
+    if (message.type === 'downloadReady') {
+      const state = downloadState.value;
       if (state.status === 'working' && state.requestId === message.requestId)
-        exportState.value = { status: 'ready', files: markRaw(message.files) };
+        downloadState.value = { status: 'ready', files: markRaw(message.files) };
       return;
     }
-    if (message.type === 'exportFailed') {
-      exportState.value = { status: 'failed', message: message.message };
+    if (message.type === 'downloadFailed') {
+      downloadState.value = { status: 'failed', message: message.message };
       return;
     }
     if (message.type === 'anatomy') {
@@ -171,7 +171,7 @@ export const useTrainingStore = defineStore('training', () => {
     const runId = hub.nextRunId();
     run.value = createPreparingRun(runId);
     preview.value = undefined;
-    exportState.value = { status: 'idle' };
+    downloadState.value = { status: 'idle' };
     problems.value = [];
     trainedDoc.value = doc;
     anatomy.value = undefined;
@@ -272,16 +272,16 @@ export const useTrainingStore = defineStore('training', () => {
     send({ type: 'score', runId: run.value.runId, requestId: nextRequestId++ });
   }
 
-  function exportModel(): void {
+  function downloadModel(): void {
     const requestId = nextRequestId++;
-    exportState.value = { status: 'working', requestId };
-    send({ type: 'export', runId: run.value.runId, requestId });
+    downloadState.value = { status: 'working', requestId };
+    send({ type: 'download', runId: run.value.runId, requestId });
   }
 
   return {
     run,
     preview,
-    exportState,
+    downloadState,
     problems,
     settings,
     picks,
@@ -300,7 +300,7 @@ export const useTrainingStore = defineStore('training', () => {
     setLive,
     clearLive,
     setPicks,
-    exportModel,
+    downloadModel,
     anatomySlot,
     anatomy,
     anatomyError,

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { zGraphDoc, type GraphDoc } from '../../src/core/schema';
 import { fragmentToText } from '../../src/editor/clipboard';
 import type { Preview } from '../../src/runtime/protocol';
-import { encodeSamplesPng } from '../../src/runtime/exportFiles';
+import { encodeSamplesPng } from '../../src/share/runPictures';
 import { importAny } from '../../src/share/importAny';
 import { serializeGraph } from '../../src/share/graphFile';
 import { createShareLink, readShareLink } from '../../src/share/link';

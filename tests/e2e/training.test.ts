@@ -125,9 +125,9 @@ test('trains the VAE on WebGPU: loss falls, pictures change, tensors stay flat',
   expect(await page.getByTestId('backend').getAttribute('data-backend')).toBe('webgpu');
 
   // the export section opens by itself when training has finished
-  await page.getByTestId('export').click();
+  await page.getByTestId('download-model').click();
   await expect
-    .poll(() => page.getByTestId('export-files').locator('a').allTextContents(), { timeout: 60_000 })
+    .poll(() => page.getByTestId('download-files').locator('a').allTextContents(), { timeout: 60_000 })
     .toEqual(['vae-mlp-bernoulli-step20.zip', 'samples.png', 'reconstructions.png']);
   await snap(page, 'training-webgpu-finished.png');
   console.log(`webgpu: first step after ${firstStepSeconds.toFixed(1)} s; ${await page.getByTestId('progress').textContent()}`);

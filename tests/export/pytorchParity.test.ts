@@ -17,7 +17,7 @@ import { compileProgram } from '../../src/compiler/program';
 import { loadDatasetNode, projectRoot } from '../../src/data/loadNode';
 import { Rng } from '../../src/core/random';
 import { exportPyTorch } from '../../src/export/pytorch';
-import { initNodeBackend } from '../../src/runtime/nodeBackend';
+import { initNodeBackend } from '../../src/runtime/worker/nodeBackend';
 import { pythonWith, run, writeTorchvisionData } from './pythonEnv';
 import { graphVariants, savedGraphs, shapesVariants } from './variants';
 

@@ -12,8 +12,8 @@ import { specRegistry } from '../../nodes';
 import type { TF } from '../../nodes/defineNode';
 import { parseGraphText } from '../../src/core/parse';
 import { loadShapesDataset } from '../../src/data/shapes';
-import { runLab, withBeta, type LabReport } from '../../src/metrics/lab';
-import { initNodeBackend } from '../../src/runtime/nodeBackend';
+import { runLab, withBeta, type LabReport } from '../../src/cli/labRun';
+import { initNodeBackend } from '../../src/runtime/worker/nodeBackend';
 
 /** One epoch over all 41,472 training images: 648 steps of 64. */
 const EPOCHS = 1;

@@ -10,9 +10,10 @@ import { parseGraphText } from '../../src/core/parse';
 import type { GraphDoc } from '../../src/core/schema';
 import { loadShapesDataset } from '../../src/data/shapes';
 import { encodeDataset, scoreProgram } from '../../src/metrics/encodeLatents';
-import { betasOf, LAB_PNG_GRAPH_KEY, LAB_PNG_SCORES_KEY, runLab, withBeta } from '../../src/metrics/lab';
+import { betasOf, LAB_PNG_SCORES_KEY, runLab, withBeta } from '../../src/cli/labRun';
+import { readExperimentPng } from '../../src/share/pngEmbed';
 import { dimsByKl, traversalValues, traverseLatents } from '../../src/metrics/traversal';
-import { initNodeBackend } from '../../src/runtime/nodeBackend';
+import { initNodeBackend } from '../../src/runtime/worker/nodeBackend';
 
 function loadGraph(): GraphDoc {
   const parsed = parseGraphText(readFileSync('graphs/beta-vae-shapes.json', 'utf8'), specRegistry);
@@ -182,7 +183,11 @@ describe('runLab', () => {
     expect(png.width).toBe(5 * 64 + 6 * 2);
     expect(png.height).toBe(4 * 64 + 5 * 2);
     const text = readPngText(first.png);
-    expect(JSON.parse(text[LAB_PNG_GRAPH_KEY] ?? '{}')).toEqual(doc);
+    // the importer reads the graph back (the PNG drops onto the canvas)
+    const dropped = readExperimentPng(first.png);
+    if (!dropped.ok) throw new Error(dropped.errors.map((e) => e.message).join('; '));
+    expect(dropped.doc.nodes.map((n) => [n.id, n.type, n.params])).toEqual(doc.nodes.map((n) => [n.id, n.type, n.params]));
+    expect(dropped.doc.edges).toEqual(doc.edges);
     expect(JSON.parse(text[LAB_PNG_SCORES_KEY] ?? '{}')).toMatchObject({ rows: report.dimsByKl, scores: { mig: report.scores.mig } });
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });

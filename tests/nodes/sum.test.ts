@@ -17,8 +17,8 @@ import type { GraphDoc } from '../../src/core/schema';
 import { loadDatasetNode } from '../../src/data/loadNode';
 import { groupByCategory, nodeSpecs } from '../../src/editor/palette';
 import { exportCode, exportTargets } from '../../src/export/code';
-import { initNodeBackend } from '../../src/runtime/nodeBackend';
-import { train } from '../../src/runtime/trainer';
+import { initNodeBackend } from '../../src/runtime/worker/nodeBackend';
+import { train } from '../../src/runtime/worker/trainer';
 import { loadGraph, smallVae } from '../helpers';
 
 let tf: typeof tfType;

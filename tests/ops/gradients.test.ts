@@ -8,7 +8,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { conv2dLayer, conv2dTransposeLayer, samePadding } from '../../src/ops/conv';
 import { denseLayer, type FusedActivation } from '../../src/ops/dense';
-import { initNodeBackend } from '../../src/runtime/nodeBackend';
+import { initNodeBackend } from '../../src/runtime/worker/nodeBackend';
 
 let tf: typeof tfType;
 beforeAll(async () => {

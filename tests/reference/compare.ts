@@ -5,8 +5,8 @@ import { specRegistry } from '../../nodes';
 import { compileProgram } from '../../src/compiler/program';
 import { parseGraphText } from '../../src/core/parse';
 import { loadDatasetNode, projectRoot } from '../../src/data/loadNode';
-import { initNodeBackend, type NodeBackend } from '../../src/runtime/nodeBackend';
-import { train } from '../../src/runtime/trainer';
+import { initNodeBackend, type NodeBackend } from '../../src/runtime/worker/nodeBackend';
+import { train } from '../../src/runtime/worker/trainer';
 import { trainReferenceVae, type ReferenceResult } from './referenceVae';
 
 export interface Comparison {

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { specRegistry } from '../../nodes';
 import { parseGraph, parseGraphText } from '../../src/core/parse';
 import type { GraphDoc } from '../../src/core/schema';
-import { initNodeBackend } from '../../src/runtime/nodeBackend';
+import { initNodeBackend } from '../../src/runtime/worker/nodeBackend';
 import type { RunOptions } from '../../src/runtime/protocol';
 import vae from '../../graphs/vae.json';
 import ae from '../../graphs/ae.json';

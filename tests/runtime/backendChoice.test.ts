@@ -1,6 +1,6 @@
 /** "Auto" chooses by measuring: software GPUs give way, trial steps decide, every reason is kept. */
 import { describe, expect, test } from 'vitest';
-import { chooseBackend } from '../../src/runtime/backendChoice';
+import { chooseBackend } from '../../src/runtime/worker/backendChoice';
 import { backendOrder, type BackendDetail, type BackendName, type ProbeResult } from '../../src/runtime/backends';
 
 function machine(started: Partial<Record<BackendName, BackendDetail | true>>, speeds: Partial<Record<BackendName, number>> = {}) {

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { specRegistry } from '../../nodes';
 import { applySwaps } from '../../src/core/fork';
 import type { GraphDoc } from '../../src/core/schema';
-import { initNodeBackend } from '../../src/runtime/nodeBackend';
+import { initNodeBackend } from '../../src/runtime/worker/nodeBackend';
 import type { RunOptions } from '../../src/runtime/protocol';
 import { smallVae } from '../helpers';
 import { nodeHost } from './hostHarness';

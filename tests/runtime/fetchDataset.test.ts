@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generatedDir } from '../../src/data/loadNode';
-import { fetchDataset, loadDatasetBrowser } from '../../src/runtime/fetchDataset';
+import { fetchDataset, loadDatasetBrowser } from '../../src/runtime/worker/fetchDataset';
 
 /** A static server like the app's: the asset as plain gzip, or with Content-Encoding: gzip (as Vite sends it). */
 let server: Server;

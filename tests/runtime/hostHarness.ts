@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadDatasetNode } from '../../src/data/loadNode';
 import type { BackendName } from '../../src/runtime/backends';
 import { parseFromWorker, type FromWorker, type FromWorkerOf } from '../../src/runtime/protocol';
-import { createTrainingHost, type HostDeps } from '../../src/runtime/trainingHost';
+import { createTrainingHost, type HostDeps } from '../../src/runtime/worker/trainingHost';
 
 /** `losable`: the backend whose "device" the debugLoseDevice command can lose. */
 export function nodeHost(options: { losable?: BackendName } = {}) {

@@ -10,9 +10,9 @@ import { compileProgram, type Program } from '../../src/compiler/program';
 import { applySwaps } from '../../src/core/fork';
 import type { GraphDoc } from '../../src/core/schema';
 import { loadDatasetNode } from '../../src/data/loadNode';
-import { EMPTY_DIGEST, StepBarrier, batchKey, digestIndices, trainLockstep } from '../../src/runtime/lockstep';
-import { initNodeBackend } from '../../src/runtime/nodeBackend';
-import type { TrainEvent } from '../../src/runtime/trainer';
+import { EMPTY_DIGEST, StepBarrier, batchKey, digestIndices, trainLockstep } from '../../src/runtime/worker/lockstep';
+import { initNodeBackend } from '../../src/runtime/worker/nodeBackend';
+import type { TrainEvent } from '../../src/runtime/worker/trainer';
 import { smallVae } from '../helpers';
 
 beforeAll(async () => {

@@ -5,9 +5,9 @@
  */
 import type * as tfType from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ADAM_KERNEL } from '../../src/runtime/adamKernel';
-import { initNodeBackend } from '../../src/runtime/nodeBackend';
-import { createOptimizer } from '../../src/runtime/optimizer';
+import { ADAM_KERNEL } from '../../src/runtime/worker/adamKernel';
+import { initNodeBackend } from '../../src/runtime/worker/nodeBackend';
+import { createOptimizer } from '../../src/runtime/worker/optimizer';
 
 let tf: typeof tfType;
 beforeAll(async () => {

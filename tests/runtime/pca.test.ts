@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../../src/core/random';
-import { projectPca } from '../../src/runtime/pca';
+import { projectPca } from '../../src/runtime/worker/pca';
 
 /** n points spread mostly along two known orthogonal directions of a d-dim space. */
 function planted(n: number, d: number, seed = 1) {

@@ -28,7 +28,7 @@ describe('commands to the worker', () => {
     [{ type: 'setLive', runId: 1, nodeId: 'beta', key: 'beta', value: 4 }],
     [{ type: 'setLearningRate', runId: 1, value: 0.01 }],
     [{ type: 'setPicks', runId: 1, picks: { code: 0, pair: [1, 2] } }],
-    [{ type: 'export', runId: 1, requestId: 3 }],
+    [{ type: 'download', runId: 1, requestId: 3 }],
     [{ type: 'cancel', runId: 0 }],
     [{ type: 'debugLoseDevice', runId: 7 }],
   ])('accepts %j', (raw) => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { FromWorker } from '../../src/runtime/protocol';
-import { formatDuration, createPreparingRun, reduceRun, type RunView } from '../../src/runtime/runState';
+import { formatDuration, createPreparingRun, reduceRun, type RunView } from '../../src/runtime/page/runState';
 
 const train = (objective: number) => ({ objective, recon: objective - 10, kl: 10, betaKl: 10, beta: 1 });
 const progress = (runId: number, step: number, objective: number): FromWorker => ({

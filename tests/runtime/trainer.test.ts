@@ -4,8 +4,8 @@ import { compileProgram, type Program } from '../../src/compiler/program';
 import type { GraphDoc } from '../../src/core/schema';
 import type { DatasetData } from '../../src/data/format';
 import { loadDatasetNode } from '../../src/data/loadNode';
-import { missingKernels } from '../../src/runtime/kernels';
-import { TrainControl, train, type TrainEvent } from '../../src/runtime/trainer';
+import { missingKernels } from '../../src/runtime/worker/kernels';
+import { TrainControl, train, type TrainEvent } from '../../src/runtime/worker/trainer';
 import { cloneDoc, findNode, graphFiles, loadGraph } from '../helpers';
 import { useBackend } from '../tf';
 

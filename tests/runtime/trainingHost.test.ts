@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { specRegistry } from '../../nodes';
 import { parseGraph } from '../../src/core/parse';
 import type { GraphDoc } from '../../src/core/schema';
-import { initNodeBackend } from '../../src/runtime/nodeBackend';
+import { initNodeBackend } from '../../src/runtime/worker/nodeBackend';
 import type { RunOptions } from '../../src/runtime/protocol';
 import { nodeHost } from './hostHarness';
 import vae from '../../graphs/vae.json';
@@ -108,9 +108,9 @@ describe('training host', () => {
     expect(of('preview', 1).at(-1)?.preview.interpolation?.pair).toEqual([2, 7]);
     expect(of('preview', 1).at(-1)?.preview.traversal?.code).toBe(3);
 
-    host.handle({ type: 'export', runId: 1, requestId: 5 });
-    await waitFor(() => of('exported', 1).length > 0 || of('exportFailed', 1).length > 0, 'the export');
-    expect(of('exported', 1)[0]?.files.map((f) => f.name)).toEqual(['vae-mlp-bernoulli-step24.zip', 'samples.png', 'reconstructions.png']);
+    host.handle({ type: 'download', runId: 1, requestId: 5 });
+    await waitFor(() => of('downloadReady', 1).length > 0 || of('downloadFailed', 1).length > 0, 'the export');
+    expect(of('downloadReady', 1)[0]?.files.map((f) => f.name)).toEqual(['vae-mlp-bernoulli-step24.zip', 'samples.png', 'reconstructions.png']);
 
     // a second run: commands for the first are ignored, its ids keep apart
     const count = messages.length;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { FromWorker, ToWorkerInput } from '../../src/runtime/protocol';
-import { createWorkerHub, WORKER_CRASHED, type WorkerListener } from '../../src/runtime/workerHub';
-import type { WorkerClient } from '../../src/runtime/workerClient';
+import { createWorkerHub, WORKER_CRASHED, type WorkerListener } from '../../src/runtime/page/workerHub';
+import type { WorkerClient } from '../../src/runtime/page/workerClient';
 
 /** A stand-in for the Worker: records what was posted, lets the test play the worker's side. */
 function fakeWorkers() {

@@ -10,7 +10,7 @@ import { extractFragment } from '../../src/core/changes';
 import { runFacts } from '../../src/composables/useRunPicture';
 import { fragmentToText, isCopiedNodesText } from '../../src/editor/clipboard';
 import { galleryGraph } from '../../src/graphs';
-import { createIdleRun, type RunView } from '../../src/runtime/runState';
+import { createIdleRun, type RunView } from '../../src/runtime/page/runState';
 import { serializeGraph } from '../../src/share/graphFile';
 import { createShareLink } from '../../src/share/link';
 import { useGraphStore } from '../../src/stores/graphStore';

@@ -1,0 +1,99 @@
+/**
+ * Loads a dataset asset in the browser (worker): `/generated/<id>.bin.gz`,
+ * served by the app, with progress as the bytes arrive. Decoded assets are
+ * kept for the next run.
+ */
+import type { DatasetId } from '../../core/datasets';
+import { loadShapesDataset } from '../../data/shapes';
+import { datasetInfo } from '../../core/datasets';
+import { decodeDatasetAsset, decodeDatasetBytes, isGzip, type DatasetData } from '../../data/format';
+
+const cache = new Map<DatasetId, Promise<DatasetData>>();
+
+export function resolveDatasetUrl(id: DatasetId, base: string): string {
+  return `${base.replace(/\/?$/, '/')}generated/${id}.bin.gz`;
+}
+
+async function readWithProgress(response: Response, onProgress: (loaded: number, total: number | undefined) => void): Promise<Uint8Array> {
+  // with a Content-Encoding the length counts compressed bytes, the body yields decompressed ones
+  const header = response.headers.get('content-encoding') ? NaN : Number(response.headers.get('content-length'));
+  const total = Number.isFinite(header) && header > 0 ? header : undefined;
+  if (!response.body) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    onProgress(bytes.length, total);
+    return bytes;
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  let lastReport = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    if (loaded - lastReport > 256 * 1024) {
+      lastReport = loaded;
+      onProgress(loaded, total);
+    }
+  }
+  onProgress(loaded, total);
+  const out = new Uint8Array(loaded);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+export async function fetchDataset(
+  id: DatasetId,
+  base: string,
+  onProgress: (loaded: number, total: number | undefined) => void,
+): Promise<DatasetData> {
+  const url = resolveDatasetUrl(id, base);
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw new Error(`could not download the ${datasetInfo[id].title} dataset from ${url}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!response.ok) {
+    const hint = id === 'fashion-mnist' ? " (install Debian's dataset-fashion-mnist and run `npm run assets`)" : ' (run `npm run assets`)';
+    throw new Error(`the ${datasetInfo[id].title} dataset is missing: ${url} answered ${response.status}${hint}`);
+  }
+  const bytes = await readWithProgress(response, onProgress);
+  try {
+    // servers that send .gz files with Content-Encoding: gzip hand over the decompressed bytes
+    return isGzip(bytes) ? decodeDatasetAsset(bytes) : decodeDatasetBytes(bytes);
+  } catch (e) {
+    throw new Error(`${url}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export function loadDatasetBrowser(
+  id: DatasetId,
+  base: string,
+  onProgress: (loaded: number, total: number | undefined) => void,
+): Promise<DatasetData> {
+  const hit = cache.get(id);
+  if (hit) {
+    return hit.then((data) => {
+      onProgress(1, 1);
+      return data;
+    });
+  }
+  // the shapes dataset is drawn in code: no download
+  const pending =
+    id === 'shapes'
+      ? Promise.resolve().then(() => {
+          const data = loadShapesDataset();
+          onProgress(1, 1);
+          return data;
+        })
+      : fetchDataset(id, base, onProgress);
+  cache.set(id, pending);
+  pending.catch(() => cache.delete(id));
+  return pending;
+}
