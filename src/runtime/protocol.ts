@@ -15,7 +15,6 @@ import { zBackendChoice, zBackendName } from './backends';
 import {
   zAnatomy,
   zBackendAttempt,
-
   zCount,
   zDiagnostic,
   zDownloadFile,

@@ -40,4 +40,3 @@ export function encodeReconstructionsPng(preview: Preview, doc: GraphDoc, facts:
   const grid = imageGrid(batch(preview, both, n * 2), { columns: n, scale: 3, gap: 3 });
   return experimentPng(grid, doc, facts, 'reconstructions');
 }
-

@@ -8,7 +8,16 @@ import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref, shallowRef } from 'vue';
 import type { GraphDoc } from '../core/schema';
 import type { BackendChoice } from '../runtime/backends';
-import type { Anatomy, DownloadFile, FromWorker, FromWorkerOf, Preview, PreviewPicks, RunOptions, ToWorkerInput } from '../runtime/protocol';
+import type {
+  Anatomy,
+  DownloadFile,
+  FromWorker,
+  FromWorkerOf,
+  Preview,
+  PreviewPicks,
+  RunOptions,
+  ToWorkerInput,
+} from '../runtime/protocol';
 import { createIdleRun, isActive, createPreparingRun, reduceRun, type RunView } from '../runtime/page/runState';
 import { trainingWorker, WORKER_CRASHED } from '../runtime/page/workerHub';
 import { specRegistry } from '../../nodes';

@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { checkBatches, createPreparingCompare, latestSharpness, reduceCompare, type CompareView } from '../../src/runtime/page/compareState';
+import {
+  checkBatches,
+  createPreparingCompare,
+  latestSharpness,
+  reduceCompare,
+  type CompareView,
+} from '../../src/runtime/page/compareState';
 import { likelihoodsDiffer, summaryRows } from '../../src/runtime/page/compareTable';
 import type { FromWorker, LanePreview } from '../../src/runtime/protocol';
 import { layoutRateDistortion, niceTicks, rateDistortionSvg } from '../../src/metrics/rateDistortion';

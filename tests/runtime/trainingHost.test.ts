@@ -110,7 +110,11 @@ describe('training host', () => {
 
     host.handle({ type: 'download', runId: 1, requestId: 5 });
     await waitFor(() => of('downloadReady', 1).length > 0 || of('downloadFailed', 1).length > 0, 'the export');
-    expect(of('downloadReady', 1)[0]?.files.map((f) => f.name)).toEqual(['vae-mlp-bernoulli-step24.zip', 'samples.png', 'reconstructions.png']);
+    expect(of('downloadReady', 1)[0]?.files.map((f) => f.name)).toEqual([
+      'vae-mlp-bernoulli-step24.zip',
+      'samples.png',
+      'reconstructions.png',
+    ]);
 
     // a second run: commands for the first are ignored, its ids keep apart
     const count = messages.length;
