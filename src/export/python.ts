@@ -263,3 +263,6 @@ export function nodeTitle(node: { id: string; type: string; label?: string | und
 
 /** `28×28` style sizes for comments. */
 export const size2 = (hw: readonly [number, number]): string => `${hw[0]}×${hw[1]}`;
+
+/** Python source, given as one block of text, as lines. */
+export const pythonLines = (text: string): string[] => text.replace(/^\n/, '').replace(/\n$/, '').split('\n');

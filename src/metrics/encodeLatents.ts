@@ -8,13 +8,8 @@ import type { Tensor } from '../../nodes/defineNode';
 import type { Program } from '../compiler/program';
 import { BatchSampler, type Split } from '../data/batches';
 import type { DatasetData } from '../data/format';
-import {
-  scoreLatents,
-  type DisentanglementOptions,
-  type DisentanglementScores,
-  type FactorLevels,
-  type LatentCodes,
-} from './disentanglement';
+import { scoreLatents, type DisentanglementOptions, type DisentanglementScores } from './scoreLatents';
+import { type FactorLevels, type LatentCodes } from './disentanglement';
 
 export interface EncodedImages {
   split: Split;

@@ -4,7 +4,7 @@
  * and the dashboard.
  */
 import type { EncodedImages } from './encodeLatents';
-import { scoreLatents } from './disentanglement';
+import { scoreLatents } from './scoreLatents';
 
 export interface FactorReport {
   factor: string;

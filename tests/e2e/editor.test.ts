@@ -1,7 +1,7 @@
 /**
  * The graph editor in real Chromium: build a VAE by hand with the mouse and
  * keyboard, see shape errors come and go, get refused connections explained,
- * undo/redo, copy/paste, reload from IndexedDB, and two tabs on one graph.
+ * undo/redo, copy/paste and reload from IndexedDB.
  */
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
@@ -366,38 +366,5 @@ describe('the graph editor', () => {
     expect(Math.abs((box?.x ?? 0) - (canvas.x + 120))).toBeLessThan(60);
     await page.keyboard.press('Delete');
     await expect.poll(() => byTestId('node-beta').count()).toBe(0);
-  });
-
-  test('two tabs on one graph: a newer save elsewhere is loaded, a conflict is asked about', async () => {
-    await ready();
-    await expect.poll(() => byTestId('save-status').textContent()).toBe('Saved');
-    const other = await session.context.newPage();
-    try {
-      await other.goto(inject('baseUrl'));
-      const there = (id: string) => other.locator(`[data-testid="${id}"]`);
-      await expect.poll(() => there('graph-name-input').inputValue(), { timeout: 30_000 }).toBe('VAE (MLP, Bernoulli)');
-
-      // no unsaved edits here: the other tab's save simply shows up
-      await there('graph-name-input').fill('Renamed in the other tab');
-      await there('graph-name-input').press('Enter');
-      await expect.poll(() => byTestId('graph-name-input').inputValue(), { timeout: 10_000 }).toBe('Renamed in the other tab');
-
-      // both tabs edit before either saves: exactly one of them is asked, nothing is lost
-      await setText('graph-name-input', 'Mine');
-      await there('graph-name-input').fill('Theirs');
-      await there('graph-name-input').press('Enter');
-      const dialogs = async () => (await byTestId('conflict-dialog').count()) + (await there('conflict-dialog').count());
-      await expect.poll(dialogs, { timeout: 10_000 }).toBe(1);
-      const asked = (await byTestId('conflict-dialog').count()) === 1 ? page : other;
-      const kept = asked === page ? other : page;
-      const askedName = asked === page ? 'Mine' : 'Theirs';
-      await asked.locator('[data-testid="conflict-keep-mine"]').click();
-      await expect.poll(() => asked.locator('[data-testid="graph-name-input"]').inputValue()).toBe(`${askedName} (copy)`);
-      expect(await kept.locator('[data-testid="graph-name-input"]').inputValue()).toBe(askedName === 'Mine' ? 'Theirs' : 'Mine');
-      await expect.poll(() => asked.locator('[data-testid="save-status"]').textContent()).toBe('Saved');
-    } finally {
-      await other.close();
-    }
-    expect(session.errors).toEqual([]);
   });
 });

@@ -9,9 +9,8 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { zGraphDoc, type GraphDoc } from '../../src/core/schema';
+import type { GraphDoc } from '../../src/core/schema';
 import { fragmentToText } from '../../src/editor/clipboard';
-import type { Preview } from '../../src/runtime/protocol';
 import { encodeSamplesPng } from '../../src/share/runPictures';
 import { importAny } from '../../src/share/importAny';
 import { serializeGraph } from '../../src/share/graphFile';
@@ -19,6 +18,7 @@ import { createShareLink, readShareLink } from '../../src/share/link';
 import { readExperimentPng } from '../../src/share/pngEmbed';
 import { baseVae } from '../export/variants';
 import { launch, screenshotPath, setRunSettings, type BrowserSession } from './browser';
+import { experiment, fakePreview, withoutPositions } from './shareFixtures';
 
 let session: BrowserSession;
 let page: Page;
@@ -90,48 +90,11 @@ const shareAction = (id: string) => async () => {
 };
 
 /** The canvas moves apart nodes that overlap once drawn; everything but positions must match exactly. */
-function withoutPositions(value: unknown): unknown {
-  const doc = zGraphDoc.parse(value);
-  return { ...doc, nodes: doc.nodes.map(({ position: _position, ...rest }) => rest) };
-}
-
 async function libraryNames(): Promise<string[]> {
   await byTestId('graphs-menu').click();
   const names = await byTestId('library-list').locator('.name').allTextContents();
   await page.keyboard.press('Escape');
   return names;
-}
-
-/** A preview as the training worker sends it, with a recognisable 28×28 ramp as every sample. */
-function fakePreview(): Preview {
-  const images = (n: number) => ({ n, data: Float32Array.from({ length: n * 784 }, (_, i) => (i % 784) / 784) });
-  return {
-    step: 700,
-    epoch: 5,
-    imageShape: [28, 28, 1],
-    inputs: images(4),
-    reconstructions: images(4),
-    labels: [0, 1, 2, 3],
-    samples: images(10),
-    scatter: { n: 0, points: new Float32Array(0), labels: new Uint8Array(0), projection: 'pca', explained: [0, 0] },
-    traversal: null,
-    interpolation: null,
-    klPerDim: [],
-    meanVariance: [],
-    activeUnits: 0,
-    numTensors: 0,
-  };
-}
-
-/** The VAE with another name, seed and data settings: a run that differs from the gallery graph in every restored field. */
-function experiment(): GraphDoc {
-  const vae = baseVae();
-  return {
-    ...vae,
-    name: 'From a picture',
-    nodes: vae.nodes.map((n) => (n.type === 'Dataset' ? { ...n, params: { ...n.params, batchSize: 32, binarize: 'static' } } : n)),
-    training: { ...vae.training, seed: 31, epochs: 3, learningRate: 0.002 },
-  };
 }
 
 describe('sharing in the editor', () => {

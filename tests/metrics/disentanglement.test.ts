@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { hashSeed, Rng } from '../../src/core/random';
+import { betaVaeScore } from '../../src/metrics/betaVaeScore';
+import { scoreLatents } from '../../src/metrics/scoreLatents';
 import {
-  betaVaeScore,
   factorEntropies,
   factorVaeScore,
   groupByFactor,
   mutualInformationGap,
-  scoreLatents,
   type FactorLevels,
   type LatentCodes,
 } from '../../src/metrics/disentanglement';
