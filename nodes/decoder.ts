@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import { formatShape, type Shape } from '../src/core/shape';
+import { addCosts, convCost, denseCost, noCost } from './layerCost';
 import { defineNode, tensorInput, type Tensor } from './defineNode';
 import { zLayerSizes } from './encoder';
 import { FORWARD_INDENT, forwardComment, type DescribeContext, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
@@ -311,6 +312,7 @@ export const Decoder = defineNode<DecoderParams>({
   roles: { generator: { code: 'z', image: 'xHat' } },
   exporter: decoderExporter,
   requiredKernels: (p) => (p.architecture === 'conv' ? ['Conv2D', 'Conv2DBackpropInput'] : []),
+  sizeParams: (p) => (p.architecture === 'conv' ? ['filters', 'hidden'] : ['hidden']),
   infer({ params, inputs, expected, datasetImageShape }) {
     const z = inputs.z;
     if (!z) throw new NodeIssueError('z', 'needs a latent code z');
@@ -322,7 +324,11 @@ export const Decoder = defineNode<DecoderParams>({
     let count = 0;
     for (const d of l.dense) count += denseParams(d.inputs, d.units);
     for (const d of l.deconvs) count += convParams(d.inChannels, d.filters, params.kernelSize);
-    return { outputs: { xHat: [null, ...l.output] }, paramCount: count };
+    const cost = addCosts(
+      denseCost(l.dense),
+      l.start ? convCost(l.deconvs, [l.start.h, l.start.w], params.kernelSize, true) : noCost,
+    );
+    return { outputs: { xHat: [null, ...l.output] }, paramCount: count, cost };
   },
   build(ctx) {
     const { tf, params, nodeId } = ctx;

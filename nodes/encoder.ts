@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import type { Shape } from '../src/core/shape';
+import { addCosts, convCost, denseCost, noCost } from './layerCost';
 import { defineNode, dims, tensorInput, type Tensor } from './defineNode';
 import { FORWARD_INDENT, forwardComment, type DescribeContext, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
 import { pascalCase, pyString, size2 } from '../src/export/python';
@@ -284,6 +285,7 @@ export const Encoder = defineNode<EncoderParams>({
   },
   roles: { posterior: { input: 'x', mean: 'mean', logVar: 'logVar', latentParam: 'latentDim' } },
   requiredKernels: (p) => (p.architecture === 'conv' ? ['Conv2D', 'Conv2DBackpropInput'] : []),
+  sizeParams: (p) => (p.architecture === 'conv' ? ['filters', 'hidden', 'latentDim'] : ['hidden', 'latentDim']),
   infer({ params, inputs, usedOutputs }) {
     const x = inputs.x;
     if (!x) throw new NodeIssueError('x', 'needs an image input');
@@ -292,9 +294,16 @@ export const Encoder = defineNode<EncoderParams>({
     for (const c of l.convs) count += convParams(c.inChannels, c.filters, params.kernelSize);
     for (const d of l.dense) count += denseParams(d.inputs, d.units);
     count += denseParams(l.headInputs, params.latentDim);
-    if (usedOutputs.has('logVar')) count += denseParams(l.headInputs, params.latentDim);
+    const heads = usedOutputs.has('logVar') ? 2 : 1;
+    if (heads === 2) count += denseParams(l.headInputs, params.latentDim);
     const z: Shape = [null, params.latentDim];
-    return { outputs: { mean: z, logVar: z }, paramCount: count };
+    const [h, w] = x.slice(1) as number[];
+    const cost = addCosts(
+      l.convs.length > 0 ? convCost(l.convs, [h ?? 1, w ?? 1], params.kernelSize, false) : noCost,
+      denseCost(l.dense),
+      ...Array.from({ length: heads }, () => denseCost([{ inputs: l.headInputs, units: params.latentDim }])),
+    );
+    return { outputs: { mean: z, logVar: z }, paramCount: count, cost };
   },
   exporter: encoderExporter,
   build(ctx) {

@@ -2,9 +2,13 @@
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
+import { readGpuLimits } from './stores/memorySettings';
 import './styles/base.css';
 
 createApp(App).use(createPinia()).mount('#app');
+
+// the WebGPU adapter's buffer limits, for the memory check (no device is created)
+void readGpuLimits();
 
 // Offline: once loaded, the app and its dataset work without a network.
 if ('serviceWorker' in navigator) {

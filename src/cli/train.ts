@@ -17,6 +17,7 @@ const usage = `usage: npm run train -- <graph.json> [options]
   --max-steps N     stop after N steps
   --train-limit N   train on the first N images only
   --test-limit N    score on the first N test images only
+  --memory-budget MB       what training may use (default 4000); bigger graphs are refused before anything is allocated
   --set node.param=value   change a param, e.g. --set recon.distribution=mse (repeatable via commas)
   --help`;
 
@@ -44,7 +45,7 @@ function parseSets(text: string | undefined): Record<string, Record<string, unkn
 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['epochs', 'out', 'backend', 'seed', 'lr', 'batch', 'max-steps', 'train-limit', 'test-limit', 'set'],
+    values: ['epochs', 'out', 'backend', 'seed', 'lr', 'batch', 'max-steps', 'train-limit', 'test-limit', 'set', 'memory-budget'],
     switches: ['help'],
   });
   const graphPath = graphArg(args);
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
   const maxSteps = intArg(args, 'max-steps', 1, 1e9);
   const trainLimit = intArg(args, 'train-limit', 1, 1e7);
   const testLimit = intArg(args, 'test-limit', 1, 1e7);
+  const budgetMb = intArg(args, 'memory-budget', 64, 1_000_000);
   const overrides = parseSets(args.values.get('set'));
   const outDir = args.values.get('out');
   const result = await runTraining({
@@ -70,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
     ...(maxSteps !== undefined ? { maxSteps } : {}),
     ...(trainLimit !== undefined ? { trainLimit } : {}),
     ...(testLimit !== undefined ? { testLimit } : {}),
+    ...(budgetMb !== undefined ? { memoryBudget: budgetMb * 1e6 } : {}),
     ...(overrides ? { paramOverrides: overrides } : {}),
     backend: choiceArg<BackendChoice>(args, 'backend', ['auto', 'cpu', 'wasm', 'webgpu']) ?? 'auto',
     log: (line) => bar.log(line),

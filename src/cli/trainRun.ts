@@ -9,6 +9,7 @@ import { specRegistry } from '../../nodes';
 import { InputError } from './args';
 import { compileGraph } from '../compiler/plan';
 import { compileProgram, type Program } from '../compiler/program';
+import { checkTrainingBudget, limitsFor } from '../core/memoryBudget';
 import { withDataSettings } from '../core/graphQueries';
 import { formatDiagnostics } from '../core/diagnostics';
 import { imageGrid, type ImageBatch } from '../core/imageGrid';
@@ -37,11 +38,16 @@ export interface TrainRunOptions {
   maxSteps?: number;
   trainLimit?: number;
   testLimit?: number;
+  /** Bytes training may use (default 4 GB, and never more than the wasm heap holds on wasm). */
+  memoryBudget?: number;
   /** Overrides applied to the graph after loading, e.g. { recon: { distribution: 'mse' } }. */
   paramOverrides?: Record<string, Record<string, unknown>>;
   onEvent?: (event: TrainEvent) => void;
   log?: (line: string) => void;
 }
+
+/** What training may use from the command line unless told otherwise. */
+export const CLI_BUDGET_BYTES = 4e9;
 
 export interface RunReport {
   graph: string;
@@ -163,6 +169,10 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
   if (options.epochs !== undefined) doc.training.epochs = options.epochs;
   if (options.batchSize !== undefined) doc = withDataSettings(doc, specRegistry, { batchSize: options.batchSize });
   const backend = await chooseBackend(options.backend ?? 'auto', doc, log);
+  // too big for this machine: said before anything is allocated, naming the node and the param to shrink
+  const { check } = checkTrainingBudget(doc, specRegistry, limitsFor(backend, options.memoryBudget ?? CLI_BUDGET_BYTES));
+  if (check.level === 'over') throw new GraphError(`${check.message} (--memory-budget sets the budget in MB)`);
+  if (check.level === 'near' && check.message) log(`warning: ${check.message}`);
   const tf = await initNodeBackend(backend);
   const compiled = compileProgram(doc, tf);
   if (!compiled.ok) throw new GraphError(`the graph cannot be trained:\n${formatDiagnostics(compiled.diagnostics)}`);

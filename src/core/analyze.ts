@@ -4,7 +4,7 @@
  * problems (named by node and field), and the graph-level problems.
  */
 import { NodeIssueError, type Diagnostic } from './diagnostics';
-import type { AnyNodeSpec, NodeSpecRegistry } from './nodeSpec';
+import type { AnyNodeSpec, NodeCost, NodeSpecRegistry } from './nodeSpec';
 import type { GraphDoc, GraphEdge, GraphNode } from './schema';
 import { nodesWithRole, type RoleName } from './graphQueries';
 import { canConnect } from './sockets';
@@ -16,6 +16,8 @@ export interface NodeAnalysis {
   /** Shapes arriving at each input (single inputs). */
   inputs: Record<string, Shape>;
   paramCount: number;
+  /** What one image costs inside it (for the memory and time estimate). */
+  cost: NodeCost;
   issues: Diagnostic[];
   /** Reaches the Loss; unused nodes are pruned from training. */
   used: boolean;
@@ -189,7 +191,7 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
   const acyclicOrder = order.filter((id) => !inCycle.has(id));
 
   // ---- dataset shape (graph-wide fallback for decoders) ----
-  const results = new Map<string, { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number } | null>();
+  const results = new Map<string, { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost } | null>();
   const inProgress = new Set<string>();
 
   const dataSources = nodesWithRole(
@@ -204,7 +206,7 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
 
   const sourceShape = (edge: GraphEdge): Shape | undefined => compute(edge.from.node)?.outputs[edge.from.port];
 
-  function compute(id: string): { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number } | null {
+  function compute(id: string): { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost } | null {
     if (results.has(id)) return results.get(id) ?? null;
     if (inProgress.has(id) || inCycle.has(id)) return null;
     const node = nodes.get(id);
@@ -237,7 +239,7 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
       if (port.multiple) multiInputs[portName] = shapes as Shape[];
       else inputs[portName] = shapes[0];
     }
-    let result: { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number } | null = null;
+    let result: { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost } | null = null;
     if (!blocked) {
       const usedOutputs = new Set((outgoing.get(id) ?? []).map((e) => e.from.port));
       const expected = (outPort: string): Shape | undefined => {
@@ -265,7 +267,7 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
         if (!(r.issues ?? []).some((i) => (i.severity ?? 'error') === 'error')) {
           const knownInputs: Record<string, Shape> = {};
           for (const [k, v] of Object.entries(inputs)) if (v) knownInputs[k] = v;
-          result = { outputs: r.outputs, inputs: knownInputs, paramCount: r.paramCount };
+          result = { outputs: r.outputs, inputs: knownInputs, paramCount: r.paramCount, cost: r.cost ?? defaultCost(r.outputs, r.paramCount) };
         }
       } catch (e) {
         if (e instanceof NodeIssueError) addIssue(node, e.field, e.message, 'shape');
@@ -360,6 +362,7 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
       outputs: r?.outputs ?? {},
       inputs: r?.inputs ?? {},
       paramCount: r?.paramCount ?? 0,
+      cost: r?.cost ?? defaultCost({}, 0),
       issues,
       used: isUsed,
       usedOutputs: [...new Set((outgoing.get(n.id) ?? []).map((e) => e.from.port))],
@@ -374,6 +377,17 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
     order: acyclicOrder,
     objectiveId: objective?.id,
     ok: !all.some((d) => d.severity === 'error'),
+  };
+}
+
+/** A node that says nothing of its cost: its outputs' values, one multiply-add per parameter. */
+function defaultCost(outputs: Record<string, Shape>, paramCount: number): NodeCost {
+  const sizes = Object.values(outputs).map((s) => s.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1));
+  return {
+    activations: sizes.reduce((a, b) => a + b, 0),
+    macs: paramCount,
+    largestWeight: paramCount,
+    largestActivation: Math.max(0, ...sizes),
   };
 }
 

@@ -12,6 +12,8 @@ export interface DatasetInfo {
   /** [height, width, channels] */
   imageShape: readonly [number, number, number];
   classNames: ReadonlyArray<string>;
+  /** Images in the training split (one epoch). */
+  trainCount: number;
   /** The known factors of variation each image was made from (datasets generated in code). */
   factors?: ReadonlyArray<string>;
   summary: string;
@@ -22,6 +24,7 @@ export const datasetInfo: Record<DatasetId, DatasetInfo> = {
     id: 'mnist',
     title: 'MNIST digits (embedded, 10,000)',
     imageShape: [28, 28, 1],
+    trainCount: 9_000,
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
     summary: 'Handwritten digits, 28×28 grey. 9,000 train / 1,000 test, split fixed.',
   },
@@ -29,6 +32,7 @@ export const datasetInfo: Record<DatasetId, DatasetInfo> = {
     id: 'fashion-mnist',
     title: 'Fashion-MNIST (70,000)',
     imageShape: [28, 28, 1],
+    trainCount: 60_000,
     classNames: ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Boot'],
     summary: 'Clothing, 28×28 grey. 60,000 train / 10,000 test (needs the dataset-fashion-mnist files).',
   },
@@ -36,6 +40,7 @@ export const datasetInfo: Record<DatasetId, DatasetInfo> = {
     id: 'shapes',
     title: 'Shapes with known factors (46,080)',
     imageShape: [32, 32, 1],
+    trainCount: 41_472,
     classNames: ['square', 'ellipse', 'heart'],
     factors: ['shape', 'scale', 'rotation', 'x', 'y'],
     summary:

@@ -59,7 +59,21 @@ export interface InferContext<P> {
 export interface InferResult {
   outputs: Record<string, Shape>;
   paramCount: number;
+  /** What one image costs inside the node (default: its outputs' sizes, one multiply-add per parameter). */
+  cost?: NodeCost;
   issues?: NodeIssue[];
+}
+
+/** Per image: the values a node computes (its layers' outputs), its multiply-adds, and its largest tensors. */
+export interface NodeCost {
+  /** Values computed per image, every layer's output counted. */
+  activations: number;
+  /** Multiply-adds per image in the forward pass. */
+  macs: number;
+  /** Elements of its largest weight tensor. */
+  largestWeight: number;
+  /** Elements per image of its largest activation. */
+  largestActivation: number;
 }
 
 export interface ExpectContext<P> {
@@ -152,6 +166,8 @@ export interface NodeSpec<P extends Record<string, unknown> = Record<string, unk
   live?: ReadonlyArray<LiveParam<P>>;
   /** tfjs kernels training this node needs beyond the dense basics (a backend without them is not used). */
   requiredKernels?(params: P): string[];
+  /** The params that make it big, most effective first: what the memory check asks a user to shrink. */
+  sizeParams?(params: P): string[];
   /** Warnings about how the node is wired that its shapes cannot tell (shown on the node). */
   hints?(ctx: HintContext<P>): NodeIssue[];
 }

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { describeIssue, formatPath } from '../core/issues';
+import { DEFAULT_BUDGET_BYTES } from '../core/memoryBudget';
 import { zBackendChoice, zBackendName } from './backends';
 
 import {
@@ -66,6 +67,8 @@ export const zRunOptions = z.strictObject({
   scatterSize: z.number().int().min(10).max(5000).default(500),
   live: zLiveValues.optional(),
   picks: zPreviewPicks.optional(),
+  /** Bytes training may use (checked again on the backend chosen, before the model is built). */
+  memoryBudget: z.number().min(1e6).max(2 ** 46).default(DEFAULT_BUDGET_BYTES),
 });
 export type RunOptions = z.input<typeof zRunOptions>;
 export type ParsedRunOptions = z.output<typeof zRunOptions>;

@@ -5,12 +5,15 @@
  * pictures in a shallowRef; no tensor ever reaches Vue.
  */
 import { defineStore } from 'pinia';
+import { specRegistry } from '../../nodes';
+import { budgetDiagnostic, checkTrainingBudget } from '../core/memoryBudget';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { GraphDoc } from '../core/schema';
 import { createPreparingCompare, reduceCompare, type CompareKind, type CompareView } from '../runtime/page/compareState';
 import type { FromWorker, LanePreview, RunOptions } from '../runtime/protocol';
 import { isActive } from '../runtime/page/runState';
 import { trainingWorker, WORKER_CRASHED } from '../runtime/page/workerHub';
+import { memoryLimits, memorySettings } from './memorySettings';
 import { useTrainingStore } from './trainingStore';
 
 export interface CompareLane {
@@ -89,6 +92,7 @@ export const useCompareStore = defineStore('compare', () => {
       ...(length.epochs !== undefined ? { epochs: length.epochs } : {}),
       ...(length.trainLimit !== undefined ? { trainLimit: length.trainLimit } : {}),
       ...(s.testLimit !== undefined ? { testLimit: s.testLimit } : {}),
+      memoryBudget: memorySettings.budgetMb * 1e6,
     };
     view.value = createPreparingCompare(
       runId,
@@ -96,6 +100,18 @@ export const useCompareStore = defineStore('compare', () => {
       runs.map((r) => r.label),
       Date.now(),
     );
+    // the runs train side by side, each in its share of the budget: a run too big is refused before anything starts
+    const share = memoryLimits(s.backend);
+    const limits = { ...share, budgetBytes: share.budgetBytes / Math.max(1, runs.length) };
+    for (const r of runs) {
+      const refusal = budgetDiagnostic(checkTrainingBudget(r.doc, specRegistry, limits).check);
+      if (refusal?.severity === 'error') {
+        const message = `'${r.label}' (one of ${runs.length} runs sharing the budget): ${refusal.message}`;
+        view.value = { ...view.value, phase: 'failed', error: message, diagnostics: [refusal] };
+        overlay.value = 'live';
+        return;
+      }
+    }
     pictures.value = runs.map(() => undefined);
     lanes.value = [...runs];
     options.value = opts;

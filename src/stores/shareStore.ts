@@ -9,6 +9,9 @@
  * problems, which name the node and field.
  */
 import { defineStore } from 'pinia';
+import { specRegistry } from '../../nodes';
+import { checkTrainingBudget } from '../core/memoryBudget';
+import { memoryLimits } from './memorySettings';
 import { computed, shallowRef, watch } from 'vue';
 import { looksImportable, useGraphImport, type ImportedGraph, type ImportProblem } from '../composables/useGraphImport';
 import { isCopiedNodesText } from '../editor/clipboard';
@@ -98,7 +101,10 @@ export const useShareStore = defineStore('share', () => {
     const back = previous
       ? { label: `Back to ${quoteName(previous.name, 28)}`, run: () => void library.openStored(previous.id) }
       : undefined;
-    ui.toast(text, 'info', 12_000, back);
+    // a document too big to train here still opens (it may be meant for the PyTorch export), and says so
+    const { check } = checkTrainingBudget(doc, specRegistry, memoryLimits('auto'));
+    const sizeNote = check.level === 'over' ? ` It will not train here: ${check.message}` : '';
+    ui.toast(`${text}${sizeNote}`, check.level === 'over' ? 'error' : 'info', 12_000, back);
   }
 
   function begin(what: string): void {

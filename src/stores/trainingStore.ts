@@ -6,6 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref, shallowRef } from 'vue';
+import { budgetDiagnostic, checkTrainingBudget } from '../core/memoryBudget';
 import type { GraphDoc } from '../core/schema';
 import type { BackendChoice } from '../runtime/backends';
 import type {
@@ -22,6 +23,7 @@ import { createIdleRun, isActive, createPreparingRun, reduceRun, type RunView } 
 import { trainingWorker, WORKER_CRASHED } from '../runtime/page/workerHub';
 import { specRegistry } from '../../nodes';
 import { weightTerms } from '../core/graphQueries';
+import { memoryLimits, memorySettings, rememberSpeed } from './memorySettings';
 
 export interface RunSettings {
   backend: BackendChoice;
@@ -88,6 +90,8 @@ export const useTrainingStore = defineStore('training', () => {
   /** Steps taken one at a time, with a pause to watch each. */
   const slowMotion = ref(false);
   let slowTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Multiply-adds per image of the graph training now (for the speed remembered when it ends). */
+  let runMacs = 0;
   /** Disentanglement scores (datasets with known factors). */
   const scoreState = shallowRef<ScoreState>({ status: 'idle' });
   /** Every run scored in this session, newest last (the latest score of each run). */
@@ -154,7 +158,12 @@ export const useTrainingStore = defineStore('training', () => {
       scoreState.value = { status: 'failed', message: message.message, last: state.status === 'ready' ? state.report : undefined };
       return;
     }
+    const before = run.value;
     run.value = reduceRun(run.value, message, performance.now());
+    // the speed it trained at estimates the next graph's epoch time
+    if (message.type === 'finished' && before.samplesPerSecond > 0 && before.backend && runMacs > 0) {
+      rememberSpeed({ macsPerImage: runMacs, samplesPerSecond: before.samplesPerSecond, backend: before.backend.name });
+    }
     // the worker follows the example once the run exists
     if (message.type === 'started' && anatomySlot.value !== null)
       send({ type: 'watchAnatomy', runId: message.runId, slot: anatomySlot.value });
@@ -176,7 +185,19 @@ export const useTrainingStore = defineStore('training', () => {
     if (problem) report(problem);
   }
 
-  function start(doc: GraphDoc): void {
+  /**
+   * Starts training `doc`, unless it is too big for the budget: then nothing is
+   * sent to the worker and the run says why (naming the node and param).
+   * Returns whether training started.
+   */
+  function start(doc: GraphDoc): boolean {
+    const { check, estimate } = checkTrainingBudget(doc, specRegistry, memoryLimits(settings.backend));
+    const refusal = budgetDiagnostic(check);
+    if (refusal?.severity === 'error') {
+      run.value = { ...createIdleRun(), phase: 'failed', error: refusal.message, diagnostics: [refusal] };
+      return false;
+    }
+    runMacs = estimate.macsPerImage;
     const runId = hub.nextRunId();
     run.value = createPreparingRun(runId);
     preview.value = undefined;
@@ -196,8 +217,10 @@ export const useTrainingStore = defineStore('training', () => {
       picks: picks.value,
       ...(settings.trainLimit !== undefined ? { trainLimit: settings.trainLimit } : {}),
       ...(settings.testLimit !== undefined ? { testLimit: settings.testLimit } : {}),
+      memoryBudget: memorySettings.budgetMb * 1e6,
     };
     send({ type: 'start', runId, doc, options });
+    return true;
   }
 
   const command = (type: 'pause' | 'resume' | 'stop' | 'cancel' | 'debugLoseDevice') => (): void => {

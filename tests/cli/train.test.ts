@@ -71,6 +71,25 @@ describe('train CLI', () => {
     expect(r.stderr).toMatch(/node 'encoder' \(Encoder\): param 'latentDim' must be ≥ 1, got 0/);
   });
 
+  test('a model too big for the machine is refused before anything is allocated: exit 1, the node and param named, no stack', () => {
+    const huge = join(out, 'huge.json');
+    const doc = JSON.parse(readFileSync(join(graphsDir, 'vae.json'), 'utf8')) as {
+      nodes: Array<{ id: string; params: Record<string, unknown> }>;
+    };
+    for (const n of doc.nodes) if (n.id === 'encoder' || n.id === 'decoder') n.params.hidden = new Array(8).fill(4096);
+    writeFileSync(huge, JSON.stringify(doc));
+    const started = Date.now();
+    const r = spawnSync('npx', ['tsx', 'src/cli/train.ts', huge, '--max-steps', '1'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^Too big to train here: about [\d.]+ GB/m);
+    expect(r.stderr).toMatch(/node '(encoder|decoder)' \((Encoder|Decoder)\) takes \d+% of it: shrink its hidden units/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    // the budget given on the command line is the one the message names
+    const small = spawnSync('npx', ['tsx', 'src/cli/train.ts', huge, '--memory-budget', '64'], { encoding: 'utf8' });
+    expect(small.stderr).toMatch(/over the memory budget \(64\.0 MB\)/);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
   test('progress formatting', () => {
     expect(formatDuration(75)).toBe('1:15');
     expect(formatDuration(3725)).toBe('1:02:05');

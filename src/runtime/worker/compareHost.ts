@@ -17,7 +17,16 @@ import type { DatasetData } from '../../data/format';
 import { backendOrder, selectBackend, type BackendName } from '../backends';
 import type { FromWorkerInput, FromWorkerOf, ToWorker } from '../protocol';
 import { countSameWeights, makeLanePreview, prepareLanes, stepsOf, transferablesOf, type Lane } from './compareLanes';
-import { errorText, trainableProbe, type HostDeps, type RunCommand, type RunEnv, type RunSession } from './hostDeps';
+import {
+  activeLimits,
+  budgetRefusal,
+  errorText,
+  trainableProbe,
+  type HostDeps,
+  type RunCommand,
+  type RunEnv,
+  type RunSession,
+} from './hostDeps';
 import { batchKey, trainLockstep, type LaneResult } from './lockstep';
 import { pickFixedIndices } from './previews';
 import { sharpnessImages } from './sharpnessProbe';
@@ -225,6 +234,14 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
     }
     current = backend;
     post({ type: 'backend', runId, backend, attempts: selection.attempts, note: selection.note });
+    for (const l of lanes) {
+      // the runs train side by side: each has its share of the budget
+      const refusal = budgetRefusal(l.doc, activeLimits(tf, backend, options.memoryBudget / lanes.length));
+      if (refusal) {
+        fail(`'${l.label}' (one of ${lanes.length} runs sharing the budget): ${refusal.message}`, [refusal]);
+        return;
+      }
+    }
 
     const datasetId = first.plan.dataset.id;
     post({ type: 'loading', runId, what: `the ${datasetId} dataset`, loaded: 0 });

@@ -3,9 +3,11 @@
  * record of backends (read and appended only through functions), the shape of
  * a running session, and the helpers that turn failures into messages.
  */
+import { specRegistry } from '../../../nodes';
 import type { Plan } from '../../compiler/plan';
 import type { DatasetId } from '../../core/datasets';
 import type { Diagnostic } from '../../core/diagnostics';
+import { budgetDiagnostic, checkTrainingBudget, limitsFor, type GpuBufferLimits, type MemoryLimits } from '../../core/memoryBudget';
 import type { GraphDoc } from '../../core/schema';
 import type { DatasetData } from '../../data/format';
 import type { BackendName, BackendProbe, BackendSelection } from '../backends';
@@ -89,4 +91,21 @@ export function trainableProbe(deps: HostDeps, plans: ReadonlyArray<Plan>): Back
     const whose = plans.length > 1 ? "these graphs'" : "this graph's";
     return missing.length > 0 ? { ok: false, reason: `it cannot train ${whose} convolutions (no ${missing.join(', ')} kernel)` } : started;
   };
+}
+
+/** The limits of the backend now active: the budget, the wasm heap, a WebGPU device's buffer limits. */
+export function activeLimits(tf: TfModule, backend: BackendName, budgetBytes: number): MemoryLimits {
+  const device = (tf.backend() as { device?: { limits?: Partial<GpuBufferLimits> } }).device;
+  const limits = device?.limits;
+  const gpu =
+    backend === 'webgpu' && limits?.maxBufferSize !== undefined && limits.maxStorageBufferBindingSize !== undefined
+      ? { maxBufferSize: limits.maxBufferSize, maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize }
+      : undefined;
+  return limitsFor(backend, budgetBytes, gpu);
+}
+
+/** Refuses a graph too big for the active backend before anything is allocated: the failure names the node and param. */
+export function budgetRefusal(doc: GraphDoc, limits: MemoryLimits): Diagnostic | undefined {
+  const refusal = budgetDiagnostic(checkTrainingBudget(doc, specRegistry, limits).check);
+  return refusal?.severity === 'error' ? refusal : undefined;
 }

@@ -14,6 +14,8 @@ import { backendOrder, fallbackOrder, selectBackend } from '../backends';
 import type { FromWorkerInput, ToWorker } from '../protocol';
 import { traceExample } from './anatomy';
 import {
+  activeLimits,
+  budgetRefusal,
   describeDiagnostics,
   errorText,
   isDeviceError,
@@ -156,6 +158,11 @@ export function startSingleRun(deps: HostDeps, message: Extract<ToWorker, { type
     }
     s.backend = selection.backend;
     post({ type: 'backend', runId: s.runId, backend: selection.backend, attempts: selection.attempts, note: selection.note });
+    const refusal = budgetRefusal(s.doc, activeLimits(tf, selection.backend, s.options.memoryBudget));
+    if (refusal) {
+      post({ type: 'failed', runId: s.runId, message: refusal.message, diagnostics: [refusal] });
+      return;
+    }
 
     // data
     post({ type: 'loading', runId: s.runId, what: `the ${datasetId} dataset`, loaded: 0 });
