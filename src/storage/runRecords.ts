@@ -47,7 +47,8 @@ export const zRunRecord = z.strictObject({
     trainLimit: zCount.nullable(),
     testLimit: zCount.nullable(),
   }),
-  status: z.enum(['finished', 'stopped', 'diverged']),
+  /** 'interrupted': the page closed (or the worker was restarted) before the run ended; kept up to its last report. */
+  status: z.enum(['finished', 'stopped', 'diverged', 'interrupted']),
   steps: zCount,
   final: z.strictObject({ elbo: zMetric, recon: zMetric, kl: zMetric, activeUnits: zCount }).nullable(),
   sharpness: zSharpnessPoint.nullable(),

@@ -47,18 +47,24 @@ export const useRunHistoryStore = defineStore('runHistory', () => {
     }
   }
 
-  async function add(records: ReadonlyArray<RunRecord>): Promise<void> {
-    if (records.length === 0) return;
-    try {
-      dropped.value = await saveRuns(records, RUN_HISTORY_LIMIT);
-    } catch (e) {
-      error.value = `the run could not be kept: ${e instanceof Error ? e.message : String(e)}`;
-      return;
-    }
-    await refresh();
+  /** Saves one after another, so a run's interim record never lands after its ending. */
+  let saving: Promise<void> = Promise.resolve();
+  function add(records: ReadonlyArray<RunRecord>): Promise<void> {
+    if (records.length === 0) return saving;
+    saving = saving.then(async () => {
+      try {
+        dropped.value = await saveRuns(records, RUN_HISTORY_LIMIT);
+      } catch (e) {
+        error.value = `the run could not be kept: ${e instanceof Error ? e.message : String(e)}`;
+        return;
+      }
+      await refresh();
+    });
+    return saving;
   }
 
   async function remove(ids: ReadonlyArray<string>): Promise<void> {
+    await saving;
     try {
       await deleteRuns(ids);
     } catch (e) {
@@ -81,13 +87,13 @@ export const useRunHistoryStore = defineStore('runHistory', () => {
     compare.show('history');
   }
 
-  function recordSingleRun(phase: 'finished' | 'stopped' | 'diverged'): RunRecord | undefined {
+  function recordSingleRun(phase: RunRecord['status'], id: string = newRunId()): RunRecord | undefined {
     const run = training.run;
     const doc = training.trainedDoc;
     if (!doc) return undefined;
     const p = training.preview;
     return createRunRecord({
-      id: newRunId(),
+      id,
       createdAt: Date.now(),
       label: doc.name,
       doc,
@@ -136,13 +142,33 @@ export const useRunHistoryStore = defineStore('runHistory', () => {
     });
   }
 
+  /**
+   * A run is kept from its first epoch on as "interrupted", so a page closed
+   * mid-run leaves it listed as such; it is replaced by its ending (same id).
+   */
+  let liveRecord: { runId: number; id: string } | undefined;
+  function keepLive(status: RunRecord['status']): void {
+    const run = training.run;
+    if (!liveRecord || liveRecord.runId !== run.runId) liveRecord = { runId: run.runId, id: newRunId() };
+    const record = recordSingleRun(status, liveRecord.id);
+    if (record) void add([record]);
+  }
   watch(
     () => training.run.phase,
     (phase, before) => {
-      if (ended(phase) && !ended(before) && before !== 'idle') {
-        const record = recordSingleRun(phase);
-        if (record) void add([record]);
+      if (ended(phase) && !ended(before) && before !== 'idle') keepLive(phase);
+      else if (phase === 'cancelled' && liveRecord?.runId === training.run.runId) {
+        // cancelled on purpose: nothing to keep (a failed run stays listed as interrupted, up to its last epoch)
+        const id = liveRecord.id;
+        liveRecord = undefined;
+        void remove([id]);
       }
+    },
+  );
+  watch(
+    () => training.run.records.length,
+    (epochs) => {
+      if (epochs > 0 && (training.run.phase === 'training' || training.run.phase === 'paused')) keepLive('interrupted');
     },
   );
   watch(

@@ -22,7 +22,8 @@ import type {
 import { createIdleRun, isActive, createPreparingRun, reduceRun, type RunView } from '../runtime/page/runState';
 import { trainingWorker, WORKER_CRASHED } from '../runtime/page/workerHub';
 import { specRegistry } from '../../nodes';
-import { weightTerms } from '../core/graphQueries';
+import { datasetOf, weightTerms } from '../core/graphQueries';
+import { datasetMissing } from './datasetAssets';
 import { memoryLimits, memorySettings, rememberSpeed } from './memorySettings';
 
 export interface RunSettings {
@@ -160,6 +161,8 @@ export const useTrainingStore = defineStore('training', () => {
     }
     const before = run.value;
     run.value = reduceRun(run.value, message, performance.now());
+    // the command took effect once the phase moved on (paused, or ended)
+    if (pending.value && run.value.phase !== before.phase) pending.value = undefined;
     // the speed it trained at estimates the next graph's epoch time
     if (message.type === 'finished' && before.samplesPerSecond > 0 && before.backend && runMacs > 0) {
       rememberSpeed({ macsPerImage: runMacs, samplesPerSecond: before.samplesPerSecond, backend: before.backend.name });
@@ -197,6 +200,19 @@ export const useTrainingStore = defineStore('training', () => {
       run.value = { ...createIdleRun(), phase: 'failed', error: refusal.message, diagnostics: [refusal] };
       return false;
     }
+    const dataset = datasetOf(doc.nodes, specRegistry);
+    const missing = dataset ? datasetMissing(dataset.dataset) : undefined;
+    if (dataset && missing) {
+      const diagnostic = {
+        severity: 'error' as const,
+        code: 'dataset-missing',
+        message: missing,
+        nodeId: dataset.nodeId,
+        field: 'dataset',
+      };
+      run.value = { ...createIdleRun(), phase: 'failed', error: missing, diagnostics: [diagnostic] };
+      return false;
+    }
     runMacs = estimate.macsPerImage;
     const runId = hub.nextRunId();
     run.value = createPreparingRun(runId);
@@ -223,8 +239,12 @@ export const useTrainingStore = defineStore('training', () => {
     return true;
   }
 
+  /** A pause, stop or cancel sent and not yet taken effect (the buttons say "Stopping…" meanwhile). */
+  const pending = ref<{ runId: number; command: 'pause' | 'stop' | 'cancel' } | undefined>(undefined);
   const command = (type: 'pause' | 'resume' | 'stop' | 'cancel' | 'debugLoseDevice') => (): void => {
-    if (run.value.runId > 0) send({ type, runId: run.value.runId });
+    if (run.value.runId <= 0) return;
+    if (type === 'pause' || type === 'stop' || type === 'cancel') pending.value = { runId: run.value.runId, command: type };
+    send({ type, runId: run.value.runId });
   };
 
   function step(steps = 1): void {
@@ -322,6 +342,7 @@ export const useTrainingStore = defineStore('training', () => {
     trainedDoc,
     active,
     start,
+    pending,
     pause: command('pause'),
     resume: command('resume'),
     stop: command('stop'),

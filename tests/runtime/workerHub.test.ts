@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { FromWorker, ToWorkerInput } from '../../src/runtime/protocol';
-import { createWorkerHub, WORKER_CRASHED, type WorkerListener } from '../../src/runtime/page/workerHub';
+import { ANSWER_WITHIN_MS, createWorkerHub, WORKER_CRASHED, type WorkerListener } from '../../src/runtime/page/workerHub';
 import type { WorkerClient } from '../../src/runtime/page/workerClient';
 
 /** A stand-in for the Worker: records what was posted, lets the test play the worker's side. */
@@ -60,5 +60,41 @@ describe('the shared training worker', () => {
     expect(made).toHaveLength(2);
     expect(made[1]?.posted.map((m) => m.type)).toEqual(['stop']);
     expect(errors).toEqual(['dashboard: malformed message', `${WORKER_CRASHED}: out of memory`]);
+  });
+
+  test('a cancel the worker does not answer within 1 s ends the worker; runs started meanwhile go to a fresh one', () => {
+    const { made, create } = fakeWorkers();
+    const pending: Array<{ fn: () => void; ms: number; cleared: boolean }> = [];
+    const timers = {
+      set: (fn: () => void, ms: number) => {
+        const t = { fn, ms, cleared: false };
+        pending.push(t);
+        return t;
+      },
+      clear: (t: unknown) => {
+        (t as { cleared: boolean }).cleared = true;
+      },
+    };
+    const hub = createWorkerHub(create, timers);
+    const heard: FromWorker[] = [];
+    hub.listen({ onMessage: (m) => heard.push(m), onError: () => {} });
+    const first = hub.nextRunId();
+    hub.post({ type: 'cancel', runId: first });
+    expect(pending[0]?.ms).toBe(ANSWER_WITHIN_MS.cancel);
+    const next = hub.nextRunId();
+    hub.post({ type: 'start', runId: next, doc: {}, options: {} });
+    // the worker is stuck in a step: nothing comes back, the timer fires
+    pending[0]?.fn();
+    expect(made[0]?.terminated).toBe(true);
+    expect(heard.at(-1)).toMatchObject({ type: 'workerRestarted', runId: first, command: 'cancel' });
+    expect(made).toHaveLength(2);
+    expect(made[1]?.posted.map((m) => m.type)).toEqual(['start']);
+
+    // an answered stop disarms its watch: nothing is ended
+    hub.post({ type: 'stop', runId: next });
+    expect(pending[1]?.ms).toBe(ANSWER_WITHIN_MS.stop);
+    made[1]?.handlers.onMessage({ type: 'finished', runId: next, status: 'stopped', steps: 3, final: null });
+    expect(pending[1]?.cleared).toBe(true);
+    expect(made[1]?.terminated).toBe(false);
   });
 });

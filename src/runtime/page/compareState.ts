@@ -154,6 +154,12 @@ export function reduceCompare(view: CompareView, m: FromWorker, _now: number): C
       return { ...view, phase: 'failed', error: m.message, diagnostics: m.diagnostics, loading: undefined };
     case 'cancelled':
       return { ...view, phase: 'cancelled' };
+    case 'workerRestarted':
+      return {
+        ...view,
+        phase: m.command === 'stop' ? 'stopped' : 'cancelled',
+        notes: [...view.notes, { kind: 'error', text: `${m.reason}; the runs end where their last reports left them.` }],
+      };
     case 'diverged':
       return { ...view, notes: [...view.notes, { kind: 'error', text: m.message }] };
     // single-run reports: not part of a comparison

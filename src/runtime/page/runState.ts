@@ -237,6 +237,12 @@ export function reduceRun(view: RunView, m: FromWorker, now: number): RunView {
       return { ...view, phase: 'failed', error: m.message, diagnostics: m.diagnostics, loading: undefined, etaSeconds: undefined };
     case 'cancelled':
       return { ...view, phase: 'cancelled', etaSeconds: undefined };
+    case 'workerRestarted': {
+      // the run ends where its last report left it: a stop keeps those results
+      const text = `${m.command === 'stop' ? 'Stopped' : 'Cancelled'}: ${m.reason}. The graph and the run history are as they were.`;
+      const phase = m.command === 'stop' && view.step > 0 ? 'stopped' : 'cancelled';
+      return { ...view, phase, etaSeconds: undefined, loading: undefined, notes: [...view.notes, { kind: 'warning', text }] };
+    }
     case 'downloadReady':
     case 'downloadFailed':
     // falls through: the anatomy and the scores have their own state in the training store

@@ -59,16 +59,22 @@ export async function fetchDataset(
   } catch (e) {
     throw new Error(`could not download the ${datasetInfo[id].title} dataset from ${url}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (!response.ok) {
-    const hint = id === 'fashion-mnist' ? " (install Debian's dataset-fashion-mnist and run `npm run assets`)" : ' (run `npm run assets`)';
-    throw new Error(`the ${datasetInfo[id].title} dataset is missing: ${url} answered ${response.status}${hint}`);
+  const info = datasetInfo[id];
+  const howTo = info.install ?? 'run `npm run assets`';
+  // a dev server answers a missing file with the app's own page
+  const html = (response.headers.get('content-type') ?? '').includes('text/html');
+  if (!response.ok || html) {
+    throw new Error(
+      `The ${info.title} dataset is not installed here (${url} ${html ? 'is not there' : `answered ${response.status}`}): ${howTo}.`,
+    );
   }
   const bytes = await readWithProgress(response, onProgress);
   try {
     // servers that send .gz files with Content-Encoding: gzip hand over the decompressed bytes
     return isGzip(bytes) ? decodeDatasetAsset(bytes) : decodeDatasetBytes(bytes);
   } catch (e) {
-    throw new Error(`${url}: ${e instanceof Error ? e.message : String(e)}`);
+    const why = e instanceof Error ? e.message : String(e);
+    throw new Error(`The ${info.title} dataset file is damaged or from another program (${why}): rebuild it — ${howTo}.`);
   }
 }
 
