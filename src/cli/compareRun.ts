@@ -12,6 +12,7 @@ import { formatDiagnostics } from '../core/diagnostics';
 import { applySwaps } from '../core/fork';
 import { imageGrid, type ImageBatch } from '../core/imageGrid';
 import { encodePng } from '../core/png';
+import { embedGraphPng } from '../share/pngEmbed';
 import type { GraphDoc } from '../core/schema';
 import type { DatasetData } from '../data/format';
 import { loadDatasetNode } from '../data/loadNode';
@@ -173,7 +174,13 @@ function writeComparison(outDir: string, runs: ComparedRun[], seed: number, back
     files.push(rec, smp);
   }
   const side = join(outDir, 'comparison.png');
-  writeFileSync(side, encodePng(imageGrid(comparisonPicture(runs, columns), { columns, scale: 2 })));
+  // the side-by-side picture carries the first run's graph (the original; the others are one change from it)
+  const first = runs[0];
+  const picture = imageGrid(comparisonPicture(runs, columns), { columns, scale: 2 });
+  const labels = JSON.stringify({ runs: runs.map((r) => r.label) });
+  const png = first ? embedGraphPng(picture, first.doc, { 'bottleneck:compare': labels }) : undefined;
+  if (png && !png.ok) throw new GraphError(png.errors.map((e) => e.message).join('; '));
+  writeFileSync(side, png?.ok ? png.bytes : encodePng(picture));
   files.push(side);
   const summary = {
     seed,

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { runComparison } from '../../src/cli/compareRun';
+import { readExperimentPng } from '../../src/share/pngEmbed';
 import { graphsDir } from '../helpers';
 
 const out = mkdtempSync(join(tmpdir(), 'bottleneck-compare-'));
@@ -42,6 +43,13 @@ test('MSE reconstructions are blurrier than Bernoulli ones (same seed, data and 
   expect(bernoulli.sharpnessHistory.length).toBeGreaterThan(3);
   const summary = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')) as { runs: Array<{ label: string }> };
   expect(summary.runs.map((x) => x.label)).toEqual(['original', 'loss = mse']);
+  // every picture drops back onto the canvas: the side-by-side one opens the original graph
+  for (const file of ['comparison.png', 'original/reconstructions.png', 'loss-mse/samples.png']) {
+    const dropped = readExperimentPng(readFileSync(join(out, file)));
+    expect(dropped.ok, file).toBe(true);
+  }
+  const side = readExperimentPng(readFileSync(join(out, 'comparison.png')));
+  if (side.ok) expect(side.doc.name).toBe(JSON.parse(readFileSync(join(graphsDir, 'vae.json'), 'utf8')).name);
 }, 600_000);
 
 test('a β sweep draws the rate–distortion curve: more β, less KL, more distortion', async () => {
