@@ -191,7 +191,10 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
   const acyclicOrder = order.filter((id) => !inCycle.has(id));
 
   // ---- dataset shape (graph-wide fallback for decoders) ----
-  const results = new Map<string, { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost } | null>();
+  const results = new Map<
+    string,
+    { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost } | null
+  >();
   const inProgress = new Set<string>();
 
   const dataSources = nodesWithRole(
@@ -206,7 +209,9 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
 
   const sourceShape = (edge: GraphEdge): Shape | undefined => compute(edge.from.node)?.outputs[edge.from.port];
 
-  function compute(id: string): { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost } | null {
+  function compute(
+    id: string,
+  ): { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost } | null {
     if (results.has(id)) return results.get(id) ?? null;
     if (inProgress.has(id) || inCycle.has(id)) return null;
     const node = nodes.get(id);
@@ -267,7 +272,12 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
         if (!(r.issues ?? []).some((i) => (i.severity ?? 'error') === 'error')) {
           const knownInputs: Record<string, Shape> = {};
           for (const [k, v] of Object.entries(inputs)) if (v) knownInputs[k] = v;
-          result = { outputs: r.outputs, inputs: knownInputs, paramCount: r.paramCount, cost: r.cost ?? defaultCost(r.outputs, r.paramCount) };
+          result = {
+            outputs: r.outputs,
+            inputs: knownInputs,
+            paramCount: r.paramCount,
+            cost: r.cost ?? defaultCost(r.outputs, r.paramCount),
+          };
         }
       } catch (e) {
         if (e instanceof NodeIssueError) addIssue(node, e.field, e.message, 'shape');

@@ -24,6 +24,8 @@ export interface LaunchOptions {
   userDataDir?: string;
   viewport?: { width: number; height: number };
   colorScheme?: 'light' | 'dark';
+  /** No service worker (so that routes the test sets up see every request). */
+  blockServiceWorkers?: boolean;
 }
 
 export async function launch(options: LaunchOptions = {}): Promise<BrowserSession> {
@@ -34,12 +36,14 @@ export async function launch(options: LaunchOptions = {}): Promise<BrowserSessio
     args: [...chromiumArgs, ...(options.webgpu ? webgpuArgs : [])],
     viewport: options.viewport ?? { width: 1280, height: 720 },
     colorScheme: options.colorScheme ?? 'light',
+    ...(options.blockServiceWorkers ? { serviceWorkers: 'block' as const } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    // Vue's warnings (duplicate keys, bad props) are bugs too
+    if (m.type() === 'error' || (m.type() === 'warning' && m.text().startsWith('[Vue warn]'))) errors.push(`console: ${m.text()}`);
   });
   return {
     context,
