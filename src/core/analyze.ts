@@ -8,6 +8,7 @@ import type { AnyNodeSpec, NodeCost, NodeSpecRegistry } from './nodeSpec';
 import type { GraphDoc, GraphEdge, GraphNode } from './schema';
 import { nodesWithRole, type RoleName } from './graphQueries';
 import { canConnect } from './sockets';
+import { defaultCost } from './nodeCost';
 import { formatShape, type Shape } from './shape';
 import { describeIssue, formatPath } from './issues';
 
@@ -387,17 +388,6 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
     order: acyclicOrder,
     objectiveId: objective?.id,
     ok: !all.some((d) => d.severity === 'error'),
-  };
-}
-
-/** A node that says nothing of its cost: its outputs' values, one multiply-add per parameter. */
-function defaultCost(outputs: Record<string, Shape>, paramCount: number): NodeCost {
-  const sizes = Object.values(outputs).map((s) => s.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1));
-  return {
-    activations: sizes.reduce((a, b) => a + b, 0),
-    macs: paramCount,
-    largestWeight: paramCount,
-    largestActivation: Math.max(0, ...sizes),
   };
 }
 

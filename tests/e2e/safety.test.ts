@@ -106,3 +106,21 @@ test('Stop says so at once, and the run stops', async () => {
   await expect.poll(() => byTestId('changed-since-run').textContent()).toMatch(/encoder.*latent.*20.*8/);
   expect(session.errors).toEqual([]);
 });
+
+test('a run cut off by a reload is listed as interrupted, with what it had trained', async () => {
+  await open();
+  // a long run: it is still training when the page goes away
+  await byTestId('topbar-train').click();
+  await expect.poll(() => byTestId('run-phase').textContent(), { timeout: 60_000 }).toBe('Training');
+  const entries = page.getByTestId('run-history').getByTestId('history-entry');
+  const before = await entries.count();
+  // kept from its first epoch on
+  await expect.poll(() => entries.count(), { timeout: 90_000 }).toBe(before + 1);
+  await page.reload();
+  await page.locator('.app[data-ready="true"]').waitFor({ timeout: 60_000 });
+  await expect.poll(() => page.getByTestId('run-history').getByTestId('history-entry').count(), { timeout: 30_000 }).toBe(before + 1);
+  expect(await page.getByTestId('run-history').getByTestId('history-entry').first().locator('small').textContent()).toMatch(
+    /\d+ steps · interrupted/,
+  );
+  expect(session.errors).toEqual([]);
+});

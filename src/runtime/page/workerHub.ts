@@ -29,8 +29,12 @@ export interface WorkerHub {
 
 export const WORKER_CRASHED = 'the training worker failed';
 
-/** How long a cancel, and a stop, may go unanswered before the worker is ended. */
-export const ANSWER_WITHIN_MS = { cancel: 1000, stop: 5000 } as const;
+/**
+ * How long a cancel may go unanswered before the worker is ended, and how long
+ * a stop may go without any word of its run (a stop ends with the final test
+ * scores, which take a while on a slow backend; a cancel discards the run).
+ */
+export const ANSWER_WITHIN_MS = { cancel: 1000, stop: 15_000 } as const;
 
 type Timers = { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void };
 const realTimers: Timers = {
@@ -77,9 +81,15 @@ export function createWorkerHub(
   const connect = (): WorkerClient =>
     (client ??= create({
       onMessage(message) {
-        if (waiting && 'runId' in message && message.runId === waiting.runId && answers(waiting.command, message)) {
-          timers.clear(waiting.timer);
-          waiting = undefined;
+        if (waiting && 'runId' in message && message.runId === waiting.runId) {
+          if (answers(waiting.command, message)) {
+            timers.clear(waiting.timer);
+            waiting = undefined;
+          } else if (waiting.command === 'stop') {
+            // a stopping run that still reports is alive: it gets its time again (a cancel keeps its 1 s)
+            timers.clear(waiting.timer);
+            waiting.timer = timers.set(restart, ANSWER_WITHIN_MS.stop);
+          }
         }
         tell(message);
       },
