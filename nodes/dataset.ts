@@ -37,7 +37,11 @@ export const Dataset = defineNode<DatasetParams>({
       key: 'dataset',
       label: 'dataset',
       kind: 'select',
-      options: datasetIds.map((id) => ({ value: id, label: datasetInfo[id].title, ...(datasetInfo[id].asset ? { asset: datasetInfo[id].asset } : {}) })),
+      options: datasetIds.map((id) => ({
+        value: id,
+        label: datasetInfo[id].title,
+        ...(datasetInfo[id].asset ? { asset: datasetInfo[id].asset } : {}),
+      })),
     },
     {
       key: 'binarize',

@@ -324,10 +324,7 @@ export const Decoder = defineNode<DecoderParams>({
     let count = 0;
     for (const d of l.dense) count += denseParams(d.inputs, d.units);
     for (const d of l.deconvs) count += convParams(d.inChannels, d.filters, params.kernelSize);
-    const cost = addCosts(
-      denseCost(l.dense),
-      l.start ? convCost(l.deconvs, [l.start.h, l.start.w], params.kernelSize, true) : noCost,
-    );
+    const cost = addCosts(denseCost(l.dense), l.start ? convCost(l.deconvs, [l.start.h, l.start.w], params.kernelSize, true) : noCost);
     return { outputs: { xHat: [null, ...l.output] }, paramCount: count, cost };
   },
   build(ctx) {

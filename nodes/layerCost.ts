@@ -18,7 +18,12 @@ export function addCosts(...costs: NodeCost[]): NodeCost {
 /** Dense layers: each computes `units` values from `inputs` with an inputs × units matrix. */
 export function denseCost(layers: ReadonlyArray<{ inputs: number; units: number }>): NodeCost {
   return addCosts(
-    ...layers.map((l) => ({ activations: l.units, macs: l.inputs * l.units, largestWeight: l.inputs * l.units, largestActivation: l.units })),
+    ...layers.map((l) => ({
+      activations: l.units,
+      macs: l.inputs * l.units,
+      largestWeight: l.inputs * l.units,
+      largestActivation: l.units,
+    })),
   );
 }
 
