@@ -3,13 +3,10 @@ import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
 import { loadDatasetManifest } from './stores/datasetAssets';
-import { readGpuLimits } from './stores/memorySettings';
 import './styles/base.css';
 
 createApp(App).use(createPinia()).mount('#app');
 
-// the WebGPU adapter's buffer limits, for the memory check (no device is created)
-void readGpuLimits();
 // which dataset files this install has (the Dataset node offers the others as unavailable)
 void loadDatasetManifest();
 

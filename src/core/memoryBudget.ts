@@ -132,12 +132,17 @@ function shrinkAdvice(
   return { nodeId: node.id, field, text: `${name} takes ${share} of it: shrink its ${label} (now ${now})` };
 }
 
+/** "weights 2.0 GB, gradients 991 MB, optimizer 2.0 GB, activations for batch 128 137 MB". */
+export function describeParts(estimate: TrainingEstimate): string {
+  const { bytes } = estimate;
+  const optimizer = bytes.optimizer > 0 ? `, optimizer ${formatBytes(bytes.optimizer)}` : '';
+  return `weights ${formatBytes(bytes.weights)}, gradients ${formatBytes(bytes.gradients)}${optimizer}, activations for batch ${estimate.batchSize} ${formatBytes(bytes.activations)}`;
+}
+
 export function checkBudget(doc: GraphDoc, estimate: TrainingEstimate, limits: MemoryLimits, registry: NodeSpecRegistry): BudgetCheck {
   const total = estimate.bytes.total;
   const summary = `≈ ${formatBytes(total)} to train`;
-  const parts = `weights ${formatBytes(estimate.bytes.weights)}, gradients ${formatBytes(estimate.bytes.gradients)}${
-    estimate.bytes.optimizer > 0 ? `, optimizer ${formatBytes(estimate.bytes.optimizer)}` : ''
-  }, activations for batch ${estimate.batchSize} ${formatBytes(estimate.bytes.activations)}`;
+  const parts = describeParts(estimate);
   const advice = shrinkAdvice(doc, estimate, registry);
   const at = { nodeId: advice.nodeId, field: advice.field };
   if (limits.maxBufferBytes !== undefined && estimate.largestBufferBytes > limits.maxBufferBytes) {
@@ -169,6 +174,12 @@ export function budgetDiagnostic(check: BudgetCheck): Diagnostic | undefined {
     ...(check.nodeId ? { nodeId: check.nodeId } : {}),
     ...(check.field ? { field: check.field } : {}),
   };
+}
+
+/** The check's refusal: a diagnostic when the graph is over the limit (nothing may be allocated for it), else undefined. */
+export function budgetRefusal(check: BudgetCheck): Diagnostic | undefined {
+  const diagnostic = budgetDiagnostic(check);
+  return diagnostic?.severity === 'error' ? diagnostic : undefined;
 }
 
 /** A measured speed: samples per second of a graph with this much work per image. */

@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { specRegistry } from '../../nodes';
-import { budgetDiagnostic, checkTrainingBudget } from '../core/memoryBudget';
+import { budgetRefusal, checkTrainingBudget } from '../core/memoryBudget';
 import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { GraphDoc } from '../core/schema';
 import { createPreparingCompare, reduceCompare, type CompareKind, type CompareView } from '../runtime/page/compareState';
@@ -104,8 +104,8 @@ export const useCompareStore = defineStore('compare', () => {
     const share = memoryLimits(s.backend);
     const limits = { ...share, budgetBytes: share.budgetBytes / Math.max(1, runs.length) };
     for (const r of runs) {
-      const refusal = budgetDiagnostic(checkTrainingBudget(r.doc, specRegistry, limits).check);
-      if (refusal?.severity === 'error') {
+      const refusal = budgetRefusal(checkTrainingBudget(r.doc, specRegistry, limits).check);
+      if (refusal) {
         const message = `'${r.label}' (one of ${runs.length} runs sharing the budget): ${refusal.message}`;
         view.value = { ...view.value, phase: 'failed', error: message, diagnostics: [refusal] };
         overlay.value = 'live';

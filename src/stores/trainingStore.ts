@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref, shallowRef } from 'vue';
-import { budgetDiagnostic, checkTrainingBudget } from '../core/memoryBudget';
+import { budgetRefusal, checkTrainingBudget } from '../core/memoryBudget';
 import type { GraphDoc } from '../core/schema';
 import type { BackendChoice } from '../runtime/backends';
 import type {
@@ -195,8 +195,8 @@ export const useTrainingStore = defineStore('training', () => {
    */
   function start(doc: GraphDoc): boolean {
     const { check, estimate } = checkTrainingBudget(doc, specRegistry, memoryLimits(settings.backend));
-    const refusal = budgetDiagnostic(check);
-    if (refusal?.severity === 'error') {
+    const refusal = budgetRefusal(check);
+    if (refusal) {
       run.value = { ...createIdleRun(), phase: 'failed', error: refusal.message, diagnostics: [refusal] };
       return false;
     }

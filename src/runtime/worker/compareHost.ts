@@ -19,7 +19,7 @@ import type { FromWorkerInput, FromWorkerOf, ToWorker } from '../protocol';
 import { countSameWeights, makeLanePreview, prepareLanes, stepsOf, transferablesOf, type Lane } from './compareLanes';
 import {
   activeLimits,
-  budgetRefusal,
+  budgetRefusalFor,
   errorText,
   trainableProbe,
   type HostDeps,
@@ -236,7 +236,7 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
     post({ type: 'backend', runId, backend, attempts: selection.attempts, note: selection.note });
     for (const l of lanes) {
       // the runs train side by side: each has its share of the budget
-      const refusal = budgetRefusal(l.doc, activeLimits(tf, backend, options.memoryBudget / lanes.length));
+      const refusal = budgetRefusalFor(l.doc, activeLimits(tf, backend, options.memoryBudget / lanes.length));
       if (refusal) {
         fail(`'${l.label}' (one of ${lanes.length} runs sharing the budget): ${refusal.message}`, [refusal]);
         return;

@@ -7,7 +7,7 @@ import { specRegistry } from '../../../nodes';
 import type { Plan } from '../../compiler/plan';
 import type { DatasetId } from '../../core/datasets';
 import type { Diagnostic } from '../../core/diagnostics';
-import { budgetDiagnostic, checkTrainingBudget, limitsFor, type GpuBufferLimits, type MemoryLimits } from '../../core/memoryBudget';
+import { budgetRefusal, checkTrainingBudget, limitsFor, type GpuBufferLimits, type MemoryLimits } from '../../core/memoryBudget';
 import type { GraphDoc } from '../../core/schema';
 import type { DatasetData } from '../../data/format';
 import type { BackendName, BackendProbe, BackendSelection } from '../backends';
@@ -105,7 +105,6 @@ export function activeLimits(tf: TfModule, backend: BackendName, budgetBytes: nu
 }
 
 /** Refuses a graph too big for the active backend before anything is allocated: the failure names the node and param. */
-export function budgetRefusal(doc: GraphDoc, limits: MemoryLimits): Diagnostic | undefined {
-  const refusal = budgetDiagnostic(checkTrainingBudget(doc, specRegistry, limits).check);
-  return refusal?.severity === 'error' ? refusal : undefined;
+export function budgetRefusalFor(doc: GraphDoc, limits: MemoryLimits): Diagnostic | undefined {
+  return budgetRefusal(checkTrainingBudget(doc, specRegistry, limits).check);
 }

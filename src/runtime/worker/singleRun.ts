@@ -15,7 +15,7 @@ import type { FromWorkerInput, ToWorker } from '../protocol';
 import { traceExample } from './anatomy';
 import {
   activeLimits,
-  budgetRefusal,
+  budgetRefusalFor,
   describeDiagnostics,
   errorText,
   isDeviceError,
@@ -158,7 +158,7 @@ export function startSingleRun(deps: HostDeps, message: Extract<ToWorker, { type
     }
     s.backend = selection.backend;
     post({ type: 'backend', runId: s.runId, backend: selection.backend, attempts: selection.attempts, note: selection.note });
-    const refusal = budgetRefusal(s.doc, activeLimits(tf, selection.backend, s.options.memoryBudget));
+    const refusal = budgetRefusalFor(s.doc, activeLimits(tf, selection.backend, s.options.memoryBudget));
     if (refusal) {
       post({ type: 'failed', runId: s.runId, message: refusal.message, diagnostics: [refusal] });
       return;
