@@ -1,4 +1,4 @@
-/** Applies the chosen theme (or the system's) and the text size to the page. */
+/** Applies the chosen theme (or the system's), the text size and presenter mode to the page. */
 import { onBeforeUnmount, ref, watchEffect } from 'vue';
 import { useUiStore } from '../stores/uiStore';
 
@@ -15,6 +15,7 @@ export function useTheme(): void {
   watchEffect(() => {
     const dark = ui.theme === 'dark' || (ui.theme === 'system' && systemDark.value);
     document.documentElement.dataset.theme = dark ? 'dark' : 'light';
-    document.documentElement.dataset.textSize = ui.largeText ? 'large' : 'normal';
+    document.documentElement.dataset.textSize = ui.largeText || ui.presenter ? 'large' : 'normal';
+    document.documentElement.dataset.presenter = ui.presenter ? 'on' : 'off';
   });
 }

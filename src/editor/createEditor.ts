@@ -26,6 +26,7 @@ import { docToModel } from './model';
 import { GraphConnectionView, GraphNodeView, type AreaExtra, type Schemes } from './reteNodes';
 import type { EditorHandle, NodeRect } from './editorHandle';
 import { createSyncer, type NodePositions } from './sync';
+import { boundingBox, fitTransform, revealTransform, type Box, type Transform } from './viewFit';
 
 export type { EditorHandle, NodeRect } from './editorHandle';
 
@@ -35,6 +36,13 @@ type ArrangeModule = typeof ArrangeExports;
 
 export type MenuTarget = { kind: 'canvas' } | { kind: 'node'; id: string } | { kind: 'connection'; id: string };
 
+/** One end of a wire being drawn: the port it started from. */
+export interface WireEnd {
+  node: string;
+  port: string;
+  side: 'input' | 'output';
+}
+
 export interface EditorCallbacks {
   connect(from: PortRef, to: PortRef): void;
   disconnect(connectionId: string): void;
@@ -43,6 +51,10 @@ export interface EditorCallbacks {
   viewChanged(view: View): void;
   /** A locked graph: nodes cannot be dragged and wires cannot be drawn or pulled off (panning and zooming still work). */
   isLocked(): boolean;
+  /** A new wire was dropped on empty canvas (not one pulled off an input): offer nodes to end it. */
+  wireDropped(from: WireEnd, clientX: number, clientY: number): void;
+  /** The smallest on-screen size (CSS px) node text may shrink to when the view fits the graph. */
+  readableTextPx(): number;
 }
 
 export async function createEditor(container: HTMLElement, pinia: Pinia, callbacks: EditorCallbacks): Promise<EditorHandle> {
@@ -83,6 +95,26 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
   // a locked graph: picking a socket starts nothing (no new wire, no wire pulled off an input)
   connection.addPipe((context) => (context.type === 'connectionpick' && callbacks.isLocked() ? undefined : context));
 
+  // a wire dropped on empty canvas: the add menu offers the nodes that can end it (not when
+  // the wire was pulled off an input: that is a removal)
+  const pointer = { clientX: 0, clientY: 0 };
+  const trackPointer = (event: PointerEvent) => {
+    pointer.clientX = event.clientX;
+    pointer.clientY = event.clientY;
+  };
+  window.addEventListener('pointermove', trackPointer, true);
+  let pulledOff = false;
+  connection.addPipe((context) => {
+    if (context.type === 'connectionpick') pulledOff = false;
+    if (context.type === 'connectiondrop') {
+      const { initial, socket, created } = context.data;
+      if (!socket && !created && !pulledOff && !callbacks.isLocked()) {
+        callbacks.wireDropped({ node: initial.nodeId, port: initial.key, side: initial.side }, pointer.clientX, pointer.clientY);
+      }
+    }
+    return context;
+  });
+
   editor.use(area);
   area.use(connection);
   area.use(render);
@@ -111,7 +143,10 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
 
   editor.addPipe((context) => {
     if (context.type === 'connectioncreate' && !syncer.isSyncing()) return undefined;
-    if (context.type === 'connectionremoved' && !syncer.isSyncing()) callbacks.disconnect(context.data.id);
+    if (context.type === 'connectionremoved' && !syncer.isSyncing()) {
+      pulledOff = true;
+      callbacks.disconnect(context.data.id);
+    }
     if (context.type === 'noderemoved') void selector.remove({ id: context.data.id, label: 'node' });
     return context;
   });
@@ -157,6 +192,29 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
     await area.area.translate(view.x, view.y);
   }
 
+  /** The smallest font size (canvas px) of any text drawn on a node. */
+  function smallestNodeTextPx(): number {
+    let smallest = Infinity;
+    for (const view of area.nodeViews.values()) {
+      const walker = document.createTreeWalker(view.element, NodeFilter.SHOW_TEXT);
+      for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+        const el = text.parentElement;
+        if (!el || !text.textContent?.trim() || el.getClientRects().length === 0) continue;
+        smallest = Math.min(smallest, parseFloat(getComputedStyle(el).fontSize));
+      }
+    }
+    return Number.isFinite(smallest) && smallest > 0 ? smallest : 12;
+  }
+
+  /** The lowest zoom at which every line on every node is still readable. */
+  const readableZoom = () => Math.min(2.5, (callbacks.readableTextPx() / smallestNodeTextPx()) * 1.002);
+
+  function nodeBoxes(ids?: ReadonlyArray<string>): Box[] {
+    return nodeRects().filter((r) => !ids || ids.includes(r.id));
+  }
+
+  const viewport = () => ({ width: container.clientWidth, height: container.clientHeight });
+
   function toCanvas(clientX: number, clientY: number): Position {
     const rect = container.getBoundingClientRect();
     const { x, y, k } = area.area.transform;
@@ -165,24 +223,35 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
 
   function nodeRects(): NodeRect[] {
     return editor.getNodes().map((n) => {
-      const p = area.nodeViews.get(n.id)?.position ?? { x: 0, y: 0 };
-      return { id: n.id, x: p.x, y: p.y, width: n.width, height: n.height };
+      const view = area.nodeViews.get(n.id);
+      const p = view?.position ?? { x: 0, y: 0 };
+      // the drawn size where the node is drawn already (its own measurement may lag a frame)
+      const drawn = view?.element.firstElementChild;
+      const width = drawn instanceof HTMLElement && drawn.offsetWidth > 0 ? drawn.offsetWidth : n.width;
+      const height = drawn instanceof HTMLElement && drawn.offsetHeight > 0 ? drawn.offsetHeight : n.height;
+      return { id: n.id, x: p.x, y: p.y, width, height };
     });
   }
 
+  /** Fits the graph on screen, but never below the zoom where its text stays readable (it is panned from its start instead). */
   async function zoomToFit(): Promise<void> {
-    const nodes = editor.getNodes();
-    if (nodes.length === 0) {
-      await setView({ x: container.clientWidth / 2 - 130, y: container.clientHeight / 3, k: 1 });
+    const box = boundingBox(nodeBoxes());
+    if (!box) {
+      await setView({ x: container.clientWidth / 2 - 130, y: container.clientHeight / 3, k: Math.max(1, readableZoom()) });
       return;
     }
-    await AreaExtensions.zoomAt(area, nodes, { scale: 0.9 });
-    // never blow a small graph up past 100 %
-    if (area.area.transform.k > 1) {
-      const c = viewCenterAt(area.area.transform);
-      await area.area.zoom(1, 0, 0);
-      await centerOn(c);
-    }
+    await setView(fitTransform(box, viewport(), readableZoom()));
+  }
+
+  /** Brings some nodes into view, clear of `cover` (a card over the canvas, in client coordinates). */
+  async function revealNodes(ids: ReadonlyArray<string>, cover: DOMRect | null): Promise<void> {
+    const box = boundingBox(nodeBoxes(ids));
+    if (!box) return;
+    const rect = container.getBoundingClientRect();
+    const card = cover ? { x: cover.left - rect.left, y: cover.top - rect.top, width: cover.width, height: cover.height } : null;
+    const current: Transform = getView();
+    const next = revealTransform(box, current, viewport(), card);
+    if (next !== current) await setView(next);
   }
 
   function viewCenterAt(t: { x: number; y: number; k: number }): Position {
@@ -202,6 +271,8 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
       await syncer.sync(docToModel(doc, specRegistry));
     },
     zoomToFit,
+    revealNodes,
+    readableZoom,
     async zoomBy(factor) {
       const { k } = area.area.transform;
       const c = viewCenterAt(area.area.transform);
@@ -229,7 +300,8 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
       const node = editor.getNode(id);
       const p = area.nodeViews.get(id)?.position;
       if (!node || !p) return;
-      if (area.area.transform.k < 0.7) await area.area.zoom(0.9, 0, 0);
+      const readable = readableZoom();
+      if (area.area.transform.k < readable) await area.area.zoom(readable, 0, 0);
       await centerOn({ x: p.x + node.width / 2, y: p.y + node.height / 2 });
       await handle.select([id]);
     },
@@ -242,6 +314,7 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
     },
     destroy() {
       clearTimeout(viewTimer);
+      window.removeEventListener('pointermove', trackPointer, true);
       area.destroy();
     },
   };

@@ -14,7 +14,12 @@ export interface NodeRect {
 export interface EditorHandle {
   /** Makes the canvas show `doc` (queued; resolves when drawn). */
   sync(doc: GraphDoc): Promise<void>;
+  /** Fits the graph on screen without shrinking node text below the readable size (pans instead). */
   zoomToFit(): Promise<void>;
+  /** Pans (and zooms out, down to readable text) so these nodes are in view and not under `cover`. */
+  revealNodes(ids: ReadonlyArray<string>, cover: DOMRect | null): Promise<void>;
+  /** The lowest zoom at which node text is still readable. */
+  readableZoom(): number;
   zoomBy(factor: number): Promise<void>;
   getView(): View;
   setView(view: View): Promise<void>;

@@ -52,5 +52,7 @@ export function searchSpecs(specs: ReadonlyArray<AnyNodeSpec>, query: string): A
 export function estimateNodeSize(spec: AnyNodeSpec): { width: number; height: number } {
   const rows = Math.max(Object.keys(spec.inputs).length, Object.keys(spec.outputs).length, 1);
   const controls = visibleControls(spec, spec.params.parse({})).length;
-  return { width: NODE_WIDTH, height: 110 + rows * 27 + controls * 29 };
+  // a new node's unconnected inputs are listed on it, one line each, until they are wired
+  const unwired = Object.values(spec.inputs).filter((p) => !p.optional).length;
+  return { width: NODE_WIDTH, height: 118 + rows * 29 + controls * 31 + (unwired > 0 ? 10 + unwired * 21 : 0) };
 }

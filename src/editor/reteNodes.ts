@@ -36,7 +36,7 @@ export class ParamControl extends ClassicPreset.Control {
 }
 
 /** Default size before the node has been measured (the component measures itself). */
-export const NODE_WIDTH = 231;
+export const NODE_WIDTH = 249;
 
 export class GraphNodeView extends ClassicPreset.Node<
   Record<string, KindSocket>,

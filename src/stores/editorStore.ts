@@ -10,7 +10,8 @@ import { extractFragment, offsetFragment, type GraphFragment, type Position } fr
 import { fragmentToText, textToFragment } from '../editor/clipboard';
 import type { EditorHandle } from '../editor/editorHandle';
 import { estimateNodeSize } from '../editor/palette';
-import { findFreeSpot, topLeft } from '../editor/placement';
+import { findFreeSpot, topLeft, type Rect } from '../editor/placement';
+import { looseWire, portForWire, wireConnection, type LooseWire } from '../editor/wireDrop';
 import { LOCKED_REASON, useGraphStore } from './graphStore';
 import { useUiStore } from './uiStore';
 
@@ -20,6 +21,8 @@ export interface MenuAnchor {
   clientY: number;
   /** Where a node added from it goes (canvas coordinates). */
   at: Position;
+  /** Opened by dropping a wire on the canvas: only nodes that can end it are offered, and the new node is wired in. */
+  wire?: LooseWire;
 }
 
 export interface NodeMenuState {
@@ -84,9 +87,46 @@ export const useEditorStore = defineStore('editor', () => {
     addMenu.value = anchor ?? anchorHere();
   }
 
+  /** A new wire dropped on empty canvas: the add menu, at the drop, for the nodes that can end it. */
+  function openAddMenuForWire(end: { node: string; port: string; side: 'input' | 'output' }, clientX: number, clientY: number): void {
+    const h = handle.value;
+    const wire = looseWire(graph.doc, specRegistry, end);
+    if (!h || !wire || refusedAsLocked('Nodes cannot be added')) return;
+    nodeMenu.value = null;
+    addMenu.value = { clientX, clientY, at: h.toCanvas(clientX, clientY), wire };
+  }
+
+  /** Adds a node where a wire was dropped and connects the wire to it. */
+  async function addNodeOnWire(type: string, anchor: MenuAnchor & { wire: LooseWire }): Promise<string | null> {
+    const spec = specRegistry.get(type);
+    const port = spec ? portForWire(spec, anchor.wire) : null;
+    if (!spec || !port) return null;
+    const size = estimateNodeSize(spec);
+    // the new node's port sits at the drop: its left edge for an input, its right edge for an output
+    const x = anchor.wire.side === 'output' ? anchor.at.x - 8 : anchor.at.x - size.width + 8;
+    const id = await addNode(type, { x, y: anchor.at.y - 60 });
+    if (!id) return null;
+    const { from, to } = wireConnection(anchor.wire, id, port);
+    const decision = graph.connect(from, to);
+    if (!decision.ok) ui.toast(`Added, but not connected: ${decision.reason}.`, 'warning');
+    await handle.value?.sync(graph.doc);
+    return id;
+  }
+
   function closeMenus(): void {
     addMenu.value = null;
     nodeMenu.value = null;
+  }
+
+  /** Where nodes are: as drawn, and (estimated) for nodes added to the document but not drawn yet. */
+  function occupied(h: EditorHandle): Rect[] {
+    const drawn = h.nodeRects();
+    const known = new Set(drawn.map((r) => r.id));
+    const pending = graph.doc.nodes.flatMap((n) => {
+      const spec = specRegistry.get(n.type);
+      return known.has(n.id) || !spec ? [] : [{ ...n.position, ...estimateNodeSize(spec) }];
+    });
+    return [...drawn, ...pending];
   }
 
   /** Adds a node at `at`, or near the middle of the view without covering another node. */
@@ -98,7 +138,7 @@ export const useEditorStore = defineStore('editor', () => {
     if (!position && h && spec) {
       const size = estimateNodeSize(spec);
       const c = h.viewCenter();
-      position = findFreeSpot(h.nodeRects(), { x: c.x - size.width / 2, y: c.y - size.height / 2 }, size);
+      position = findFreeSpot(occupied(h), { x: c.x - size.width / 2, y: c.y - size.height / 2 }, size);
     }
     const id = graph.addNode(type, position ?? { x: 0, y: 0 });
     if (id && h) {
@@ -236,6 +276,8 @@ export const useEditorStore = defineStore('editor', () => {
     trackPointer,
     forgetPointer,
     openAddMenu,
+    openAddMenuForWire,
+    addNodeOnWire,
     closeMenus,
     addNode,
     selection,

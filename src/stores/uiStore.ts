@@ -1,6 +1,6 @@
-/** App-wide UI state: messages (toasts), theme, large text, help overlay. */
+/** App-wide UI state: messages (toasts), theme, large text, presenter mode, help overlay. */
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import { z } from 'zod';
 
 export type ToastKind = 'info' | 'error' | 'warning';
@@ -24,6 +24,12 @@ export type ThemeMode = (typeof themeModes)[number];
 const THEME_KEY = 'bottleneck.theme';
 const LARGE_KEY = 'bottleneck.largeText';
 
+/**
+ * The smallest size, in CSS pixels on the screen, that node text may shrink to
+ * when the canvas fits a graph: readable on a laptop, larger for a room.
+ */
+export const readableText = { normal: 12, large: 16, presenter: 20 } as const;
+
 function readSetting<T>(key: string, schema: z.ZodType<T>, fallback: T): T {
   try {
     const parsed = schema.safeParse(localStorage.getItem(key));
@@ -46,11 +52,18 @@ export const useUiStore = defineStore('ui', () => {
   let nextToast = 1;
   const theme = ref<ThemeMode>(readSetting(THEME_KEY, z.enum(themeModes), 'system'));
   const largeText = ref<boolean>(readSetting(LARGE_KEY, z.enum(['true', 'false']), 'false') === 'true');
+  /** Presenter mode: large text, high contrast, panels folded away, the keyboard steps through the lesson. */
+  const presenter = ref(false);
+  const readableTextPx = computed(() =>
+    presenter.value ? readableText.presenter : largeText.value ? readableText.large : readableText.normal,
+  );
   const helpOpen = ref(false);
   /** The share-link dialog is open (keys and pastes belong to it). */
   const shareDialogOpen = ref(false);
   /** Bumped to open the training panel (it may be collapsed to leave the canvas room). */
   const dashboardSignal = ref(0);
+  /** The training panel is in a window of its own. */
+  const dashboardDetached = ref(false);
 
   function openDashboard(): void {
     dashboardSignal.value++;
@@ -82,6 +95,10 @@ export const useUiStore = defineStore('ui', () => {
     writeSetting(LARGE_KEY, String(on));
   }
 
+  function setPresenter(on: boolean): void {
+    presenter.value = on;
+  }
+
   return {
     toasts,
     toast,
@@ -91,9 +108,13 @@ export const useUiStore = defineStore('ui', () => {
     cycleTheme,
     largeText,
     setLargeText,
+    presenter,
+    setPresenter,
+    readableTextPx,
     helpOpen,
     shareDialogOpen,
     dashboardSignal,
     openDashboard,
+    dashboardDetached,
   };
 });
