@@ -98,6 +98,7 @@ describe('the graph editor', () => {
     await byTestId('canvas').click({ position: { x: 500, y: 300 } });
     await page.keyboard.press('-');
     await page.keyboard.press('-');
+    await page.keyboard.press('-');
 
     // through the palette: click adds near the middle; then drag it into place
     await byTestId('palette-Dataset').click();
