@@ -291,6 +291,20 @@ describe('nothing covers the work', () => {
     if (await panel.evaluate((el) => el.classList.contains('collapsed'))) await panel.locator('button.toggle').click();
     await expect.poll(lessonOverlaps, { timeout: 5000 }).toEqual([]);
     await page.screenshot({ path: screenshotPath('workshop-lesson-1280x720.png') });
+
+    // presenting a lesson: the card stays, the palette and the training panel fold, → and ← step
+    await byTestId('canvas').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('p');
+    await expect.poll(() => page.locator('aside.side-panel.right.collapsed').count()).toBe(1);
+    await expect.poll(() => byTestId('palette').count()).toBe(0);
+    expect(await byTestId('lesson-card').isVisible()).toBe(true);
+    await page.keyboard.press('PageDown');
+    await expect.poll(() => byTestId('lesson-step-title').textContent()).toBe('Train with β = 4');
+    await page.keyboard.press('PageUp');
+    await expect.poll(() => byTestId('lesson-step-title').textContent()).toBe('Shapes with known factors');
+    await expect.poll(lessonOverlaps, { timeout: 5000 }).toEqual([]);
+    await page.screenshot({ path: screenshotPath('workshop-presenter-lesson-1280x720.png') });
+    await page.keyboard.press('Escape');
     await byTestId('lesson-close').click();
   }, 120_000);
 
