@@ -26,9 +26,6 @@ if (missing.length > 0) {
   );
   process.exit(1);
 }
-if (pythonWith(['torch', 'torchvision']) === undefined) {
-  console.error(
-    'note: the PyTorch parity tests are skipped (python3 has no torch and torchvision); ' +
-      'apt-get install -y python3-torch python3-torchvision runs them.',
-  );
+if (pythonWith(['torch']) === undefined) {
+  console.error('note: the PyTorch parity tests are skipped (python3 has no torch); apt-get install -y python3-torch runs them.');
 }

@@ -4,21 +4,24 @@
  * Writes a Python training script (PyTorch or Keras) for a graph given as a
  * graph JSON file, a PNG exported by Bottleneck, or a share link.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatDiagnostics } from '../core/diagnostics';
+import { generatedDir } from '../data/loadNode';
 import { exportCode, exportTargets, targetTitle, type ExportTarget } from '../export/code';
 import { importBytes, importText, looksLikeLink, type ImportResult } from '../share/importAny';
 
 export const exportUsage = `Usage: npm run export -- <graph> [--to pytorch|keras] [--out FILE]
 
 Writes a self-contained Python training script for a Bottleneck graph: the same
-model, loss, optimizer, learning rate, epochs, batch size and seed, with a data
-loader for MNIST / Fashion-MNIST. For the shapes dataset the script draws the
-images itself (the browser's, pixel for pixel) and prints the MIG of the test
-codes after training. Weights will differ from the browser run.
+model, loss, optimizer, learning rate, epochs, batch size and seed. With --out,
+the graph's dataset file (the browser's images, e.g. mnist.bin.gz) is written
+beside the script, which reads it: offline, nothing downloaded. For the shapes
+dataset the script draws the images itself (the browser's, pixel for pixel) and
+prints the MIG of the test codes after training. The PyTorch script also runs
+under torchrun (DistributedDataParallel). Weights will differ from the browser run.
 
 <graph>        a graph file (.json), a PNG exported by Bottleneck, or a share link
 --to TARGET    pytorch (default) or keras
@@ -33,6 +36,7 @@ export interface CliIO {
   readFile(path: string): Uint8Array;
   exists(path: string): boolean;
   writeFile(path: string, text: string): void;
+  copyFile(from: string, to: string): void;
   stdout(text: string): void;
   stderr(text: string): void;
 }
@@ -41,6 +45,7 @@ export const nodeIO: CliIO = {
   readFile: (p) => readFileSync(p),
   exists: (p) => existsSync(p),
   writeFile: (p, text) => writeFileSync(p, text),
+  copyFile: (from, to) => copyFileSync(from, to),
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
 };
@@ -116,6 +121,21 @@ export function runExportCli(argv: string[], io: CliIO = nodeIO): number {
   io.stderr(
     `wrote ${out}: a ${targetTitle[target]} training script for "${imported.doc.name}" (${result.totalParams.toLocaleString('en')} parameters)\n`,
   );
+  if (result.datasetFile) {
+    const from = join(generatedDir, result.datasetFile);
+    const to = join(dirname(out), result.datasetFile);
+    if (!io.exists(from)) {
+      io.stderr(`the graph's dataset file ${result.datasetFile} is not installed here (${from}); the script needs it beside it\n`);
+      return 1;
+    }
+    try {
+      io.copyFile(from, to);
+    } catch (e) {
+      io.stderr(`cannot write ${to}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
+    io.stderr(`wrote ${to}: the dataset the script reads (the browser's images and split)\n`);
+  }
   return 0;
 }
 

@@ -7,21 +7,35 @@
  * Messages are plain strings (they can quote the graph's name): show them
  * with text interpolation, never `v-html`.
  */
+import { gzipSync } from 'fflate';
 import { shallowRef, type Ref } from 'vue';
 import { specRegistry } from '../../nodes';
 import { formatDiagnostics } from '../core/diagnostics';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
 import type { RasterImage } from '../core/png';
 import type { GraphDoc } from '../core/schema';
+import { isGzip } from '../data/format';
 import { exportCode, targetTitle, type ExportTarget } from '../export/code';
 import { GRAPH_MIME, graphFileStem, serializeGraph } from '../share/graphFile';
 import { createShareLink, type LinkOptions, type ShareLinkResult } from '../share/link';
 import { embedExperiment, type RunInfo } from '../share/pngEmbed';
 
-/** How files are saved and text copied (the browser's by default). */
+/** How files are saved, text copied and the app's dataset files read (the browser's by default). */
 export interface ExportIO {
   save(fileName: string, data: Blob): void;
   copyText(text: string): Promise<void>;
+  /** The gzip bytes of one of the app's dataset files (e.g. `mnist.bin.gz`). */
+  readDatasetFile(fileName: string): Promise<Uint8Array>;
+}
+
+/** A dataset file as the app serves it, gzip again if the server decompressed it on the way. */
+export async function readDatasetFileInBrowser(fileName: string): Promise<Uint8Array> {
+  const base = import.meta.env.BASE_URL.replace(/\/?$/, '/');
+  const response = await fetch(`${base}generated/${fileName}`);
+  const html = (response.headers.get('content-type') ?? '').includes('text/html');
+  if (!response.ok || html) throw new Error(`the dataset file ${fileName} is not installed here`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return isGzip(bytes) ? bytes : gzipSync(bytes, { level: 6 });
 }
 
 /** Downloads a Blob through a temporary link. */
@@ -67,7 +81,11 @@ function pageUrl(): string {
 
 export function useGraphExport(options: GraphExportOptions) {
   const registry = options.registry ?? specRegistry;
-  const io: ExportIO = { save: options.io?.save ?? saveInBrowser, copyText: options.io?.copyText ?? copyInBrowser };
+  const io: ExportIO = {
+    save: options.io?.save ?? saveInBrowser,
+    copyText: options.io?.copyText ?? copyInBrowser,
+    readDatasetFile: options.io?.readDatasetFile ?? readDatasetFileInBrowser,
+  };
   /** What the last export did, or why it failed (plain text). */
   const lastMessage: Ref<string | null> = shallowRef(null);
   const lastError: Ref<string | null> = shallowRef(null);
@@ -113,14 +131,25 @@ export function useGraphExport(options: GraphExportOptions) {
     });
   }
 
-  /** Saves a Python training script for the graph. */
-  function downloadCode(target: ExportTarget): ExportOutcome {
-    return guard('exporting the code', () => {
-      const result = exportCode(options.doc(), target);
-      if (!result.ok) return failed(`the graph cannot be exported to ${targetTitle[target]}: ${formatDiagnostics(result.errors)}`);
+  /** Saves a Python training script for the graph, and the dataset file it reads beside it. */
+  async function downloadCode(target: ExportTarget): Promise<ExportOutcome> {
+    const result = exportCode(options.doc(), target);
+    if (!result.ok) return failed(`the graph cannot be exported to ${targetTitle[target]}: ${formatDiagnostics(result.errors)}`);
+    const script = guard('exporting the code', () => {
       io.save(result.fileName, new Blob([result.code], { type: 'text/x-python' }));
       return done(result.fileName, `saved ${result.fileName} (${targetTitle[target]})`);
     });
+    const datasetFile = result.datasetFile;
+    if (!script.ok || !datasetFile) return script;
+    try {
+      const bytes = await io.readDatasetFile(datasetFile);
+      io.save(datasetFile, new Blob([bytes.slice()], { type: 'application/gzip' }));
+    } catch (e) {
+      return failed(
+        `saved ${result.fileName}, but not the dataset file it reads (${datasetFile}): ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    return { ok: true, fileName: `${result.fileName} and ${datasetFile}` };
   }
 
   /** The share link for the current graph (pure; nothing is copied). */

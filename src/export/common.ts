@@ -15,9 +15,9 @@ import type { ExportTarget, WeightLink } from './nodeExport';
 
 export type { ExportTarget, WeightLink };
 
-import { datasetSources } from './datasetSources';
+import { datasetFileName, datasetSources } from './datasetSources';
 
-export { datasetLoader, datasetSources, type DatasetSource } from './datasetSources';
+export { datasetFileName, datasetSources, type DatasetSource } from './datasetSources';
 
 /** The script draws the dataset itself, knows each image's factors and scores MIG after training. */
 export const drawsDataset = (model: ExportModel): boolean => datasetSources[model.dataset.id].kind === 'generated';
@@ -27,7 +27,16 @@ export const exportTargets: ReadonlyArray<ExportTarget> = ['pytorch', 'keras'];
 export const targetTitle: Record<ExportTarget, string> = { pytorch: 'PyTorch', keras: 'Keras' };
 
 export type CodeExportResult =
-  | { ok: true; code: string; fileName: string; target: ExportTarget; totalParams: number; weights: WeightLink[] }
+  | {
+      ok: true;
+      code: string;
+      fileName: string;
+      target: ExportTarget;
+      totalParams: number;
+      weights: WeightLink[];
+      /** The dataset file the script reads, to be saved beside it (none when the script draws its data). */
+      datasetFile?: string;
+    }
   | { ok: false; errors: Diagnostic[] };
 
 export interface CodeExportOptions {
@@ -40,8 +49,8 @@ export function scriptFileName(model: ExportModel, options: CodeExportOptions): 
   return wanted && /^[A-Za-z0-9._-]{1,100}$/.test(wanted) ? wanted : `${graphFileStem(model.doc)}.py`;
 }
 
-/** How the browser's data differs from what the script loads. */
-function datasetNote(model: ExportModel, loader: string): string {
+/** How the script's data relates to the browser's. */
+function datasetNote(model: ExportModel): string {
   if (drawsDataset(model)) {
     return (
       `The data is the same: the script draws the ${SHAPES_COUNT.toLocaleString('en')} shapes images itself, pixel for pixel as ` +
@@ -50,16 +59,14 @@ function datasetNote(model: ExportModel, loader: string): string {
       `test images with MIG, as the browser's disentanglement lab does.`
     );
   }
-  if (model.dataset.id === 'mnist') {
-    return (
-      `The browser trains on a fixed 10,000-digit subset of MNIST (9,000 train / 1,000 test); ` +
-      `this script uses the full 60,000 / 10,000 from ${loader}, so its scores are not directly comparable.`
-    );
-  }
-  return `The data is the same ${datasetInfo[model.dataset.id].title.replace(/ \(.*\)$/, '')} set (60,000 train / 10,000 test), from ${loader}.`;
+  const title = datasetInfo[model.dataset.id].title.replace(/ \(.*\)$/, '');
+  return (
+    `The data is the same: the browser's ${title} images, with its train/test split, read from ` +
+    `${datasetFileName(model.dataset.id) ?? 'the dataset file'}, which the studio exports beside this script; nothing is downloaded.`
+  );
 }
 
-export function header(model: ExportModel, target: ExportTarget, fileName: string, loader: string, install: string): string[] {
+export function header(model: ExportModel, target: ExportTarget, fileName: string, install: string): string[] {
   const doc = model.doc;
   const lines = [
     '#!/usr/bin/env python3',
@@ -78,7 +85,7 @@ export function header(model: ExportModel, target: ExportTarget, fileName: strin
     ...commentLines(
       `Weights and scores will differ from the browser run: the random numbers (initial weights, batch order, ` +
         `the ε of the reparameterization, noise, binarization) come from ${target === 'pytorch' ? "PyTorch's" : "TensorFlow's and NumPy's"} ` +
-        `generators, not the browser's. ${datasetNote(model, loader)}`,
+        `generators, not the browser's. ${datasetNote(model)}`,
     ),
     '#',
     `# Model: ${model.totalParams.toLocaleString('en')} trainable parameters (${formatCount(model.totalParams)}).`,
@@ -88,6 +95,9 @@ export function header(model: ExportModel, target: ExportTarget, fileName: strin
     `#   python ${fileName}            # trains, printing train and test scores after each epoch${drawsDataset(model) ? ', then MIG' : ''}`,
     `#   python ${fileName} --help     # options: epochs, a step limit for a quick check, saving the weights`,
   );
+  if (target === 'pytorch') {
+    lines.push(`#   torchrun --nproc_per_node 4 ${fileName}   # the same training on 4 processes or GPUs (DistributedDataParallel)`);
+  }
   return lines;
 }
 
@@ -104,6 +114,10 @@ export function settings(model: ExportModel, imageShapeComment: string, imageSha
     `# its grey value); dynamic: training images drawn afresh every time they are seen (test images static)`,
     `BINARIZE = ${pyString(model.dataset.binarize)}`,
     `IMAGE_SHAPE = ${imageShape}  # ${imageShapeComment}`,
+    `IMAGE_HWC = (${model.dataset.imageShape.join(', ')})  # height, width, channels, as the dataset file stores them`,
+    ...(datasetFileName(model.dataset.id)
+      ? [`DATASET_FILE = ${pyString(datasetFileName(model.dataset.id) ?? '')}  # exported beside this script`]
+      : []),
     'TEST_BATCH_SIZE = 500',
     'STATIC_BINARIZATION_SEED = 24301  # the fixed binarization is part of the data, not of the run',
   ];

@@ -1,21 +1,19 @@
-/** Where the exported scripts get each dataset: the framework's own loader, or drawn by the script. */
+/** Where the exported scripts get each dataset: a file the studio exports beside them, or drawn by the script. */
 import type { DatasetId } from '../core/datasets';
-import type { ExportTarget } from './helpers';
 
 /**
- * Where the exported scripts get each dataset: downloaded by the framework's own loader, or drawn by the
- * script itself (shapes, exactly as the browser draws it, with each image's true factors).
+ * Where the exported scripts get each dataset: the studio's own dataset file (the same images the browser
+ * trains on, exported beside the script: offline, no download), or drawn by the script itself (shapes,
+ * exactly as the browser draws it, with each image's true factors).
  */
-export type DatasetSource = { kind: 'download'; torchvision: string; keras: string } | { kind: 'generated' };
+export type DatasetSource = { kind: 'file' } | { kind: 'generated' };
 export const datasetSources: Record<DatasetId, DatasetSource> = {
-  mnist: { kind: 'download', torchvision: 'datasets.MNIST', keras: 'keras.datasets.mnist' },
-  'fashion-mnist': { kind: 'download', torchvision: 'datasets.FashionMNIST', keras: 'keras.datasets.fashion_mnist' },
+  mnist: { kind: 'file' },
+  'fashion-mnist': { kind: 'file' },
   shapes: { kind: 'generated' },
 };
 
-/** The loader a framework downloads the dataset with (`datasets.MNIST`), or undefined when the script draws it. */
-export function datasetLoader(id: DatasetId, target: ExportTarget): string | undefined {
-  const source = datasetSources[id];
-  if (source.kind === 'generated') return undefined;
-  return target === 'pytorch' ? source.torchvision : source.keras;
+/** The dataset file a script reads (exported beside it), or undefined when the script draws its data. */
+export function datasetFileName(id: DatasetId): string | undefined {
+  return datasetSources[id].kind === 'file' ? `${id}.bin.gz` : undefined;
 }

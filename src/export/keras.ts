@@ -10,7 +10,8 @@ import type { AnyNodeDef } from '../../nodes/defineNode';
 import type { GraphDoc } from '../core/schema';
 import { internalError } from '../share/graphFile';
 import { assemble, type ScriptParts } from './assemble';
-import { datasetLoader, drawsDataset, header, scriptFileName, settings, type CodeExportOptions, type CodeExportResult } from './common';
+import { datasetFileName, drawsDataset, header, scriptFileName, settings, type CodeExportOptions, type CodeExportResult } from './common';
+import { datasetReaderPython } from './datasetPython';
 import { describeForExport, type ExportModel } from './describe';
 import { helperLines } from './helpers';
 import { disentanglementReport, encodeMethod, shapesPython } from './shapesPython';
@@ -49,28 +50,31 @@ function modelClass(model: ExportModel, parts: ScriptParts): string[] {
   return L;
 }
 
-/** `load_images`: Keras' download, or (shapes) the images the script draws, with their factors. */
+/** `load_images`: from the dataset file exported beside the script, or (shapes) the images the script draws, with their factors. */
 function loadImages(model: ExportModel): string[] {
-  const source = datasetLoader(model.dataset.id, 'keras');
-  const read = source
+  const draws = drawsDataset(model);
+  const read = draws
     ? [
-        'def load_images(train):',
-        '    """The train or test images as float32 [N, H, W, C] in 0..1, binarized as BINARIZE says (downloaded on first use)."""',
-        `    (train_images, _), (test_images, _) = ${source}.load_data()`,
-        '    images = (train_images if train else test_images).reshape(-1, *IMAGE_SHAPE).astype("float32") / 255.0',
-      ]
-    : [
         'def load_images(train):',
         '    """The train or test images as float32 [N, H, W, C] in 0..1, binarized as BINARIZE says, and their factor levels."""',
         '    pixels, factors = shapes_split(train)',
         '    images = np.frombuffer(pixels, dtype=np.uint8).reshape(-1, *IMAGE_SHAPE).astype("float32") / 255.0',
+      ]
+    : [
+        ...datasetReaderPython('keras'),
+        '',
+        '',
+        'def load_images(train, data_file):',
+        '    """The train or test images as float32 [N, H, W, C] in 0..1, binarized as BINARIZE says."""',
+        '    train_pixels, test_pixels = read_dataset(data_file)',
+        '    images = (train_pixels if train else test_pixels).astype("float32") / 255.0',
       ];
   return [
     ...read,
     '    if BINARIZE == "static" or (BINARIZE == "dynamic" and not train):',
     '        fixed = np.random.default_rng(STATIC_BINARIZATION_SEED + (0 if train else 1))',
     '        images = (fixed.random(images.shape, dtype=np.float32) < images).astype("float32")',
-    source ? '    return images' : '    return images, factors',
+    draws ? '    return images, factors' : '    return images',
   ];
 }
 
@@ -163,6 +167,12 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '    parser.add_argument("--epochs", type=int, default=EPOCHS, help="epochs to train (default: the graph\'s)")',
     '    parser.add_argument("--max-steps", type=int, default=None, help="stop after this many training steps (a quick check)")',
     '    parser.add_argument("--save", default=None, help="save the trained weights to this .npz file")',
+    ...(draws
+      ? []
+      : [
+          '    here = os.path.dirname(os.path.abspath(__file__))',
+          '    parser.add_argument("--data", default=os.path.join(here, DATASET_FILE), help=f"the dataset file (default: {DATASET_FILE} beside this script)")',
+        ]),
     '    return parser.parse_args()',
     '',
     '',
@@ -171,7 +181,7 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '    keras.utils.set_random_seed(SEED)',
     ...(draws
       ? ['    train_images, _ = load_images(True)', '    test_images, test_factors = load_images(False)']
-      : ['    train_images = load_images(True)', '    test_images = load_images(False)']),
+      : ['    train_images = load_images(True, args.data)', '    test_images = load_images(False, args.data)']),
     '    model = Model()',
     '    print(f"{sum(int(np.prod(v.shape)) for v in model.trainable_variables):,} parameters")',
     '    train(model, train_images, test_images, args.epochs, args.max_steps)',
@@ -191,19 +201,15 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
 export function writeKeras(model: ExportModel, parts: ScriptParts, options: CodeExportOptions = {}): string {
   const fileName = scriptFileName(model, options);
   const [h, w, c] = model.dataset.imageShape;
-  const loader = datasetLoader(model.dataset.id, 'keras');
+  const draws = drawsDataset(model);
   const lines = [
-    ...header(
-      model,
-      'keras',
-      fileName,
-      loader ?? 'the script itself',
-      'pip install tensorflow   # TensorFlow 2.11 or newer; Keras comes with it',
-    ),
+    ...header(model, 'keras', fileName, 'pip install tensorflow   # TensorFlow 2.11 or newer; Keras comes with it'),
     '',
     'import argparse',
+    'import gzip',
     'import math',
     'import os',
+    'import struct',
     '',
     'os.environ["KERAS_BACKEND"] = "tensorflow"  # the training loop below uses TensorFlow\'s GradientTape',
     '',
@@ -218,7 +224,7 @@ export function writeKeras(model: ExportModel, parts: ScriptParts, options: Code
     ...helperLines('keras', parts.helpers),
     '',
     '',
-    ...(loader ? [] : [...shapesPython(), '', '']),
+    ...(draws ? [...shapesPython(), '', ''] : []),
     ...parts.networks.flatMap((b) => [...b, '', '']),
     ...modelClass(model, parts),
     '',
@@ -242,6 +248,7 @@ export function exportKeras(doc: GraphDoc, options: CodeExportOptions = {}, regi
       target: 'keras',
       totalParams: model.totalParams,
       weights: parts.weights,
+      ...(datasetFileName(model.dataset.id) ? { datasetFile: datasetFileName(model.dataset.id) } : {}),
     };
   } catch (e) {
     return { ok: false, errors: [internalError('writing the Keras script', e)] };

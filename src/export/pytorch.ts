@@ -12,7 +12,9 @@ import type { AnyNodeDef } from '../../nodes/defineNode';
 import type { GraphDoc } from '../core/schema';
 import { internalError } from '../share/graphFile';
 import { assemble, type ScriptParts } from './assemble';
-import { datasetLoader, drawsDataset, header, scriptFileName, settings, type CodeExportOptions, type CodeExportResult } from './common';
+import { datasetFileName, drawsDataset, header, scriptFileName, settings, type CodeExportOptions, type CodeExportResult } from './common';
+import { datasetReaderPython } from './datasetPython';
+import { distributedLines } from './distributedPython';
 import { describeForExport, type ExportModel } from './describe';
 import { helperLines } from './helpers';
 import { disentanglementReport, encodeMethod, shapesPython } from './shapesPython';
@@ -54,28 +56,33 @@ function modelClass(model: ExportModel, parts: ScriptParts): string[] {
   return L;
 }
 
-/** `load_images`: torchvision's download, or (shapes) the images the script draws, with their factors. */
+/** `load_images`: from the dataset file exported beside the script, or (shapes) the images the script draws, with their factors. */
 function loadImages(model: ExportModel): string[] {
-  const loader = datasetLoader(model.dataset.id, 'pytorch');
-  const read = loader
+  const draws = drawsDataset(model);
+  const read = draws
     ? [
-        'def load_images(train, data_dir):',
-        '    """The train or test images as floats [N, C, H, W] in 0..1, binarized as BINARIZE says."""',
-        `    source = ${loader}(data_dir, train=train, download=True)`,
-        '    images = source.data.reshape(len(source.data), *IMAGE_SHAPE).float().div(255)',
-      ]
-    : [
         'def load_images(train):',
         '    """The train or test images as floats [N, C, H, W] in 0..1, binarized as BINARIZE says, and their factor levels."""',
         '    pixels, factors = shapes_split(train)',
         '    images = torch.frombuffer(pixels, dtype=torch.uint8).reshape(-1, *IMAGE_SHAPE).float().div(255)',
+      ]
+    : [
+        ...datasetReaderPython('pytorch'),
+        '',
+        '',
+        'def load_images(train, data_file):',
+        '    """The train or test images as floats [N, C, H, W] in 0..1, binarized as BINARIZE says."""',
+        '    train_pixels, test_pixels = read_dataset(data_file)',
+        '    pixels = (train_pixels if train else test_pixels).permute(0, 3, 1, 2)',
+        '    # a fresh tensor with plain [N, C, H, W] strides (a permuted view can reach convolutions with odd ones)',
+        '    images = torch.empty(pixels.shape, dtype=torch.float32).copy_(pixels).div_(255)',
       ];
   return [
     ...read,
     '    if BINARIZE == "static" or (BINARIZE == "dynamic" and not train):',
     '        fixed = torch.Generator().manual_seed(STATIC_BINARIZATION_SEED + (0 if train else 1))',
     '        images = (torch.rand(images.shape, generator=fixed) < images).float()',
-    loader ? '    return images' : '    return images, factors',
+    draws ? '    return images, factors' : '    return images',
   ];
 }
 
@@ -119,8 +126,10 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '    return {"recon": recon, "kl": kl, "elbo": -(recon + kl)}',
     '',
     '',
-    'def train(model, train_images, test_images, epochs, max_steps, device):',
-    '    """Minimises the objective with the graph\'s optimizer, printing scores after each epoch."""',
+    ...distributedLines(),
+    'def train(model, train_images, test_images, epochs, max_steps, device, rank=0, world=1):',
+    '    """Minimises the objective with the graph\'s optimizer, printing scores after each epoch (process 0 prints)."""',
+    '    plain = model.module if world > 1 else model',
     '    if OPTIMIZER == "adam":',
     "        # ε = 1e-7 as in the browser (and Keras); PyTorch's default is 1e-8",
     '        optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, eps=1e-7)',
@@ -135,7 +144,9 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '        for batch in batches(train_images, BATCH_SIZE, shuffle=True, generator=order):',
     '            if max_steps is not None and step >= max_steps:',
     '                break',
-    '            batch = batch.to(device)',
+    '            if len(batch) < world:',
+    '                continue  # a last batch too small to give every process an image',
+    '            batch = shard(batch, rank, world).to(device)',
     '            if BINARIZE == "dynamic":',
     '                batch = torch.bernoulli(batch)  # a fresh 0/1 image every time one is seen',
     '            terms = model(batch, step)',
@@ -147,10 +158,15 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '            count += 1',
     '        if count == 0:',
     '            break',
+    '        if world > 1:',
+    "            dist.all_reduce(totals)  # the processes' means, averaged",
+    '            totals /= world',
     '        objective, recon, kl = (totals / count).tolist()',
     '        if not math.isfinite(objective):',
     '            raise SystemExit(f"training diverged in epoch {epoch}: the loss became {objective}; try a lower learning rate")',
-    '        test = evaluate(model, test_images, step, device)',
+    '        if rank != 0:',
+    '            continue',
+    '        test = evaluate(plain, test_images, step, device)',
     '        print(',
     '            f"epoch {epoch}/{epochs}  step {step}  train: loss {objective:.2f} (recon {recon:.2f}, KL {kl:.2f})  "',
     "            f\"test: recon {test['recon']:.2f}, KL {test['kl']:.2f}, ELBO {test['elbo']:.2f}\"",
@@ -159,11 +175,11 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '',
     '',
     ...(scores ? disentanglementLines() : []),
-    'def pick_device(name):',
+    'def pick_device(name, local_rank=0):',
     '    if name != "auto":',
     '        return torch.device(name)',
     '    if torch.cuda.is_available():',
-    '        return torch.device("cuda")',
+    '        return torch.device("cuda", local_rank % torch.cuda.device_count())',
     '    if hasattr(torch.backends, "mps") and torch.backends.mps.is_available():',
     '        return torch.device("mps")',
     '    return torch.device("cpu")',
@@ -175,7 +191,10 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '    parser.add_argument("--max-steps", type=int, default=None, help="stop after this many training steps (a quick check)")',
     ...(draws
       ? []
-      : ['    parser.add_argument("--data-dir", default="data", help="where torchvision keeps the dataset (downloaded on first use)")']),
+      : [
+          '    here = os.path.dirname(os.path.abspath(__file__))',
+          '    parser.add_argument("--data", default=os.path.join(here, DATASET_FILE), help=f"the dataset file (default: {DATASET_FILE} beside this script)")',
+        ]),
     '    parser.add_argument("--device", default="auto", help="cpu, cuda, mps, or auto (the fastest available)")',
     '    parser.add_argument("--save", default=None, help="save the trained weights (a state_dict) to this file")',
     '    return parser.parse_args()',
@@ -183,18 +202,28 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '',
     'def main():',
     '    args = parse_args()',
+    '    rank, world, local_rank = join_processes()',
     '    torch.manual_seed(SEED)',
-    '    device = pick_device(args.device)',
+    '    device = pick_device(args.device, local_rank)',
     ...(draws
       ? ['    train_images, _ = load_images(True)', '    test_images, test_factors = load_images(False)']
-      : ['    train_images = load_images(True, args.data_dir)', '    test_images = load_images(False, args.data_dir)']),
+      : ['    train_images = load_images(True, args.data)', '    test_images = load_images(False, args.data)']),
     '    model = Model().to(device)',
-    '    print(f"{sum(p.numel() for p in model.parameters()):,} parameters, training on {device}")',
-    '    train(model, train_images, test_images, args.epochs, args.max_steps, device)',
-    ...(scores ? ['    report_disentanglement(model, test_images, test_factors, device)'] : []),
-    '    if args.save:',
-    '        torch.save(model.state_dict(), args.save)',
+    '    if rank == 0:',
+    '        where = f"{world} processes ({dist.get_backend()})" if world > 1 else str(device)',
+    '        print(f"{sum(p.numel() for p in model.parameters()):,} parameters, training on {where}")',
+    '    if world > 1:',
+    '        # the same weights everywhere (taken from process 0); gradients averaged at every step',
+    '        model = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)',
+    '        torch.manual_seed(SEED + rank)  # each process its own ε and noise',
+    '    train(model, train_images, test_images, args.epochs, args.max_steps, device, rank, world)',
+    '    plain = model.module if world > 1 else model',
+    ...(scores ? ['    if rank == 0:', '        report_disentanglement(plain, test_images, test_factors, device)'] : []),
+    '    if args.save and rank == 0:',
+    '        torch.save(plain.state_dict(), args.save)',
     '        print(f"weights saved to {args.save}")',
+    '    if world > 1:',
+    '        dist.destroy_process_group()',
     '',
     '',
     'if __name__ == "__main__":',
@@ -206,23 +235,20 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
 export function writePyTorch(model: ExportModel, parts: ScriptParts, options: CodeExportOptions = {}): string {
   const fileName = scriptFileName(model, options);
   const [h, w, c] = model.dataset.imageShape;
-  const loader = datasetLoader(model.dataset.id, 'pytorch');
+  const draws = drawsDataset(model);
   const lines = [
-    ...header(
-      model,
-      'pytorch',
-      fileName,
-      loader ? `torchvision (${loader})` : 'the script itself',
-      loader ? 'pip install torch torchvision' : 'pip install torch',
-    ),
+    ...header(model, 'pytorch', fileName, 'pip install torch'),
     '',
     'import argparse',
+    'import gzip',
     'import math',
+    'import os',
+    'import struct',
     '',
     'import torch',
+    'import torch.distributed as dist',
     'import torch.nn.functional as F',
     'from torch import nn',
-    ...(loader ? ['from torchvision import datasets'] : []),
     '',
     ...settings(model, `channels, height, width (the browser's ${h}×${w}×${c}, channels last)`, `(${c}, ${h}, ${w})`),
     '',
@@ -230,7 +256,7 @@ export function writePyTorch(model: ExportModel, parts: ScriptParts, options: Co
     ...helperLines('pytorch', parts.helpers),
     '',
     '',
-    ...(loader ? [] : [...shapesPython(), '', '']),
+    ...(draws ? [...shapesPython(), '', ''] : []),
     ...parts.networks.flatMap((cls) => [...cls, '', '']),
     ...modelClass(model, parts),
     '',
@@ -258,6 +284,7 @@ export function exportPyTorch(
       target: 'pytorch',
       totalParams: model.totalParams,
       weights: parts.weights,
+      ...(datasetFileName(model.dataset.id) ? { datasetFile: datasetFileName(model.dataset.id) } : {}),
     };
   } catch (e) {
     return { ok: false, errors: [internalError('writing the PyTorch script', e)] };

@@ -1,7 +1,7 @@
 /** `npm run export`: from graph files, PNGs and links to Python scripts, with clear failures. */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { exportUsage, nodeIO, runExportCli, type CliIO } from '../../src/cli/export';
 import { projectRoot } from '../../src/data/loadNode';
@@ -102,6 +102,8 @@ describe('npm run export', () => {
       out,
     ]);
     expect(r.status, r.stderr).toBe(0);
-    expect(readFileSync(out, 'utf8')).toContain('keras.datasets.mnist');
+    expect(readFileSync(out, 'utf8')).toContain('DATASET_FILE = "mnist.bin.gz"');
+    // the dataset the script reads is written beside it: the app's own file
+    expect(readFileSync(join(dirname(out), 'mnist.bin.gz'))).toEqual(readFileSync('public/generated/mnist.bin.gz'));
   });
 });

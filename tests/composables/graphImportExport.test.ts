@@ -4,6 +4,7 @@
  * (tests/e2e/share.test.ts); here the logic: what reaches `onImported`, what
  * does not, which import wins a race, what gets saved and copied.
  */
+import { readFileSync } from 'node:fs';
 import { effectScope } from 'vue';
 import { describe, expect, test } from 'vitest';
 import { useGraphExport } from '../../src/composables/useGraphExport';
@@ -165,6 +166,7 @@ function exporter(doc: GraphDoc, copy: (text: string) => Promise<void> = async (
         await copy(text);
         copied.push(text);
       },
+      readDatasetFile: async (fileName) => new Uint8Array(readFileSync(`public/generated/${fileName}`)),
     },
   });
   return { api, saved, copied };
@@ -180,18 +182,23 @@ describe('useGraphExport', () => {
     const back = readExperimentPng(new Uint8Array(await (saved[1]?.data as Blob).arrayBuffer()));
     expect(back.ok && back.doc).toStrictEqual(vae);
     expect(back.ok && back.run).toStrictEqual(run);
-    expect(api.downloadCode('keras')).toEqual({ ok: true, fileName: 'vae-mlp-bernoulli.py' });
+    expect(await api.downloadCode('keras')).toEqual({ ok: true, fileName: 'vae-mlp-bernoulli.py and mnist.bin.gz' });
     expect(await saved[2]?.data.text()).toContain('import keras');
-    expect(api.downloadCode('pytorch').ok).toBe(true);
-    expect(await saved[3]?.data.text()).toContain('import torch');
+    // the dataset file the script reads, beside it: the app's own asset, byte for byte
+    expect(saved[3]?.fileName).toBe('mnist.bin.gz');
+    expect(new Uint8Array(await (saved[3]?.data as Blob).arrayBuffer())).toEqual(
+      new Uint8Array(readFileSync('public/generated/mnist.bin.gz')),
+    );
+    expect((await api.downloadCode('pytorch')).ok).toBe(true);
+    expect(await saved[4]?.data.text()).toContain('import torch');
     expect(api.lastError.value).toBeNull();
   });
 
-  test('a graph that cannot be exported saves nothing and says why', () => {
+  test('a graph that cannot be exported saves nothing and says why', async () => {
     const vae = baseVae();
     const broken: GraphDoc = { ...vae, edges: vae.edges.filter((e) => e.to.node !== 'decoder') };
     const { api, saved } = exporter(broken);
-    const r = api.downloadCode('pytorch');
+    const r = await api.downloadCode('pytorch');
     expect(r.ok).toBe(false);
     expect(saved).toHaveLength(0);
     expect(api.lastError.value).toMatch(/cannot be exported to PyTorch: .*node 'decoder'/s);

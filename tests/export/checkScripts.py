@@ -58,7 +58,8 @@ def top_level_problems(tree):
 def undefined_names(source, path):
     table = symtable.symtable(source, path, "exec")
     defined = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()}
-    known = defined | set(dir(builtins))
+    # module attributes every script has (`__file__`: the dataset file is found beside the script)
+    known = defined | set(dir(builtins)) | {"__file__", "__name__"}
     problems = []
 
     def walk(scope):
