@@ -7,7 +7,7 @@
  * the document valid: ids never collide (colliding ids are replaced by fresh
  * ones), removing a node removes its edges, and edges only join nodes that exist.
  */
-import { addGroup, updateGroup, withGroups } from './groupChanges';
+import { addGroup, setCollapsed, updateGroup, withGroups } from './groupChanges';
 import { findGroup, groupsOf } from './groups';
 import { edgeIds, freshEdgeId, freshId, nodeIds, takenIds } from './ids';
 import {
@@ -46,7 +46,7 @@ export type GraphChange =
   | { type: 'removeNodes'; ids: ReadonlyArray<string> }
   /** Moves nodes; a collapsed group's id moves the group and its members with it. */
   | { type: 'moveNodes'; moves: ReadonlyArray<NodeMove> }
-  /** Makes a group of nodes (taking them out of any group they were in); a taken id is replaced. */
+  /** Makes a group of nodes (taking them out of any group they were in); a taken id is replaced; it sits at its members' corner. */
   | { type: 'group'; group: NodeGroup }
   | { type: 'ungroup'; groupId: string }
   | { type: 'setGroupCollapsed'; groupId: string; collapsed: boolean }
@@ -249,7 +249,7 @@ export function applyChange(doc: GraphDoc, change: GraphChange): GraphDoc {
           )
         : doc;
     case 'setGroupCollapsed':
-      return updateGroup(doc, change.groupId, (g) => (g.collapsed === change.collapsed ? g : { ...g, collapsed: change.collapsed }));
+      return setCollapsed(doc, change.groupId, change.collapsed);
     case 'renameGroup': {
       const name = change.name.trim().slice(0, limits.groupNameLength);
       return updateGroup(doc, change.groupId, (g) => (name === '' || name === g.name ? g : { ...g, name }));

@@ -21,6 +21,20 @@ export function updateGroup(doc: GraphDoc, id: string, update: (g: NodeGroup) =>
       );
 }
 
+/** Where a collapsed group sits: at the top-left corner of its members. */
+export function membersCorner(doc: GraphDoc, members: ReadonlyArray<string>): { x: number; y: number } {
+  const positions = doc.nodes.filter((n) => members.includes(n.id)).map((n) => n.position);
+  if (positions.length === 0) return { x: 0, y: 0 };
+  return { x: Math.min(...positions.map((p) => p.x)), y: Math.min(...positions.map((p) => p.y)) };
+}
+
+/** Collapses or expands a group; a group collapses where its members are. */
+export function setCollapsed(doc: GraphDoc, id: string, collapsed: boolean): GraphDoc {
+  return updateGroup(doc, id, (g) =>
+    g.collapsed === collapsed ? g : { ...g, collapsed, ...(collapsed ? { position: membersCorner(doc, g.members) } : {}) },
+  );
+}
+
 export function addGroup(doc: GraphDoc, group: NodeGroup): GraphDoc {
   const nodes = new Set(doc.nodes.map((n) => n.id));
   const members = [...new Set(group.members)].filter((m) => nodes.has(m));
@@ -31,5 +45,5 @@ export function addGroup(doc: GraphDoc, group: NodeGroup): GraphDoc {
   const others = groupsOf(doc)
     .map((g) => ({ ...g, members: g.members.filter((m) => !taken.has(m)) }))
     .filter((g) => g.members.length > 0);
-  return withGroups(doc, [...others, { id, name, members, collapsed: group.collapsed, position: { ...group.position } }]);
+  return withGroups(doc, [...others, { id, name, members, collapsed: group.collapsed, position: membersCorner(doc, members) }]);
 }
