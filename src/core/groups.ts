@@ -22,6 +22,12 @@ export function groupOfNode(doc: GraphDoc, nodeId: string): NodeGroup | undefine
   return groupsOf(doc).find((g) => g.members.includes(nodeId));
 }
 
+/** The collapsed group a lesson step asks to show opened: by id, or by name (any case); undefined when none is collapsed. */
+export function groupToOpen(doc: GraphDoc, idOrName: string): NodeGroup | undefined {
+  const wanted = idOrName.trim().toLowerCase();
+  return groupsOf(doc).find((g) => g.collapsed && (g.id === idOrName || g.name.toLowerCase() === wanted));
+}
+
 /** Where a node is drawn: its own id, or the id of the collapsed group it is hidden in. */
 export function shownAs(doc: GraphDoc, nodeId: string): string {
   const group = groupOfNode(doc, nodeId);
