@@ -84,7 +84,7 @@ export interface ExposedPorts {
 /**
  * The ports a collapsed group shows: every member port that is not wired only
  * inside the group (wired across its boundary, or not wired at all, so the
- * group can still be connected). Labels get the member's name when two
+ * group can still be connected). Labels get the member's label or id when two
  * exposed ports would read the same.
  */
 export function exposedPorts(doc: GraphDoc, registry: NodeSpecRegistry, group: NodeGroup): ExposedPorts {
@@ -120,10 +120,8 @@ export function exposedPorts(doc: GraphDoc, registry: NodeSpecRegistry, group: N
     expose('input');
     expose('output');
   }
-  const nameOf = (member: string) => {
-    const node = doc.nodes.find((n) => n.id === member);
-    return node?.label ?? (node ? (registry.get(node.type)?.title ?? node.id) : member);
-  };
+  // short: the member's label, or its id
+  const nameOf = (member: string) => doc.nodes.find((n) => n.id === member)?.label ?? member;
   for (const list of [inputs, outputs]) {
     for (const p of list) {
       if (list.filter((q) => q.label === p.label).length > 1) p.label = `${nameOf(p.member)} ${p.label}`;
