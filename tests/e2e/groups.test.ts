@@ -160,12 +160,17 @@ describe('groups', () => {
     await expect.poll(graphName).toBe('Wired through a group');
     await byTestId('connection-e-mean-kl').locator('path.line').click({ button: 'right', force: true });
     await expect.poll(() => connections().count()).toBe(9);
+    // let the view settle (the opened graph is fitted on screen), then draw the wire as a user does
+    await page.waitForTimeout(500);
     const a = await byTestId('socket-encoder-mean-out').boundingBox();
     const b = await byTestId('socket-bottleneck-kl.mean-in').boundingBox();
     if (!a || !b) throw new Error('sockets not visible');
-    await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+    const from = { x: a.x + a.width / 2, y: a.y + a.height / 2 };
+    const to = { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    await page.mouse.move(from.x, from.y);
     await page.mouse.down();
-    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
+    await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2 + 10, { steps: 4 });
+    await page.mouse.move(to.x, to.y, { steps: 4 });
     await page.mouse.up();
     await expect.poll(() => connections().count()).toBe(10);
     const saved = JSON.parse(await download(shareAction('share-download-json'))) as GraphDoc;

@@ -1,7 +1,8 @@
 // A collapsed group on the canvas: one node with its exposed ports, wires drawn to them, wiring and moving through it.
 import { describe, expect, test } from 'vitest';
 import { specRegistry } from '../../nodes';
-import { applyChange } from '../../src/core/changes';
+import { applyChange, extractFragment } from '../../src/core/changes';
+import { fragmentToText, textToFragment } from '../../src/editor/clipboard';
 import type { GraphDoc } from '../../src/core/schema';
 import {
   connectionChange,
@@ -95,5 +96,10 @@ describe('a collapsed group on the canvas', () => {
     const at = doc.groups?.[0]?.position ?? { x: 0, y: 0 };
     const change = movesChange(doc, new Map([['bottleneck', { x: at.x + 10, y: at.y }]]));
     expect(change).toEqual({ type: 'moveNodes', moves: [{ id: 'bottleneck', position: { x: at.x + 10, y: at.y } }] });
+  });
+
+  test('a copied group pastes as a group (through the clipboard text)', () => {
+    const pasted = textToFragment(fragmentToText(extractFragment(grouped(), ['bottleneck'])), specRegistry);
+    expect(pasted.ok && pasted.fragment.groups?.map((g) => g.members)).toEqual([['reparam', 'kl']]);
   });
 });
