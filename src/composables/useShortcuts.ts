@@ -3,6 +3,7 @@
  * field stay in the field; only Ctrl+S (save) works everywhere.
  */
 import { onBeforeUnmount, onMounted } from 'vue';
+import { findGroup, groupOfNode } from '../core/groups';
 import { useEditorStore } from '../stores/editorStore';
 import { useGraphStore } from '../stores/graphStore';
 import { useLibraryStore } from '../stores/libraryStore';
@@ -36,10 +37,16 @@ export function useShortcuts(): void {
   function nudge(dx: number, dy: number): void {
     const ids = new Set(editorUi.selection());
     if (ids.size === 0 || editorUi.refusedAsLocked('Nodes cannot be moved')) return;
-    const moves = graph.doc.nodes
+    const moves = [...graph.doc.nodes, ...(graph.doc.groups ?? [])]
       .filter((n) => ids.has(n.id))
       .map((n) => ({ id: n.id, position: { x: n.position.x + dx, y: n.position.y + dy } }));
     graph.apply({ type: 'moveNodes', moves }, { coalesce: 'nudge' });
+  }
+
+  /** Ungroups the selected groups and the groups of the selected nodes. */
+  function ungroupSelection(): void {
+    const ids = new Set(editorUi.selection().map((id) => findGroup(graph.doc, id)?.id ?? groupOfNode(graph.doc, id)?.id));
+    for (const id of ids) if (id) editorUi.ungroup(id);
   }
 
   function onKeyDown(event: KeyboardEvent): void {
@@ -63,6 +70,8 @@ export function useShortcuts(): void {
       else if ((key === 'z' && event.shiftKey) || key === 'y') graph.redo();
       else if (key === 'a') void editorUi.selectAll();
       else if (key === 'd') void editorUi.duplicateNodes(editorUi.selection());
+      else if (key === 'g' && !event.shiftKey) void editorUi.groupSelection();
+      else if (key === 'g' && event.shiftKey) ungroupSelection();
       else return;
       event.preventDefault();
       return;

@@ -7,7 +7,19 @@
  * the document valid: ids never collide (colliding ids are replaced by fresh
  * ones), removing a node removes its edges, and edges only join nodes that exist.
  */
-import { defaultTraining, limits, type GraphDoc, type GraphEdge, type GraphNode, type PortRef, type TrainingSettings } from './schema';
+import { addGroup, setCollapsed, updateGroup, withGroups } from './groupChanges';
+import { findGroup, groupsOf } from './groups';
+import { edgeIds, freshEdgeId, freshId, nodeIds, takenIds } from './ids';
+import {
+  defaultTraining,
+  limits,
+  type GraphDoc,
+  type GraphEdge,
+  type GraphNode,
+  type NodeGroup,
+  type PortRef,
+  type TrainingSettings,
+} from './schema';
 
 export interface Position {
   x: number;
@@ -19,18 +31,26 @@ export interface NodeMove {
   position: Position;
 }
 
-/** Nodes and the edges between them: what copy, paste and duplicate move around. */
+/** Nodes and the edges between them (and their groups): what copy, paste, duplicate and templates move around. */
 export interface GraphFragment {
   nodes: GraphNode[];
   edges: GraphEdge[];
+  groups?: NodeGroup[];
 }
 
 export type GraphChange =
   | { type: 'addNode'; node: GraphNode }
   /** Adds nodes with the edges between them (paste, duplicate); colliding ids are renamed. */
   | { type: 'addFragment'; fragment: GraphFragment }
+  /** Removes nodes (and their edges). A group id among them removes the group only: its nodes stay. */
   | { type: 'removeNodes'; ids: ReadonlyArray<string> }
+  /** Moves nodes; a collapsed group's id moves the group and its members with it. */
   | { type: 'moveNodes'; moves: ReadonlyArray<NodeMove> }
+  /** Makes a group of nodes (taking them out of any group they were in); a taken id is replaced; it sits at its members' corner. */
+  | { type: 'group'; group: NodeGroup }
+  | { type: 'ungroup'; groupId: string }
+  | { type: 'setGroupCollapsed'; groupId: string; collapsed: boolean }
+  | { type: 'renameGroup'; groupId: string; name: string }
   | { type: 'setParam'; nodeId: string; key: string; value: unknown }
   | { type: 'setNote'; nodeId: string; note: string }
   | { type: 'setLabel'; nodeId: string; label: string }
@@ -48,64 +68,36 @@ export type GraphChange =
 
 export type GraphChangeType = GraphChange['type'];
 
-// ---------------------------------------------------------------- ids
-
-const ID_MAX = 64;
-
-/** A readable id stem for a node kind: Encoder → encoder, KL → kl, ReconstructionLoss → reconstructionLoss. */
-export function nodeIdStem(type: string): string {
-  const letters = type.replace(/[^A-Za-z0-9]/g, '');
-  if (letters.length === 0) return 'node';
-  const stem = letters === letters.toUpperCase() ? letters.toLowerCase() : letters.charAt(0).toLowerCase() + letters.slice(1);
-  return /^[A-Za-z]/.test(stem) ? stem : `n${stem}`;
-}
-
-/** `base`, or `base2`, `base3`, … — the first one not in `taken`. Always a valid id. */
-export function freshId(base: string, taken: ReadonlySet<string>): string {
-  const clean = base.replace(/[^A-Za-z0-9_-]/g, '').replace(/^[^A-Za-z]+/, '') || 'n';
-  const stem = clean.replace(/\d+$/, '') || clean;
-  if (!taken.has(clean)) return clean.slice(0, ID_MAX);
-  for (let i = 2; ; i++) {
-    const suffix = String(i);
-    const id = stem.slice(0, ID_MAX - suffix.length) + suffix;
-    if (!taken.has(id)) return id;
-  }
-}
-
-export function nodeIds(doc: GraphDoc): Set<string> {
-  return new Set(doc.nodes.map((n) => n.id));
-}
-
-export function edgeIds(doc: GraphDoc): Set<string> {
-  return new Set(doc.edges.map((e) => e.id));
-}
-
-/** A new node id for a node of `type` (encoder, encoder2, …). */
-export function freshNodeId(doc: GraphDoc, type: string): string {
-  return freshId(nodeIdStem(type), nodeIds(doc));
-}
-
-/** A new edge id (e1, e2, …). */
-export function freshEdgeId(doc: GraphDoc, taken: ReadonlySet<string> = edgeIds(doc)): string {
-  return freshId(`e${doc.edges.length + 1}`, taken);
-}
+export { edgeIds, freshEdgeId, freshId, freshNodeId, nodeIds, nodeIdStem, takenIds } from './ids';
 
 // ---------------------------------------------------------------- fragments
 
-/** The nodes with these ids and the edges that run between them. */
+/**
+ * The nodes with these ids (a group's id stands for its members) and the
+ * edges that run between them, with the groups all of whose members came along.
+ */
 export function extractFragment(doc: GraphDoc, ids: Iterable<string>): GraphFragment {
-  const wanted = new Set(ids);
+  const wanted = new Set<string>();
+  for (const id of ids) {
+    const group = findGroup(doc, id);
+    if (group) group.members.forEach((m) => wanted.add(m));
+    else wanted.add(id);
+  }
+  const groups = groupsOf(doc).filter((g) => g.members.every((m) => wanted.has(m)));
   return {
     nodes: doc.nodes.filter((n) => wanted.has(n.id)),
     edges: doc.edges.filter((e) => wanted.has(e.from.node) && wanted.has(e.to.node)),
+    ...(groups.length > 0 ? { groups } : {}),
   };
 }
 
 /** The same fragment moved by (dx, dy). */
 export function offsetFragment(fragment: GraphFragment, dx: number, dy: number): GraphFragment {
+  const move = (p: Position): Position => ({ x: p.x + dx, y: p.y + dy });
   return {
-    nodes: fragment.nodes.map((n) => ({ ...n, position: { x: n.position.x + dx, y: n.position.y + dy } })),
+    nodes: fragment.nodes.map((n) => ({ ...n, position: move(n.position) })),
     edges: fragment.edges,
+    ...(fragment.groups ? { groups: fragment.groups.map((g) => ({ ...g, position: move(g.position) })) } : {}),
   };
 }
 
@@ -115,7 +107,7 @@ export function offsetFragment(fragment: GraphFragment, dx: number, dy: number):
  * fragment are dropped and edge ids are fresh where needed.
  */
 export function placeFragment(doc: GraphDoc, fragment: GraphFragment): GraphFragment {
-  const takenNodes = nodeIds(doc);
+  const takenNodes = takenIds(doc);
   const rename = new Map<string, string>();
   const nodes: GraphNode[] = [];
   for (const n of fragment.nodes) {
@@ -135,7 +127,20 @@ export function placeFragment(doc: GraphDoc, fragment: GraphFragment): GraphFrag
     takenEdges.add(id);
     edges.push({ id, from: { node: from, port: e.from.port }, to: { node: to, port: e.to.port } });
   }
-  return { nodes, edges };
+  const groups: NodeGroup[] = [];
+  const grouped = new Set<string>();
+  for (const g of fragment.groups ?? []) {
+    const members = g.members.flatMap((m) => {
+      const id = rename.get(m);
+      return id && !grouped.has(id) ? [id] : [];
+    });
+    if (members.length === 0) continue;
+    members.forEach((m) => grouped.add(m));
+    const id = freshId(g.id, takenNodes);
+    takenNodes.add(id);
+    groups.push({ ...g, id, members });
+  }
+  return groups.length > 0 ? { nodes, edges, groups } : { nodes, edges };
 }
 
 // ---------------------------------------------------------------- apply
@@ -166,7 +171,48 @@ function sameValue(a: unknown, b: unknown): boolean {
 function addFragment(doc: GraphDoc, fragment: GraphFragment): GraphDoc {
   if (fragment.nodes.length === 0) return doc;
   const placed = placeFragment(doc, fragment);
-  return { ...doc, nodes: [...doc.nodes, ...placed.nodes], edges: [...doc.edges, ...placed.edges] };
+  const next = { ...doc, nodes: [...doc.nodes, ...placed.nodes], edges: [...doc.edges, ...placed.edges] };
+  return placed.groups ? withGroups(next, [...groupsOf(doc), ...placed.groups]) : next;
+}
+
+function removeNodes(doc: GraphDoc, ids: ReadonlyArray<string>): GraphDoc {
+  const gone = new Set(ids);
+  const groupsGone = groupsOf(doc).some((g) => gone.has(g.id));
+  if (!doc.nodes.some((n) => gone.has(n.id)) && !groupsGone) return doc;
+  const groups = groupsOf(doc)
+    .filter((g) => !gone.has(g.id))
+    .map((g) => (g.members.some((m) => gone.has(m)) ? { ...g, members: g.members.filter((m) => !gone.has(m)) } : g))
+    .filter((g) => g.members.length > 0);
+  return withGroups(
+    {
+      ...doc,
+      nodes: doc.nodes.filter((n) => !gone.has(n.id)),
+      edges: doc.edges.filter((e) => !gone.has(e.from.node) && !gone.has(e.to.node)),
+    },
+    groups,
+  );
+}
+
+function moveNodes(doc: GraphDoc, moves: ReadonlyArray<NodeMove>): GraphDoc {
+  let next = doc;
+  for (const m of moves) {
+    const position = { x: round(m.position.x), y: round(m.position.y) };
+    if (!Number.isFinite(position.x) || !Number.isFinite(position.y)) continue;
+    const group = findGroup(next, m.id);
+    if (group) {
+      // a collapsed group carries its members along, so they open where it was put
+      const dx = position.x - group.position.x;
+      const dy = position.y - group.position.y;
+      if (dx === 0 && dy === 0) continue;
+      next = updateGroup(next, m.id, (g) => ({ ...g, position }));
+      for (const member of group.members) {
+        next = updateNode(next, member, (n) => ({ ...n, position: { x: round(n.position.x + dx), y: round(n.position.y + dy) } }));
+      }
+      continue;
+    }
+    next = updateNode(next, m.id, (n) => (n.position.x === position.x && n.position.y === position.y ? n : { ...n, position }));
+  }
+  return next;
 }
 
 function connect(doc: GraphDoc, change: Extract<GraphChange, { type: 'connect' }>): GraphDoc {
@@ -189,23 +235,24 @@ export function applyChange(doc: GraphDoc, change: GraphChange): GraphDoc {
       return addFragment(doc, { nodes: [change.node], edges: [] });
     case 'addFragment':
       return addFragment(doc, change.fragment);
-    case 'removeNodes': {
-      const gone = new Set(change.ids);
-      if (!doc.nodes.some((n) => gone.has(n.id))) return doc;
-      return {
-        ...doc,
-        nodes: doc.nodes.filter((n) => !gone.has(n.id)),
-        edges: doc.edges.filter((e) => !gone.has(e.from.node) && !gone.has(e.to.node)),
-      };
-    }
-    case 'moveNodes': {
-      let next = doc;
-      for (const m of change.moves) {
-        const position = { x: round(m.position.x), y: round(m.position.y) };
-        if (!Number.isFinite(position.x) || !Number.isFinite(position.y)) continue;
-        next = updateNode(next, m.id, (n) => (n.position.x === position.x && n.position.y === position.y ? n : { ...n, position }));
-      }
-      return next;
+    case 'removeNodes':
+      return removeNodes(doc, change.ids);
+    case 'moveNodes':
+      return moveNodes(doc, change.moves);
+    case 'group':
+      return addGroup(doc, change.group);
+    case 'ungroup':
+      return findGroup(doc, change.groupId)
+        ? withGroups(
+            doc,
+            groupsOf(doc).filter((g) => g.id !== change.groupId),
+          )
+        : doc;
+    case 'setGroupCollapsed':
+      return setCollapsed(doc, change.groupId, change.collapsed);
+    case 'renameGroup': {
+      const name = change.name.trim().slice(0, limits.groupNameLength);
+      return updateGroup(doc, change.groupId, (g) => (name === '' || name === g.name ? g : { ...g, name }));
     }
     case 'setParam':
       return updateNode(doc, change.nodeId, (n) =>

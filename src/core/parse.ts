@@ -7,6 +7,7 @@
  * on the nodes, and the graph can still be opened and fixed.
  */
 import type { Diagnostic } from './diagnostics';
+import { checkGroups } from './groups';
 import { clip, describeIssue, formatPath } from './issues';
 import { graphMigrations, type GraphMigration } from './migrations';
 import type { NodeSpecRegistry } from './nodeSpec';
@@ -248,6 +249,9 @@ export function parseGraph(input: unknown, registry: NodeSpecRegistry, options: 
       });
     }
   }
+
+  // ---- groups name real nodes, each node in one group at most ----
+  errors.push(...checkGroups(value));
 
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, doc: { ...value, nodes } };

@@ -17,6 +17,8 @@ export const limits = {
   nameLength: 120,
   noteLength: 4000,
   descriptionLength: 8000,
+  groups: 100,
+  groupNameLength: 60,
   /** Bytes of JSON text accepted by the importer. */
   documentBytes: 2_000_000,
 } as const;
@@ -51,6 +53,19 @@ export const zEdge = z.strictObject({
   to: zPortRef,
 });
 
+/**
+ * A group: a named set of nodes drawn as one node when collapsed (e.g. "VAE
+ * bottleneck" = Reparameterize + KL). A view concept only: the compiler and
+ * the analysis never look at groups. `position` is where the collapsed node sits.
+ */
+export const zGroup = z.strictObject({
+  id: zNodeId,
+  name: z.string().trim().min(1).max(limits.groupNameLength),
+  members: z.array(zNodeId).min(1).max(limits.nodes),
+  collapsed: z.boolean(),
+  position: zPosition,
+});
+
 export const optimizerKinds = ['adam', 'sgd'] as const;
 
 export const zTraining = z.strictObject({
@@ -67,12 +82,14 @@ export const zGraphDoc = z.strictObject({
   description: z.string().max(limits.descriptionLength).optional(),
   nodes: z.array(zGraphNode).max(limits.nodes),
   edges: z.array(zEdge).max(limits.edges),
+  groups: z.array(zGroup).max(limits.groups).optional(),
   training: zTraining,
 });
 
 export type GraphNode = z.infer<typeof zGraphNode>;
 export type PortRef = z.infer<typeof zPortRef>;
 export type GraphEdge = z.infer<typeof zEdge>;
+export type NodeGroup = z.infer<typeof zGroup>;
 export type TrainingSettings = z.infer<typeof zTraining>;
 export type OptimizerKind = (typeof optimizerKinds)[number];
 export type GraphDoc = z.infer<typeof zGraphDoc>;

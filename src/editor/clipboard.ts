@@ -48,5 +48,6 @@ export function textToFragment(text: string, registry: NodeSpecRegistry): Pasted
     };
   }
   if (parsed.doc.nodes.length === 0) return { ok: false, reason: 'the pasted graph has no nodes' };
-  return { ok: true, fragment: { nodes: parsed.doc.nodes, edges: parsed.doc.edges } };
+  const { nodes, edges, groups } = parsed.doc;
+  return { ok: true, fragment: { nodes, edges, ...(groups ? { groups } : {}) } };
 }

@@ -17,6 +17,7 @@ import { createApp, markRaw } from 'vue';
 import { specRegistry } from '../../nodes';
 import GraphConnection from '../components/editor/GraphConnection.vue';
 import GraphNode from '../components/editor/GraphNode.vue';
+import GroupNode from '../components/editor/GroupNode.vue';
 import NodeSocket from '../components/editor/NodeSocket.vue';
 import ParamControlView from '../components/editor/ParamControlView.vue';
 import type { Position } from '../core/changes';
@@ -49,6 +50,8 @@ export interface EditorCallbacks {
   moved(moves: ReadonlyMap<string, Position>): void;
   contextMenu(event: MouseEvent, target: MenuTarget): void;
   viewChanged(view: View): void;
+  /** Nodes were drawn, moved or removed (group frames follow them). */
+  layoutChanged(): void;
   /** A locked graph: nodes cannot be dragged and wires cannot be drawn or pulled off (panning and zooming still work). */
   isLocked(): boolean;
   /** A new wire was dropped on empty canvas (not one pulled off an input): offer nodes to end it. */
@@ -68,7 +71,8 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
   render.addPreset(
     Presets.classic.setup({
       customize: {
-        node: () => GraphNode,
+        // a collapsed group is drawn by its own component
+        node: (context) => (context.payload.model.group ? GroupNode : GraphNode),
         socket: () => NodeSocket,
         control: () => ParamControlView,
         connection: () => GraphConnection,
@@ -116,6 +120,11 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
   });
 
   editor.use(area);
+  // the frames of expanded groups: a layer under the nodes that pans and zooms with them
+  const frameLayer = document.createElement('div');
+  frameLayer.className = 'group-frames';
+  Object.assign(frameLayer.style, { position: 'absolute', left: '0', top: '0' });
+  area.area.content.holder.prepend(frameLayer);
   area.use(connection);
   area.use(render);
   area.use(minimap);
@@ -160,6 +169,7 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
         break;
       case 'nodetranslated':
         if (!syncer.isSyncing()) pendingMoves.set(context.data.id, { ...context.data.position });
+        callbacks.layoutChanged();
         break;
       case 'nodedragged':
         flushMoves();
@@ -267,8 +277,10 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
 
   const handle: EditorHandle = {
     container,
+    frameLayer,
     async sync(doc) {
       await syncer.sync(docToModel(doc, specRegistry));
+      callbacks.layoutChanged();
     },
     zoomToFit,
     revealNodes,

@@ -36,5 +36,7 @@ export interface EditorHandle {
   /** Lays the graph out left to right (loads the layout engine on first use). */
   arrange(): Promise<void>;
   container: HTMLElement;
+  /** A layer under the nodes, in canvas coordinates, where group frames are drawn. */
+  frameLayer: HTMLElement;
   destroy(): void;
 }

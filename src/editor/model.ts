@@ -10,6 +10,7 @@
  * edits the document itself.
  */
 import type { GraphChange, NodeMove, Position } from '../core/changes';
+import { exposedPorts, groupsOf, resolveGroupPort, shownAs } from '../core/groups';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
 import type { GraphDoc, PortRef } from '../core/schema';
 import { canConnect, socketInfo, type SocketKind } from '../core/sockets';
@@ -33,7 +34,14 @@ export interface NodeModel {
   outputs: PortModel[];
   /** Param keys that have a control (in spec order). */
   controls: string[];
+  /** A collapsed group drawn as one node: its members. */
+  group?: { members: string[] };
+  /** Changes when a group's ports change (the canvas node is then drawn anew). */
+  portsKey?: string;
 }
+
+/** The `type` of a collapsed group's canvas node (node kinds are PascalCase, so it never collides). */
+export const GROUP_NODE_TYPE = 'group';
 
 export interface ConnectionModel {
   id: string;
@@ -50,7 +58,7 @@ export interface EditorModel {
 
 /** What the canvas shows now. */
 export interface EditorState {
-  nodes: Array<{ id: string; type: string; position: Position }>;
+  nodes: Array<{ id: string; type: string; position: Position; portsKey?: string }>;
   connections: ConnectionModel[];
 }
 
@@ -83,9 +91,36 @@ function ports(
 export function docToModel(doc: GraphDoc, registry: NodeSpecRegistry): EditorModel {
   const nodes: NodeModel[] = [];
   const byId = new Map<string, NodeModel>();
+  const hidden = new Set<string>();
+  for (const g of groupsOf(doc)) {
+    if (!g.collapsed || byId.has(g.id)) continue;
+    const exposed = exposedPorts(doc, registry, g);
+    const toPort = ({ key, kind, label, doc: text, multiple, optional }: PortModel) => ({
+      key,
+      kind,
+      label,
+      doc: text,
+      multiple,
+      optional,
+    });
+    const model: NodeModel = {
+      id: g.id,
+      type: GROUP_NODE_TYPE,
+      title: g.name,
+      position: { x: g.position.x, y: g.position.y },
+      inputs: exposed.inputs.map(toPort),
+      outputs: exposed.outputs.map(toPort),
+      controls: [],
+      group: { members: [...g.members] },
+      portsKey: `${exposed.inputs.map((p) => p.key).join(',')}|${exposed.outputs.map((p) => p.key).join(',')}`,
+    };
+    nodes.push(model);
+    byId.set(g.id, model);
+    g.members.forEach((m) => hidden.add(m));
+  }
   for (const n of doc.nodes) {
     const spec = registry.get(n.type);
-    if (!spec || byId.has(n.id)) continue;
+    if (!spec || byId.has(n.id) || hidden.has(n.id)) continue;
     const model: NodeModel = {
       id: n.id,
       type: n.type,
@@ -100,13 +135,20 @@ export function docToModel(doc: GraphDoc, registry: NodeSpecRegistry): EditorMod
   }
   const connections: ConnectionModel[] = [];
   const seen = new Set<string>();
+  // a wire to a member of a collapsed group is drawn to the group's port; wires inside it are not drawn
+  const end = (ref: PortRef) => {
+    const shown = shownAs(doc, ref.node);
+    return shown === ref.node ? { node: shown, port: ref.port } : { node: shown, port: `${ref.node}.${ref.port}` };
+  };
   for (const e of doc.edges) {
-    const source = byId.get(e.from.node);
-    const target = byId.get(e.to.node);
-    if (!source || !target || seen.has(e.id)) continue;
-    if (!source.outputs.some((p) => p.key === e.from.port) || !target.inputs.some((p) => p.key === e.to.port)) continue;
+    const from = end(e.from);
+    const to = end(e.to);
+    const source = byId.get(from.node);
+    const target = byId.get(to.node);
+    if (!source || !target || seen.has(e.id) || (source.group && source === target)) continue;
+    if (!source.outputs.some((p) => p.key === from.port) || !target.inputs.some((p) => p.key === to.port)) continue;
     seen.add(e.id);
-    connections.push({ id: e.id, source: source.id, sourceOutput: e.from.port, target: target.id, targetInput: e.to.port });
+    connections.push({ id: e.id, source: source.id, sourceOutput: from.port, target: target.id, targetInput: to.port });
   }
   return { nodes, connections };
 }
@@ -120,8 +162,13 @@ export function planSync(current: EditorState, target: EditorModel): SyncPlan {
   const targetNodes = new Map(target.nodes.map((n) => [n.id, n]));
   const currentNodes = new Map(current.nodes.map((n) => [n.id, n]));
 
-  // a node whose kind changed under the same id is re-created
-  const removeNodes = current.nodes.filter((n) => targetNodes.get(n.id)?.type !== n.type).map((n) => n.id);
+  // a node whose kind (or a group whose ports) changed under the same id is re-created
+  const removeNodes = current.nodes
+    .filter((n) => {
+      const t = targetNodes.get(n.id);
+      return t?.type !== n.type || (t.portsKey ?? '') !== (n.portsKey ?? '');
+    })
+    .map((n) => n.id);
   const recreated = new Set(removeNodes);
   const addNodes = target.nodes.filter((n) => !currentNodes.has(n.id) || recreated.has(n.id));
 
@@ -179,7 +226,10 @@ function reaches(doc: GraphDoc, start: string, goal: string): boolean {
  * The change for a wire the user drew from an output to an input, or the
  * reason it is refused (incompatible kinds, a cycle, a node wired to itself).
  */
-export function connectionChange(doc: GraphDoc, registry: NodeSpecRegistry, from: PortRef, to: PortRef): ConnectionDecision {
+export function connectionChange(doc: GraphDoc, registry: NodeSpecRegistry, fromPort: PortRef, toPort: PortRef): ConnectionDecision {
+  // a port of a collapsed group stands for its member's port
+  const from = resolveGroupPort(doc, fromPort);
+  const to = resolveGroupPort(doc, toPort);
   const fromNode = doc.nodes.find((n) => n.id === from.node);
   const toNode = doc.nodes.find((n) => n.id === to.node);
   const outPort = fromNode ? registry.get(fromNode.type)?.outputs[from.port] : undefined;
@@ -201,7 +251,7 @@ export function connectionChange(doc: GraphDoc, registry: NodeSpecRegistry, from
 /** One change for the positions the user dragged nodes to (null when nothing moved). */
 export function movesChange(doc: GraphDoc, moves: ReadonlyMap<string, Position>): GraphChange | null {
   const list: NodeMove[] = [];
-  for (const n of doc.nodes) {
+  for (const n of [...doc.nodes, ...groupsOf(doc).filter((g) => g.collapsed)]) {
     const p = moves.get(n.id);
     if (p && (Math.abs(p.x - n.position.x) > 0.05 || Math.abs(p.y - n.position.y) > 0.05))
       list.push({ id: n.id, position: { x: p.x, y: p.y } });

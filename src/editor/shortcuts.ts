@@ -22,6 +22,8 @@ export const shortcutGroups: ReadonlyArray<{ title: string; items: ReadonlyArray
       { keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], does: 'Redo' },
       { keys: ['Ctrl+C', 'Ctrl+X', 'Ctrl+V'], does: 'Copy, cut, paste nodes (as graph JSON text)' },
       { keys: ['Ctrl+D'], does: 'Duplicate the selected nodes' },
+      { keys: ['Ctrl+G'], does: 'Group the selected nodes (collapsed into one node)' },
+      { keys: ['Ctrl+Shift+G'], does: 'Ungroup (the nodes stay)' },
       { keys: ['Delete', 'Backspace'], does: 'Delete the selected nodes' },
       { keys: ['Ctrl+A'], does: 'Select all nodes' },
       { keys: ['Ctrl+click'], does: 'Add a node to the selection' },

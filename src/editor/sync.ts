@@ -17,7 +17,12 @@ export interface NodePositions {
 
 export function readEditorState(editor: NodeEditor<Schemes>, positions: NodePositions): EditorState {
   return {
-    nodes: editor.getNodes().map((n) => ({ id: n.id, type: n.type, position: positions.get(n.id) ?? { x: 0, y: 0 } })),
+    nodes: editor.getNodes().map((n) => ({
+      id: n.id,
+      type: n.type,
+      position: positions.get(n.id) ?? { x: 0, y: 0 },
+      ...(n.model.portsKey !== undefined ? { portsKey: n.model.portsKey } : {}),
+    })),
     connections: editor.getConnections().map((c) => ({
       id: c.id,
       source: c.source,

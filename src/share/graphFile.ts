@@ -15,7 +15,7 @@ import { specRegistry } from '../../nodes';
 import type { Diagnostic } from '../core/diagnostics';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
 import { parseGraphText, type ParseResult } from '../core/parse';
-import type { GraphDoc, GraphEdge, GraphNode } from '../core/schema';
+import type { GraphDoc, GraphEdge, GraphNode, NodeGroup } from '../core/schema';
 
 /** Lines longer than this are broken up; shorter leaf values stay on one line. */
 const LINE_WIDTH = 160;
@@ -67,6 +67,16 @@ function canonicalEdge(edge: GraphEdge): GraphEdge {
   };
 }
 
+function canonicalGroup(group: NodeGroup): NodeGroup {
+  return {
+    id: group.id,
+    name: group.name,
+    members: [...group.members],
+    collapsed: group.collapsed,
+    position: { x: group.position.x, y: group.position.y },
+  };
+}
+
 /** The same graph with every param written out and every object's keys in the stable order. */
 export function canonicalGraph(doc: GraphDoc, registry: NodeSpecRegistry = specRegistry): GraphDoc {
   return {
@@ -76,6 +86,7 @@ export function canonicalGraph(doc: GraphDoc, registry: NodeSpecRegistry = specR
     ...(doc.description !== undefined ? { description: doc.description } : {}),
     nodes: doc.nodes.map((n) => canonicalNode(n, registry)),
     edges: doc.edges.map(canonicalEdge),
+    ...(doc.groups && doc.groups.length > 0 ? { groups: doc.groups.map(canonicalGroup) } : {}),
     training: {
       epochs: doc.training.epochs,
       optimizer: doc.training.optimizer,
@@ -129,10 +140,10 @@ function writeInline(v: unknown, depth: number, pretty: boolean): string {
   return 'null';
 }
 
-/** Paths that are always written one item per line: the document, its node list, each node, the edge list. */
+/** Paths that are always written one item per line: the document, its node list, each node, the edge and group lists. */
 function mustExpand(path: ReadonlyArray<string | number>): boolean {
   if (path.length === 0) return true;
-  if (path.length === 1) return path[0] === 'nodes' || path[0] === 'edges';
+  if (path.length === 1) return path[0] === 'nodes' || path[0] === 'edges' || path[0] === 'groups';
   return path.length === 2 && path[0] === 'nodes';
 }
 

@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { markRaw, ref, shallowRef } from 'vue';
 import { specRegistry } from '../../nodes';
 import { extractFragment, offsetFragment, type GraphFragment, type Position } from '../core/changes';
+import { findGroup, memberIds, shownAs } from '../core/groups';
 import { fragmentToText, textToFragment } from '../editor/clipboard';
 import type { EditorHandle } from '../editor/editorHandle';
 import { estimateNodeSize } from '../editor/palette';
@@ -41,8 +42,10 @@ export const useEditorStore = defineStore('editor', () => {
   const flashNodeId = ref<string | null>(null);
   /** A node whose note editor should open. */
   const editNoteId = ref<string | null>(null);
-  /** A node whose label editor should open. */
+  /** A node whose label editor (or a group whose name editor) should open. */
   const editLabelId = ref<string | null>(null);
+  /** Counts the canvas's layout changes (nodes drawn, moved, resized): group frames follow it. */
+  const layoutTick = ref(0);
   /** The last copied nodes, for when the system clipboard is not available. */
   let clipboard: GraphFragment | null = null;
   let pasteCount = 0;
@@ -155,7 +158,10 @@ export const useEditorStore = defineStore('editor', () => {
   function deleteSelected(): number {
     const ids = selection();
     if (ids.length > 0 && refusedAsLocked('Nodes cannot be deleted')) return ids.length;
+    // a collapsed group's node takes only the group away: its nodes stay
+    const groups = ids.filter((id) => findGroup(graph.doc, id));
     if (ids.length > 0) graph.apply({ type: 'removeNodes', ids });
+    if (groups.length > 0) ui.toast('The group is gone; its nodes are kept (Ctrl+Z brings the group back).', 'info');
     return ids.length;
   }
 
@@ -233,12 +239,63 @@ export const useEditorStore = defineStore('editor', () => {
     await handle.value?.select(graph.doc.nodes.map((n) => n.id));
   }
 
-  async function focusNode(id: string): Promise<void> {
+  async function focusNode(nodeId: string): Promise<void> {
+    // a node hidden in a collapsed group is shown by its group
+    const id = shownAs(graph.doc, nodeId);
     await handle.value?.focusNode(id);
     flashNodeId.value = id;
     setTimeout(() => {
       if (flashNodeId.value === id) flashNodeId.value = null;
     }, 1600);
+  }
+
+  // ---- groups ----
+
+  /** Collapses the selected nodes (and the nodes of selected groups) into one named group. */
+  async function groupSelection(ids: ReadonlyArray<string> = selection()): Promise<string | null> {
+    if (refusedAsLocked('Nodes cannot be grouped')) return null;
+    const members = memberIds(graph.doc, ids).filter((id) => graph.doc.nodes.some((n) => n.id === id));
+    if (members.length === 0) {
+      ui.toast('Select the nodes to group first (Ctrl+click adds to the selection).', 'info');
+      return null;
+    }
+    const titles = members.map((id) => {
+      const node = graph.doc.nodes.find((n) => n.id === id);
+      return node?.label ?? (node ? (specRegistry.get(node.type)?.title ?? id) : id);
+    });
+    const name = members.length <= 3 ? titles.join(' + ') : `${members.length} nodes`;
+    const group = { id: 'group', name: name.slice(0, 60), members, collapsed: true, position: { x: 0, y: 0 } };
+    if (!graph.apply({ type: 'group', group })) return null;
+    const id = graph.doc.groups?.find((g) => g.members.includes(members[0] ?? ''))?.id ?? null;
+    const h = handle.value;
+    if (h && id) {
+      await h.sync(graph.doc);
+      await h.select([id]);
+    }
+    return id;
+  }
+
+  async function setGroupCollapsed(groupId: string, collapsed: boolean): Promise<void> {
+    const group = findGroup(graph.doc, groupId);
+    if (!group || !graph.apply({ type: 'setGroupCollapsed', groupId, collapsed })) return;
+    const h = handle.value;
+    if (!h) return;
+    await h.sync(graph.doc);
+    await h.select(collapsed ? [groupId] : group.members);
+  }
+
+  function ungroup(groupId: string): void {
+    if (!refusedAsLocked('Groups cannot be changed')) graph.apply({ type: 'ungroup', groupId });
+  }
+
+  function renameGroup(groupId: string, name: string): void {
+    if (!refusedAsLocked('Groups cannot be renamed')) graph.apply({ type: 'renameGroup', groupId, name });
+  }
+
+  /** Deletes a group together with its nodes (deleting the group node alone keeps them). */
+  function deleteGroupWithNodes(groupId: string): void {
+    const group = findGroup(graph.doc, groupId);
+    if (group && !refusedAsLocked('Nodes cannot be deleted')) graph.apply({ type: 'removeNodes', ids: [groupId, ...group.members] });
   }
 
   async function zoomToFit(): Promise<void> {
@@ -270,6 +327,7 @@ export const useEditorStore = defineStore('editor', () => {
     flashNodeId,
     editNoteId,
     editLabelId,
+    layoutTick,
     arranging,
     attach,
     detach,
@@ -289,6 +347,11 @@ export const useEditorStore = defineStore('editor', () => {
     duplicateNodes,
     selectAll,
     focusNode,
+    groupSelection,
+    setGroupCollapsed,
+    ungroup,
+    renameGroup,
+    deleteGroupWithNodes,
     zoomToFit,
     zoomBy,
     arrange,

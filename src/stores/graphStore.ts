@@ -23,8 +23,8 @@ import { galleryGraph } from '../graphs';
 /** Why an edit was refused in a locked graph (completes "… because …"). */
 export const LOCKED_REASON = 'this is a locked workshop view (make an editable copy to change it)';
 
-/** Changes a locked graph still takes: the run settings. */
-const allowedWhenLocked: ReadonlySet<GraphChange['type']> = new Set(['setTraining']);
+/** Changes a locked graph still takes: the run settings, and opening or closing a group (a view of it). */
+const allowedWhenLocked: ReadonlySet<GraphChange['type']> = new Set(['setTraining', 'setGroupCollapsed']);
 
 export interface ApplyOptions {
   /** Edits with the same key in quick succession are one undo step. */

@@ -9,6 +9,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { galleryGraph } from '../graphs';
+import { groupToOpen } from '../core/groups';
 import { readLesson, writeLesson, type LessonState } from '../storage/session';
 import type { LessonId } from '../workshop/lessonIds';
 import { checkLesson, lessonById, type LessonFacts } from '../workshop/lessons';
@@ -87,6 +88,21 @@ export const useLessonStore = defineStore('lesson', () => {
   });
   /** Node types the current step is about (the canvas highlights them). */
   const focusTypes = computed(() => new Set(step.value?.focus ?? []));
+
+  // a step can show a group opened: expanded once when the step is shown or the group appears
+  // (not an undo step of the learner's, who may collapse it again)
+  const openedGroups = new Set<string>();
+  watch(
+    () => [step.value?.openGroup, graph.doc] as const,
+    ([name, doc]) => {
+      const group = name ? groupToOpen(doc, name) : undefined;
+      const key = `${library.currentId}:${state.value?.lesson}:${stepIndex.value}:${group?.id}`;
+      if (!group || openedGroups.has(key)) return;
+      openedGroups.add(key);
+      graph.settle({ type: 'setGroupCollapsed', groupId: group.id, collapsed: false });
+    },
+    { immediate: true },
+  );
 
   /** Opens the lesson's saved graph as a new graph and starts at its first step. */
   async function start(id: LessonId): Promise<void> {

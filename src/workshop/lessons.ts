@@ -35,6 +35,8 @@ export interface LessonStep {
   text: string[];
   /** Node types the step is about (highlighted on the canvas). */
   focus: string[];
+  /** A group (by name or id) the step shows opened, when the graph has it collapsed. */
+  openGroup?: string;
   /** A step to read, with nothing to do: it counts as done once the learner has moved past it. */
   readOnly?: boolean;
   check(facts: LessonFacts): StepCheck;
@@ -210,6 +212,8 @@ const vae: Lesson = {
         'The encoder no longer gives a point but a distribution N(μ, σ²); the decoder must cope with any z from it.',
       ],
       focus: ['Reparameterize'],
+      // the sampler inserted as the “VAE bottleneck” template is shown opened
+      openGroup: 'VAE bottleneck',
       check: (f) => check(f.anatomy?.variational === true, 'Press Step or Slow motion while the VAE trains.'),
     },
     readStep('Samples that look like digits', [
