@@ -16,7 +16,7 @@
  * identical every time. The label of each image is its glasses factor.
  *
  * Grey levels are chosen so each part is told apart by brightness: background
- * 0, hair 80, skin 170, eyes 0, mouth 30, and glasses (two rings and a bridge)
+ * 0, hair 60, skin 120, eyes 0, mouth 20, and glasses (two rings and a bridge)
  * 255, the only pixels brighter than skin. Shapes are anti-aliased from their
  * signed distance (coverage = clamp(½ − distance, 0, 1)), as shapes.ts does.
  */
@@ -51,9 +51,9 @@ const eyeRadii = [1, 1.6, 2.2] as const;
 const EYE_DX = 4;
 const EYE_DY = -2;
 const GLASSES_RADIUS = 3.2;
-const GLASSES_HALF_THICKNESS = 0.75;
+const GLASSES_HALF_THICKNESS = 0.9;
 
-export const faceGreys = { background: 0, hair: 80, skin: 170, eyes: 0, mouth: 30, glasses: 255 } as const;
+export const faceGreys = { background: 0, hair: 60, skin: 120, eyes: 0, mouth: 20, glasses: 255 } as const;
 
 /** The factor levels of one face, by name. */
 export interface FaceFactors {
@@ -228,4 +228,14 @@ let cached: DatasetData | null = null;
 export function loadFacesDataset(): DatasetData {
   cached ??= generateFacesDataset();
   return cached;
+}
+
+/**
+ * How much a 32×32 image (grey 0..1) shows glasses where a face at position
+ * (x, y) wears them: the mean grey of the glasses region, 1 for drawn glasses
+ * and at most skin grey (0.47) without.
+ */
+export function glassesMeasure(image: ArrayLike<number>, x: number, y: number): number {
+  const region = glassesRegion(x, y);
+  return region.reduce((s, i) => s + (image[i] as number), 0) / region.length;
 }
