@@ -85,3 +85,24 @@ describe('latent arithmetic', () => {
     expect(firstMembers(5, groups.value.from, 1)).toEqual([1]);
   });
 });
+
+describe('npm run latent options', () => {
+  test('are checked by a schema, and errors name the flag', async () => {
+    const { parseLatentArgs } = await import('../../src/cli/latentArgs');
+    const ok = parseLatentArgs(['graphs/vae.json', '--vector', 'glasses', '--alphas', '-1,0,2', '--dataset', 'faces']);
+    expect(ok).toMatchObject({ ok: true, args: { vector: { text: 'glasses' }, alphas: [-1, 0, 2], dataset: 'faces', rows: 8 } });
+    expect(parseLatentArgs(['graphs/vae.json'])).toMatchObject({ ok: false, message: /--vector is required/ });
+    expect(parseLatentArgs(['g.json', '--vector', 'label=7-1', '--alphas', '1,x'])).toMatchObject({
+      ok: false,
+      message: /--alphas expects/,
+    });
+    expect(parseLatentArgs(['g.json', '--vector', 'label=7-1', '--dataset', 'cifar'])).toMatchObject({
+      ok: false,
+      message: /--dataset must be one of/,
+    });
+    expect(parseLatentArgs(['g.json', '--vector', 'label=7-1', '--rows', '0'])).toMatchObject({
+      ok: false,
+      message: /--rows must be at least 1/,
+    });
+  });
+});
