@@ -20,6 +20,19 @@ export type ReconstructionLossParams = z.infer<typeof zParams>;
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
+ * What turns each likelihood's value into a normalised −log p(x|z), per pixel:
+ * MSE is a Gaussian with σ² = ½ less ½·log π, L1 a Laplace with scale 1 less
+ * log 2; the others are normalised already (Bernoulli over 0/1 pixels).
+ */
+const normalizerPerPixel: Record<ReconstructionDistribution, number> = {
+  bernoulli: 0,
+  mse: 0.5 * Math.log(Math.PI),
+  gaussian: 0,
+  l1: Math.log(2),
+  'continuous-bernoulli': 0,
+};
+
+/**
  * Binary cross-entropy computed from logits, stable for large |logits|:
  * max(l, 0) − l·x + log(1 + e^−|l|), the last term as −log σ(|l|) (a sigmoid
  * and a log run several times faster than softplus on wasm). Its gradient is
@@ -216,7 +229,15 @@ export const ReconstructionLoss = defineNode<ReconstructionLossParams>({
     xHat: { kind: 'reconstruction', label: 'x̂', doc: "the decoder's reconstruction" },
   },
   outputs: { loss: { kind: 'scalar', label: '−log p(x|z)', doc: 'reconstruction loss per example (nats)' } },
-  roles: { likelihood: { target: 'x', reconstruction: 'xHat', value: 'loss', choiceParam: 'distribution' } },
+  roles: {
+    likelihood: {
+      target: 'x',
+      reconstruction: 'xHat',
+      value: 'loss',
+      choiceParam: 'distribution',
+      normalizer: (p) => normalizerPerPixel[p.distribution],
+    },
+  },
   exporter: reconstructionExporter,
   hints({ params, source }) {
     // a likelihood on logits reads probabilities: a linear decoder output shows raw numbers in the pictures

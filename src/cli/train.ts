@@ -17,6 +17,7 @@ const usage = `usage: npm run train -- <graph.json> [options]
   --max-steps N     stop after N steps
   --train-limit N   train on the first N images only
   --test-limit N    score on the first N test images only
+  --iw-samples K    after training, the IW-K estimate of log p(x) (importance-weighted, K up to 5000) on the test images
   --memory-budget MB       what training may use (default 4000); bigger graphs are refused before anything is allocated
   --set node.param=value   change a param, e.g. --set recon.distribution=mse (repeatable via commas)
   --help`;
@@ -45,7 +46,20 @@ function parseSets(text: string | undefined): Record<string, Record<string, unkn
 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['epochs', 'out', 'backend', 'seed', 'lr', 'batch', 'max-steps', 'train-limit', 'test-limit', 'set', 'memory-budget'],
+    values: [
+      'epochs',
+      'out',
+      'backend',
+      'seed',
+      'lr',
+      'batch',
+      'max-steps',
+      'train-limit',
+      'test-limit',
+      'set',
+      'memory-budget',
+      'iw-samples',
+    ],
     switches: ['help'],
   });
   const graphPath = graphArg(args);
@@ -60,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
   const trainLimit = intArg(args, 'train-limit', 1, 1e7);
   const testLimit = intArg(args, 'test-limit', 1, 1e7);
   const budgetMb = intArg(args, 'memory-budget', 64, 1_000_000);
+  const iwSamples = intArg(args, 'iw-samples', 1, 5000);
   const overrides = parseSets(args.values.get('set'));
   const outDir = args.values.get('out');
   const result = await runTraining({
@@ -74,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
     ...(testLimit !== undefined ? { testLimit } : {}),
     ...(budgetMb !== undefined ? { memoryBudget: budgetMb * 1e6 } : {}),
     ...(overrides ? { paramOverrides: overrides } : {}),
+    ...(iwSamples !== undefined ? { iwSamples } : {}),
     backend: choiceArg<BackendChoice>(args, 'backend', ['auto', 'cpu', 'wasm', 'webgpu']) ?? 'auto',
     log: (line) => bar.log(line),
     onEvent: (e) => {
@@ -107,6 +123,12 @@ async function main(argv: string[]): Promise<number> {
   if (f)
     console.log(
       `final test ELBO ${f.elbo.toFixed(2)} nats (recon ${f.recon.toFixed(2)}, KL ${f.kl.toFixed(2)}) after ${result.info.steps} steps in ${result.info.seconds.toFixed(1)} s`,
+    );
+  const ll = result.info.logLikelihood;
+  if (ll)
+    console.log(
+      `IW-${ll.samples} estimate of log p(x) ${ll.estimate.toFixed(2)} nats (ELBO on the same ${ll.images} test images and draws ${ll.elbo.toFixed(2)}; ` +
+        `${(ll.estimate - ll.elbo).toFixed(2)} nats tighter) in ${ll.seconds.toFixed(1)} s`,
     );
   for (const file of result.files) console.log(`wrote ${file}`);
   return result.info.status === 'diverged' ? 2 : 0;

@@ -20,6 +20,7 @@ import { BatchSampler } from '../data/batches';
 import { describeRun, embedExperiment, type RunInfo } from '../share/pngEmbed';
 import type { DatasetData } from '../data/format';
 import { loadDatasetNode } from '../data/loadNode';
+import { estimateLogLikelihood, likelihoodProblem } from '../metrics/logLikelihood';
 import { missingKernels } from '../runtime/worker/kernels';
 import { initNodeBackend, type NodeBackend } from '../runtime/worker/nodeBackend';
 import { dimsByKl, encodeMeans, pairRows, priorSamples, reconstructions, traversal, traversalValues } from '../runtime/worker/pictures';
@@ -40,6 +41,8 @@ export interface TrainRunOptions {
   testLimit?: number;
   /** Bytes training may use (default 4 GB, and never more than the wasm heap holds on wasm). */
   memoryBudget?: number;
+  /** After training, estimate log p(x) on the test images with this many importance samples per image. */
+  iwSamples?: number;
   /** Overrides applied to the graph after loading, e.g. { recon: { distribution: 'mse' } }. */
   paramOverrides?: Record<string, Record<string, unknown>>;
   onEvent?: (event: TrainEvent) => void;
@@ -62,6 +65,8 @@ export interface RunReport {
   history: EpochRecord[];
   seconds: number;
   samplesPerSecond: number;
+  /** The IW-k estimate of log p(x) and the ELBO on the same test images and draws (with `iwSamples`). */
+  logLikelihood?: { samples: number; images: number; estimate: number; elbo: number; seconds: number };
 }
 
 export interface TrainRunResult {
@@ -160,6 +165,28 @@ async function writePictures(program: Program, data: DatasetData, doc: GraphDoc,
   return files;
 }
 
+/** The IW-k estimate on the test images the test ELBO scores, with progress every tenth of the way. */
+async function likelihoodOf(
+  program: Program,
+  data: DatasetData,
+  samples: number,
+  limit: number | undefined,
+  log: (line: string) => void,
+): Promise<NonNullable<RunReport['logLikelihood']>> {
+  const started = Date.now();
+  let nextTenth = 1;
+  const e = await estimateLogLikelihood(program, data, {
+    samples,
+    ...(limit !== undefined ? { limit } : {}),
+    onProgress: (done, total) => {
+      if (done < (total * nextTenth) / 10) return;
+      log(`IW-${samples} estimate: ${done}/${total} test images`);
+      while (done >= (total * nextTenth) / 10) nextTenth++;
+    },
+  });
+  return { samples, images: e.images, estimate: e.logLikelihood, elbo: e.elbo, seconds: (Date.now() - started) / 1000 };
+}
+
 export async function runTraining(options: TrainRunOptions): Promise<TrainRunResult> {
   const log = options.log ?? (() => {});
   let doc = loadGraphFile(options.graphPath);
@@ -178,6 +205,11 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
   if (!compiled.ok) throw new GraphError(`the graph cannot be trained:\n${formatDiagnostics(compiled.diagnostics)}`);
   const program = compiled.program;
   for (const w of program.plan.warnings) log(`warning: ${w.message}`);
+  const iwProblem = options.iwSamples !== undefined ? likelihoodProblem(program) : undefined;
+  if (iwProblem) {
+    program.dispose();
+    throw new GraphError(`--iw-samples: ${iwProblem}`);
+  }
   const data = loadDatasetNode(program.plan.dataset.id);
   const started = Date.now();
   let samples = 0;
@@ -194,6 +226,8 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
       },
     });
     const seconds = (Date.now() - started) / 1000;
+    const logLikelihood =
+      options.iwSamples !== undefined ? await likelihoodOf(program, data, options.iwSamples, options.testLimit, log) : undefined;
     const info: RunReport = {
       graph: doc.name,
       seed: doc.training.seed,
@@ -207,6 +241,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
       history: result.history,
       seconds,
       samplesPerSecond: seconds > 0 ? samples / seconds : 0,
+      ...(logLikelihood ? { logLikelihood } : {}),
     };
     const files: string[] = [];
     if (options.outDir) {

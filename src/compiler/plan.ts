@@ -63,6 +63,8 @@ export interface Plan {
   generation: GenerationRoles | undefined;
   /** Samples z (has a Reparameterize on the main path). */
   variational: boolean;
+  /** Samples of z per image in the objective: 1 for the sum of its terms, k > 1 for the IWAE bound. */
+  importanceSamples: number;
   training: TrainingSettings;
   totalParams: number;
   warnings: Diagnostic[];
@@ -159,6 +161,18 @@ export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): Compile
     });
   }
 
+  const objectiveNode = planById.get(analysis.objectiveId);
+  const objectiveRole = objectiveNode ? roleOf(registry, objectiveNode, 'objective') : undefined;
+  const importanceSamples = (objectiveNode && objectiveRole?.importanceSamples?.(objectiveNode.params)) || 1;
+  const iwaeProblem = importanceSamples > 1 ? importanceProblem(generation, idsWith('weight')) : undefined;
+  if (iwaeProblem) {
+    return {
+      ok: false,
+      diagnostics: [{ severity: 'error', code: 'iwae', nodeId: analysis.objectiveId, field: 'importanceSamples', message: iwaeProblem }],
+      analysis,
+    };
+  }
+
   return {
     ok: true,
     analysis,
@@ -177,11 +191,21 @@ export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): Compile
       roles: { recon: idsWith('likelihood'), kl: idsWith('divergence'), beta: idsWith('weight') },
       generation,
       variational: generation?.reparameterizeId !== undefined,
+      importanceSamples,
       training: doc.training,
       totalParams: analysis.totalParams,
       warnings: [...analysis.diagnostics.filter((d) => d.severity === 'warning'), ...diagnostics],
     },
   };
+}
+
+/** Why the IWAE bound cannot be trained on this graph, if it cannot. */
+function importanceProblem(generation: GenerationRoles | undefined, weighted: string[]): string | undefined {
+  if (!generation?.reparameterizeId || !generation.logVar)
+    return 'the IWAE bound (importance samples > 1) needs a posterior q(z|x), a sampler and a generator read by a likelihood';
+  if (weighted.length > 0)
+    return `the IWAE bound replaces the ELBO's terms, so the weight of '${weighted.join("', '")}' would not apply: remove it or set importance samples to 1`;
+  return undefined;
 }
 
 /**

@@ -10,6 +10,7 @@ import { isReconstruction } from '../../nodes/defineNode';
 import type { Diagnostic } from '../core/diagnostics';
 import { Rng, hashSeed } from '../core/random';
 import type { GraphDoc } from '../core/schema';
+import { importancePath, logImportanceWeights, logMeanExp } from './importance';
 import { buildModel, refKey, type BuiltModel, type Evaluation, type RunOptions } from './model';
 import { compileGraph, type Plan } from './plan';
 
@@ -21,6 +22,7 @@ export interface Batch {
 }
 
 export interface LossTerms {
+  /** What training minimises: the sum of the Loss's terms (−ELBO), or −(IWAE bound) with importance samples. */
   objective: Tensor;
   /** Sum of the reconstruction terms (−log p(x|z)), per example. */
   recon: Tensor;
@@ -115,6 +117,28 @@ export function createProgram(plan: Plan, tf: TF, registry: ReadonlyMap<string, 
     return v;
   };
 
+  const k = plan.importanceSamples;
+  const importance = k > 1 ? importancePath(plan, registry) : undefined;
+  if (typeof importance === 'string') throw new Error(`the IWAE bound cannot be trained: ${importance}`);
+  /** −(1/B) Σ log (1/k Σ w): the IWAE objective, its k draws of z seeded by the step and noise key. */
+  const iwaeObjective = (batch: Batch, ev: Evaluation, options: StepOptions): Tensor => {
+    if (!importance) throw new Error('this graph trains no IWAE bound');
+    const b = batch.x.shape[0] as number;
+    const d = importance.latentDim;
+    const rng = new Rng(hashSeed(seed, 'iwae', options.noiseKey, options.step));
+    const eps = tf.tensor2d(rng.fillNormal(new Float32Array(b * k * d)), [b * k, d]);
+    const logWeights = logImportanceWeights(tf, model, importance, {
+      x: batch.x,
+      labels: batch.labels,
+      mean: asTensor(ev.get(importance.mean), 'μ'),
+      logVar: asTensor(ev.get(importance.logVar), 'log σ²'),
+      eps,
+      k,
+      run: options,
+    });
+    return tf.neg(tf.mean(logMeanExp(tf, logWeights)));
+  };
+
   return {
     plan,
     model,
@@ -123,7 +147,9 @@ export function createProgram(plan: Plan, tf: TF, registry: ReadonlyMap<string, 
     evaluateBatch,
     losses(batch, options) {
       const ev = evaluateBatch(batch, options);
-      const objective = ev.objective();
+      // the ELBO's terms are still computed under IWAE: the curves show reconstruction and KL
+      const elboObjective = ev.objective();
+      const objective = importance ? iwaeObjective(batch, ev, options) : elboObjective;
       const recon = sumReports(tf, ev.metrics.get('recon'));
       const kl = sumReports(tf, ev.metrics.get('kl'));
       const betaReports = ev.metrics.get('betaKl');

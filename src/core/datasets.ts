@@ -1,5 +1,5 @@
 /** What the graph needs to know about each dataset: its id, title and image shape. */
-export const datasetIds = ['mnist', 'fashion-mnist', 'shapes'] as const;
+export const datasetIds = ['mnist', 'fashion-mnist', 'shapes', 'faces'] as const;
 export type DatasetId = (typeof datasetIds)[number];
 
 /** Grey pixels as they are, or turned into 0/1 once (static) or afresh each time they are seen (dynamic). */
@@ -54,5 +54,17 @@ export const datasetInfo: Record<DatasetId, DatasetInfo> = {
     summary:
       'dSprites-like sprites, 32×32 grey, generated in code: 3 shapes × 6 scales × 10 rotations × 16 x × 16 y. ' +
       'The true factors are known, so disentanglement can be scored. 41,472 train / 4,608 test, split fixed.',
+  },
+  faces: {
+    id: 'faces',
+    title: 'Cartoon faces with known attributes (7,776)',
+    imageShape: [32, 32, 1],
+    trainCount: 6_998,
+    classNames: ['no glasses', 'glasses'],
+    factors: ['glasses', 'smile', 'eyes', 'width', 'hair', 'x', 'y'],
+    summary:
+      'Cartoon faces, 32×32 grey, generated in code: glasses × 3 mouths × 3 eye sizes × 4 widths × 3 hair styles × 6 x × 6 y. ' +
+      'The label is glasses (0/1); the true attributes are known, for attribute vectors and disentanglement. ' +
+      '6,998 train / 778 test, split fixed.',
   },
 };

@@ -114,14 +114,27 @@ export interface NodeRoles<P> {
   sampler?: { mean: string; logVar: string; sample: string };
   /** A code z → an image x̂: the generator the dashboard samples from. */
   generator?: { code: string; image: string };
-  /** −log p(x|z), the reconstruction term; `choiceParam` picks the distribution (forks swap it). */
-  likelihood?: { target: string; reconstruction: string; value: string; choiceParam: keyof P & string };
+  /**
+   * −log p(x|z), the reconstruction term; `choiceParam` picks the distribution (forks swap it).
+   * `normalizer` is the constant, in nats per pixel, that makes the value a normalised −log p(x|z)
+   * (0 when it already is; MSE is a Gaussian with σ² = ½ without its constant), for the log-likelihood.
+   */
+  likelihood?: {
+    target: string;
+    reconstruction: string;
+    value: string;
+    choiceParam: keyof P & string;
+    normalizer(params: P): number;
+  };
   /** KL(q(z|x) ‖ p(z)), the divergence term. */
   divergence?: { mean: string; logVar: string; value: string };
   /** Weights a term by a number the user can change (β). */
   weight?: { term: string; value: string; param: keyof P & string; fallback: number };
-  /** Sums the terms into the one objective training minimises. */
-  objective?: { terms: string };
+  /**
+   * Sums the terms into the one objective training minimises. `importanceSamples` > 1 makes it the
+   * importance-weighted bound (IWAE) with that many samples of z per image instead of the ELBO.
+   */
+  objective?: { terms: string; importanceSamples?(params: P): number };
 }
 
 /** What a data source feeds: which dataset, how binarized, in batches of how many. */

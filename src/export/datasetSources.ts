@@ -6,11 +6,15 @@ import type { DatasetId } from '../core/datasets';
  * trains on, exported beside the script: offline, no download), or drawn by the script itself (shapes,
  * exactly as the browser draws it, with each image's true factors).
  */
-export type DatasetSource = { kind: 'file' } | { kind: 'generated' };
+export type DatasetSource = { kind: 'file' } | { kind: 'generated' } | { kind: 'unavailable'; reason: string };
 export const datasetSources: Record<DatasetId, DatasetSource> = {
   mnist: { kind: 'file' },
   'fashion-mnist': { kind: 'file' },
   shapes: { kind: 'generated' },
+  faces: {
+    kind: 'unavailable',
+    reason: 'the scripts cannot draw the faces dataset yet; train it here, or export a copy on MNIST or shapes',
+  },
 };
 
 /** The dataset file a script reads (exported beside it), or undefined when the script draws its data. */

@@ -45,6 +45,25 @@ describe('train CLI', () => {
     }
   });
 
+  test('--iw-samples adds the IW-k estimate of log p(x) next to the test ELBO, and refuses an autoencoder', async () => {
+    const r = await runTraining({
+      graphPath: join(graphsDir, 'vae.json'),
+      epochs: 1,
+      backend: 'wasm',
+      batchSize: 50,
+      trainLimit: 300,
+      testLimit: 40,
+      iwSamples: 50,
+    });
+    const ll = r.info.logLikelihood;
+    expect(ll).toMatchObject({ samples: 50, images: 40 });
+    expect(ll?.estimate).toBeGreaterThan(ll?.elbo ?? Infinity);
+    expect(Math.abs((ll?.elbo ?? 0) - (r.info.final?.elbo ?? Infinity))).toBeLessThan(5);
+    await expect(runTraining({ graphPath: join(graphsDir, 'ae.json'), epochs: 1, backend: 'wasm', iwSamples: 10 })).rejects.toThrow(
+      /--iw-samples: log p\(x\) cannot be estimated: it does not sample z/,
+    );
+  });
+
   test('overrides are validated by the node schema and name the node', () => {
     const doc = loadGraph('vae');
     expect(applyOverrides(doc, { recon: { distribution: 'mse' } }).nodes.find((n) => n.id === 'recon')?.params.distribution).toBe('mse');

@@ -18,7 +18,7 @@ describe('hide lists', () => {
   test('lists the controls each node shows, by its label or kind title', () => {
     const doc = vae();
     const listed = listNodeControls(doc);
-    expect(listed.map((n) => n.nodeId)).toEqual(['data', 'encoder', 'decoder', 'recon', 'kl']);
+    expect(listed.map((n) => n.nodeId)).toEqual(['data', 'encoder', 'decoder', 'recon', 'kl', 'loss']);
     // conv-only controls are not shown on an MLP encoder
     expect(listed.find((n) => n.nodeId === 'encoder')?.controls.map((c) => c.key)).toEqual([
       'architecture',

@@ -4,7 +4,7 @@
  * kept for the next run.
  */
 import type { DatasetId } from '../../core/datasets';
-import { loadShapesDataset } from '../../data/shapes';
+import { generatedDataset } from '../../data/generated';
 import { datasetInfo } from '../../core/datasets';
 import { decodeDatasetAsset, decodeDatasetBytes, isGzip, type DatasetData } from '../../data/format';
 
@@ -90,15 +90,15 @@ export function loadDatasetBrowser(
       return data;
     });
   }
-  // the shapes dataset is drawn in code: no download
-  const pending =
-    id === 'shapes'
-      ? Promise.resolve().then(() => {
-          const data = loadShapesDataset();
-          onProgress(1, 1);
-          return data;
-        })
-      : fetchDataset(id, base, onProgress);
+  // datasets drawn in code (shapes, faces): no download
+  const draw = generatedDataset(id);
+  const pending = draw
+    ? Promise.resolve().then(() => {
+        const data = draw();
+        onProgress(1, 1);
+        return data;
+      })
+    : fetchDataset(id, base, onProgress);
   cache.set(id, pending);
   pending.catch(() => cache.delete(id));
   return pending;
