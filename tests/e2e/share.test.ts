@@ -6,6 +6,7 @@
  * scripts and a picture of a real run carry what they should; a copied
  * workshop link opens locked with controls hidden; hostile names stay text.
  */
+import { gunzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -206,14 +207,20 @@ describe('sharing in the editor', () => {
     if (!back.ok) throw new Error(back.errors.map((e) => e.message).join('; '));
     expect(serializeGraph(back.doc)).toBe(text);
 
+    // the script, then the dataset file it reads beside it (the app's own images)
+    const datasetFile = page.waitForEvent('download', (d) => d.suggestedFilename() === 'mnist.bin.gz');
     const py = await download(shareAction('share-code-pytorch'));
     expect(py.name).toBe('vae-mlp-bernoulli.py');
+    const data = await datasetFile;
+    const dataPath = await data.path();
+    expect(gunzipSync(readFileSync(dataPath))).toEqual(gunzipSync(readFileSync('public/generated/mnist.bin.gz')));
+    expect(await lastToast()).toMatch(/Saved vae-mlp-bernoulli\.py and mnist\.bin\.gz \(PyTorch training script; keep them side by side\)/);
     const pyText = py.bytes.toString('utf8');
     expect(pyText.split('\n').slice(0, 6).join('\n')).toContain('# Graph: VAE (MLP, Bernoulli)');
     expect(pyText).toContain('class Model(nn.Module):');
     const keras = await download(shareAction('share-code-keras'));
     expect(keras.bytes.toString('utf8')).toContain('written for Keras');
-    expect(await lastToast()).toMatch(/Saved vae-mlp-bernoulli\.py \(Keras/);
+    await expect.poll(lastToast).toMatch(/Saved vae-mlp-bernoulli\.py and mnist\.bin\.gz \(Keras/);
 
     // a graph that cannot be exported: the message names the node, nothing is saved
     await byTestId('node-title-data').click();
