@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatasetId } from '../core/datasets';
 import { decodeDatasetAsset, type DatasetData } from './format';
-import { loadShapesDataset } from './shapes';
+import { generatedDataset } from './generated';
 import { datasetFromIdx, FASHION_MNIST_DIR, fashionMnistFiles } from './sources';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -22,8 +22,11 @@ export function loadDatasetNode(id: DatasetId): DatasetData {
   if (hit) return hit;
   let data: DatasetData;
   const asset = join(generatedDir, `${id}.bin.gz`);
-  if (id === 'shapes') {
-    data = loadShapesDataset();
+  const draw = generatedDataset(id);
+  if (id === 'imported') {
+    throw new Error('an imported dataset is not a file of this install: give its folder, zip or .bin.gz with --data');
+  } else if (draw) {
+    data = draw();
   } else if (existsSync(asset)) {
     data = decodeDatasetAsset(readFileSync(asset));
   } else if (id === 'fashion-mnist' && fashionMnistAvailable()) {

@@ -62,6 +62,8 @@ function describePlan(doc: GraphDoc, plan: Plan, defs: ReadonlyMap<string, AnyNo
       return fail(n.id, `node '${n.id}' (${n.type}): ${n.type} nodes cannot be exported to Python; remove it or export the graph as JSON`);
     exporters.set(n.id, exporter);
   }
+  const source = datasetSources[plan.dataset.id];
+  if (source.kind === 'unavailable') return fail(plan.dataset.nodeId, `node '${plan.dataset.nodeId}': ${source.reason}`);
   // a script that draws its dataset also defines the drawing and scoring code's names
   const generated = datasetSources[plan.dataset.id].kind === 'generated';
   const names = new PyNames(generated ? [...TEMPLATE_NAMES, ...SHAPES_PYTHON_NAMES] : TEMPLATE_NAMES);

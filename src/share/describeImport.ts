@@ -21,7 +21,13 @@ export interface ImportFacts {
   hiddenControls?: number;
 }
 
-const datasetTitles: Record<RunInfo['dataset'], string> = { mnist: 'MNIST', 'fashion-mnist': 'Fashion-MNIST', shapes: 'shapes' };
+const datasetTitles: Record<RunInfo['dataset'], string> = {
+  mnist: 'MNIST',
+  'fashion-mnist': 'Fashion-MNIST',
+  shapes: 'shapes',
+  'shapes-colour': 'coloured shapes',
+  imported: 'your own images',
+};
 const optimizerTitles: Record<RunInfo['optimizer'], string> = { adam: 'Adam', sgd: 'SGD' };
 
 /** A name short enough for a one-line message, in quotes. */
