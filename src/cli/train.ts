@@ -3,6 +3,7 @@
  * Trains a graph headless and writes metrics JSON and PNG grids.
  */
 import { choiceArg, graphArg, intArg, numberArg, parseArgs, runCommand, UsageError } from './args';
+import { importForCli, importOptionsArg } from './datasetArgs';
 import { ProgressBar } from './progress';
 import { runTraining, type BackendChoice } from './trainRun';
 
@@ -19,6 +20,10 @@ const usage = `usage: npm run train -- <graph.json> [options]
   --test-limit N    score on the first N test images only
   --memory-budget MB       what training may use (default 4000); bigger graphs are refused before anything is allocated
   --set node.param=value   change a param, e.g. --set recon.distribution=mse (repeatable via commas)
+  --data PATH       train on your own pictures: a folder (sub-folders are classes), a zip, or a .bin.gz dataset file
+  --size N          with --data: 28 (default), 32 or 64 pixels square
+  --channels N      with --data: 1 (grey, default) or 3 (RGB)
+  --fit MODE        with --data: crop (default: centre square) or fit (whole picture, letterboxed)
   --help`;
 
 function parseSets(text: string | undefined): Record<string, Record<string, unknown>> | undefined {
@@ -45,7 +50,23 @@ function parseSets(text: string | undefined): Record<string, Record<string, unkn
 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['epochs', 'out', 'backend', 'seed', 'lr', 'batch', 'max-steps', 'train-limit', 'test-limit', 'set', 'memory-budget'],
+    values: [
+      'epochs',
+      'out',
+      'backend',
+      'seed',
+      'lr',
+      'batch',
+      'max-steps',
+      'train-limit',
+      'test-limit',
+      'set',
+      'memory-budget',
+      'data',
+      'size',
+      'channels',
+      'fit',
+    ],
     switches: ['help'],
   });
   const graphPath = graphArg(args);
@@ -62,7 +83,11 @@ async function main(argv: string[]): Promise<number> {
   const budgetMb = intArg(args, 'memory-budget', 64, 1_000_000);
   const overrides = parseSets(args.values.get('set'));
   const outDir = args.values.get('out');
+  const importOptions = importOptionsArg(args);
+  const dataPath = args.values.get('data');
+  const imported = dataPath ? await importForCli(dataPath, importOptions, (line) => bar.log(line)) : undefined;
   const result = await runTraining({
+    ...(imported ? { imported } : {}),
     graphPath,
     ...(outDir ? { outDir } : {}),
     ...(epochsArg !== undefined ? { epochs: epochsArg } : {}),
