@@ -8,7 +8,8 @@ import { parseArgs } from '../../src/cli/args';
 import { importForCli, importOptionsArg } from '../../src/cli/datasetArgs';
 import { runTraining } from '../../src/cli/trainRun';
 import { decodePng, readPngText } from '../../src/core/png';
-import { graphsDir, projectRoot } from '../helpers';
+import { projectRoot } from '../../src/data/loadNode';
+import { graphsDir } from '../helpers';
 import { classFiles, writeFolder, writeZip } from '../data/pictureFixtures';
 
 const out = mkdtempSync(join(tmpdir(), 'bottleneck-dataset-cli-'));
