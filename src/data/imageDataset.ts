@@ -107,15 +107,9 @@ export async function buildImageDataset(
   }
 
   const paths = stripCommonFolder(candidates.map((c) => c.name));
-  const folders = paths.map(folderOf);
-  const named = [...new Set(folders.filter((f): f is string => f !== undefined))].sort(compareNames);
-  const classNames = named.length === 0 ? [] : folders.includes(undefined) ? [TOP_LEVEL_CLASS, ...named] : named;
-  if (classNames.length > 256)
-    throw new ImageImportError(`${classNames.length} sub-folders is more than the 256 classes a dataset may have`);
-  const classIndex = new Map(classNames.map((c, i) => [c, i]));
-
   const pixels = new Uint8Array(candidates.length * px);
-  const labels = new Uint8Array(candidates.length);
+  /** The folder of each picture that decoded, in order. */
+  const folders: Array<string | undefined> = [];
   let count = 0;
   for (let i = 0; i < candidates.length; i++) {
     const source = candidates[i] as ImageSource;
@@ -124,13 +118,20 @@ export async function buildImageDataset(
       if (picture.width * picture.height > limits.maxPicturePixels)
         throw new Error(`larger than ${limits.maxPicturePixels / 1e6} megapixels`);
       pixels.set(resizePicture(picture, size, fit, channels), count * px);
-      labels[count] = classIndex.get(folders[i] ?? TOP_LEVEL_CLASS) ?? 0;
+      folders.push(folderOf(paths[i] ?? ''));
       count++;
     } catch (e) {
       skipped.push({ name: source.name, reason: e instanceof Error ? e.message : String(e) });
     }
     if (i % 64 === 63 || i === candidates.length - 1) onProgress({ done: i + 1, total: candidates.length });
   }
+  // classes from the pictures that decoded (a folder of only broken files is no class)
+  const named = [...new Set(folders.filter((f): f is string => f !== undefined))].sort(compareNames);
+  const classNames = named.length === 0 ? [] : folders.includes(undefined) ? [TOP_LEVEL_CLASS, ...named] : named;
+  if (classNames.length > 256)
+    throw new ImageImportError(`${classNames.length} sub-folders is more than the 256 classes a dataset may have`);
+  const classIndex = new Map(classNames.map((c, i) => [c, i]));
+  const labels = Uint8Array.from(folders, (f) => classIndex.get(f ?? TOP_LEVEL_CLASS) ?? 0);
   if (count < 2) {
     throw new ImageImportError(
       `${count === 0 ? 'none' : 'only one'} of the ${candidates.length} pictures could be read: a dataset needs at least 2 (one to train on, one to test)`,

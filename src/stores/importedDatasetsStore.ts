@@ -86,7 +86,9 @@ export const useImportedDatasetsStore = defineStore('importedDatasets', () => {
     progress.value = { done: 0, total: files.length };
     return new Promise<BuiltDataset>((resolve, reject) => {
       pending.value = { id, resolve, reject };
-      workerOf().postMessage({ type: 'build', id, name, options, files: [...files] });
+      // plain copies: reactive proxies cannot be cloned into a worker
+      const plain = { size: options.size, channels: options.channels, fit: options.fit };
+      workerOf().postMessage({ type: 'build', id, name, options: plain, files: files.map((f) => ({ name: f.name, file: f.file })) });
     });
   }
 
