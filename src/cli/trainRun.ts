@@ -10,7 +10,8 @@ import { InputError } from './args';
 import { compileGraph } from '../compiler/plan';
 import { compileProgram, type Program } from '../compiler/program';
 import { checkTrainingBudget, limitsFor } from '../core/memoryBudget';
-import { withDataSettings } from '../core/graphQueries';
+import { datasetOf, withDataSettings } from '../core/graphQueries';
+import { missingImportMessage, type ImportedDatasetRef } from '../core/datasets';
 import { formatDiagnostics } from '../core/diagnostics';
 import { imageGrid, type ImageBatch } from '../core/imageGrid';
 import { parseGraphText } from '../core/parse';
@@ -45,6 +46,8 @@ export interface TrainRunOptions {
   iwSamples?: number;
   /** Overrides applied to the graph after loading, e.g. { recon: { distribution: 'mse' } }. */
   paramOverrides?: Record<string, Record<string, unknown>>;
+  /** The user's own dataset (`--data`): the graph's Dataset node is set to it. */
+  imported?: { ref: ImportedDatasetRef; data: DatasetData };
   onEvent?: (event: TrainEvent) => void;
   log?: (line: string) => void;
 }
@@ -195,6 +198,11 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
   if (options.learningRate !== undefined) doc.training.learningRate = options.learningRate;
   if (options.epochs !== undefined) doc.training.epochs = options.epochs;
   if (options.batchSize !== undefined) doc = withDataSettings(doc, specRegistry, { batchSize: options.batchSize });
+  if (options.imported) doc = withDataSettings(doc, specRegistry, { dataset: 'imported', imported: options.imported.ref });
+  const named = datasetOf(doc.nodes, specRegistry);
+  if (named?.dataset === 'imported' && named.imported && !options.imported) {
+    throw new InputError(missingImportMessage(named.imported));
+  }
   const backend = await chooseBackend(options.backend ?? 'auto', doc, log);
   // too big for this machine: said before anything is allocated, naming the node and the param to shrink
   const { check } = checkTrainingBudget(doc, specRegistry, limitsFor(backend, options.memoryBudget ?? CLI_BUDGET_BYTES));
@@ -210,7 +218,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
     program.dispose();
     throw new GraphError(`--iw-samples: ${iwProblem}`);
   }
-  const data = loadDatasetNode(program.plan.dataset.id);
+  const data = options.imported?.data ?? loadDatasetNode(program.plan.dataset.id);
   const started = Date.now();
   let samples = 0;
   try {

@@ -5,7 +5,7 @@
  * which terms are reconstruction and KL).
  */
 import { analyzeGraph, type GraphAnalysis } from '../core/analyze';
-import { datasetInfo, type BinarizeMode, type DatasetId } from '../core/datasets';
+import { datasetFacts, type BinarizeMode, type DatasetId, type ImportedDatasetRef } from '../core/datasets';
 import { datasetOf, nodesWithRole, roleOf, type RoleName } from '../core/graphQueries';
 import type { Diagnostic } from '../core/diagnostics';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
@@ -52,7 +52,16 @@ export interface Plan {
   nodes: PlanNode[];
   objectiveId: string;
   /** The data source: its node, the ports images and labels are fed to, and what it feeds. */
-  dataset: { nodeId: string; images: string; labels: string; id: DatasetId; binarize: BinarizeMode; batchSize: number };
+  dataset: {
+    nodeId: string;
+    images: string;
+    labels: string;
+    id: DatasetId;
+    /** The user's dataset, when `id` is 'imported'. */
+    imported?: ImportedDatasetRef;
+    binarize: BinarizeMode;
+    batchSize: number;
+  };
   imageShape: [number, number, number];
   roles: {
     recon: string[];
@@ -150,7 +159,22 @@ export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): Compile
       analysis,
     };
   }
-  const [h, w, c] = datasetInfo[dataset.dataset].imageShape;
+  if (dataset.dataset === 'imported' && !dataset.imported) {
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'no-dataset',
+          nodeId: dataset.nodeId,
+          field: 'dataset',
+          message: 'the Dataset node names no imported dataset: import one (Graphs ▾ → Datasets…) and choose it',
+        },
+      ],
+      analysis,
+    };
+  }
+  const [h, w, c] = datasetFacts(dataset.dataset, dataset.imported).imageShape;
 
   const generation = findGeneration(nodes, planById, registry, { node: dataset.nodeId, port: dataset.images });
   if (!generation) {
@@ -184,6 +208,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): Compile
         images: dataset.images,
         labels: dataset.labels,
         id: dataset.dataset,
+        ...(dataset.imported ? { imported: dataset.imported } : {}),
         binarize: dataset.binarize,
         batchSize: dataset.batchSize,
       },

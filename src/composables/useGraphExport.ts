@@ -14,7 +14,9 @@ import { formatDiagnostics } from '../core/diagnostics';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
 import type { RasterImage } from '../core/png';
 import type { GraphDoc } from '../core/schema';
+import { datasetIds } from '../core/datasets';
 import { isGzip } from '../data/format';
+import { generatedDatasetFile } from '../data/generated';
 import { exportCode, targetTitle, type ExportTarget } from '../export/code';
 import { GRAPH_MIME, graphFileStem, serializeGraph } from '../share/graphFile';
 import { createShareLink, type LinkOptions, type ShareLinkResult } from '../share/link';
@@ -30,6 +32,9 @@ export interface ExportIO {
 
 /** A dataset file as the app serves it, gzip again if the server decompressed it on the way. */
 export async function readDatasetFileInBrowser(fileName: string): Promise<Uint8Array> {
+  const drawn = datasetIds.find((id) => `${id}.bin.gz` === fileName);
+  const generated = drawn ? generatedDatasetFile(drawn) : undefined;
+  if (generated) return generated;
   const base = import.meta.env.BASE_URL.replace(/\/?$/, '/');
   const response = await fetch(`${base}generated/${fileName}`);
   const html = (response.headers.get('content-type') ?? '').includes('text/html');

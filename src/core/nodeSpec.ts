@@ -3,7 +3,7 @@
  * shape rule. `nodes/defineNode.ts` adds the tfjs `build`.
  */
 import type { z } from 'zod';
-import type { BinarizeMode, DatasetId } from './datasets';
+import type { BinarizeMode, DatasetId, ImportedDatasetRef } from './datasets';
 import type { Shape } from './shape';
 import type { SocketKind } from './sockets';
 
@@ -30,7 +30,12 @@ interface ControlBase<P> {
 
 export type ParamControl<P> =
   | (ControlBase<P> & { kind: 'number'; min?: number; max?: number; step?: number; integer?: boolean })
-  | (ControlBase<P> & { kind: 'select'; options: ReadonlyArray<SelectOption> })
+  | (ControlBase<P> & {
+      kind: 'select';
+      options: ReadonlyArray<SelectOption>;
+      /** Also offers the datasets imported into this browser (chosen through the node's data-source role). */
+      listsImportedDatasets?: boolean;
+    })
   | (ControlBase<P> & { kind: 'toggle' })
   | (ControlBase<P> & { kind: 'intList'; min: number; max: number; maxItems: number });
 
@@ -101,6 +106,8 @@ export interface NodeRoles<P> {
     images: string;
     labels: string;
     dataset(params: P): DatasetId;
+    /** The user's dataset the params name (when `dataset` is 'imported'). */
+    imported(params: P): ImportedDatasetRef | undefined;
     batchSize(params: P): number;
     binarize(params: P): BinarizeMode;
     /** The params with other data settings (run settings, `--batch-size`, a run's PNG restored). */
@@ -140,6 +147,8 @@ export interface NodeRoles<P> {
 /** What a data source feeds: which dataset, how binarized, in batches of how many. */
 export interface DataSettings {
   dataset: DatasetId;
+  /** The user's dataset, with `dataset: 'imported'`. */
+  imported: ImportedDatasetRef;
   binarize: BinarizeMode;
   batchSize: number;
 }

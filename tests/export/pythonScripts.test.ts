@@ -87,6 +87,18 @@ describe('exported Python scripts', () => {
     }
   });
 
+  test('a graph on a dataset drawn in code here (the coloured shapes) reads it from the file written beside the script', () => {
+    const colour = savedGraphs().find((g) => g.name === 'conv-vae-colour')?.doc as GraphDoc;
+    for (const target of exportTargets) {
+      const r = exportCode(colour, target);
+      expect(r.ok).toBe(true);
+      if (r.ok) {
+        expect(r.datasetFile).toBe('shapes-colour.bin.gz');
+        expect(r.code).toContain('\nIMAGE_HWC = (32, 32, 3)');
+      }
+    }
+  });
+
   test('the settings block and header carry the graph', () => {
     const vae = baseVae();
     const doc: GraphDoc = {

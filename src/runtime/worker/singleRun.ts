@@ -8,7 +8,7 @@
 import { specRegistry } from '../../../nodes';
 import { compileProgram } from '../../compiler/program';
 import { compileGraph, type Plan } from '../../compiler/plan';
-import type { DatasetId } from '../../core/datasets';
+import { datasetFacts, type DatasetId } from '../../core/datasets';
 import { parseGraph } from '../../core/parse';
 import { backendOrder, fallbackOrder, selectBackend } from '../backends';
 import type { FromWorkerInput, ToWorker } from '../protocol';
@@ -165,9 +165,13 @@ export function startSingleRun(deps: HostDeps, message: Extract<ToWorker, { type
     }
 
     // data
-    post({ type: 'loading', runId: s.runId, what: `the ${datasetId} dataset`, loaded: 0 });
-    s.data = await deps.loadDataset(datasetId, (loaded, total) =>
-      post({ type: 'loading', runId: s.runId, what: `the ${datasetId} dataset`, loaded, ...(total !== undefined ? { total } : {}) }),
+    const imported = compiled.plan.dataset.imported;
+    const what = `the ${datasetFacts(datasetId, imported).title} dataset`;
+    post({ type: 'loading', runId: s.runId, what, loaded: 0 });
+    s.data = await deps.loadDataset(
+      datasetId,
+      (loaded, total) => post({ type: 'loading', runId: s.runId, what, loaded, ...(total !== undefined ? { total } : {}) }),
+      imported,
     );
     if (ended()) return;
 
