@@ -3,6 +3,7 @@
  * on every edit: it returns each node's output shapes, parameter count and
  * problems (named by node and field), and the graph-level problems.
  */
+import { datasetInfo } from './datasets';
 import { NodeIssueError, type Diagnostic } from './diagnostics';
 import type { AnyNodeSpec, NodeCost, NodeSpecRegistry } from './nodeSpec';
 import type { GraphDoc, GraphEdge, GraphNode } from './schema';
@@ -208,6 +209,12 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
     return only ? compute(only.node.id)?.outputs[only.role.images] : undefined;
   };
 
+  const datasetClasses = (): number | undefined => {
+    const only = dataSources.length === 1 ? dataSources[0] : undefined;
+    const p = only ? params.get(only.node.id) : undefined;
+    return only && p ? datasetInfo[only.role.dataset(p)].classNames.length : undefined;
+  };
+
   const sourceShape = (edge: GraphEdge): Shape | undefined => compute(edge.from.node)?.outputs[edge.from.port];
 
   function compute(
@@ -268,7 +275,7 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
         return undefined;
       };
       try {
-        const r = spec.infer({ params: p, inputs, multiInputs, usedOutputs, expected, datasetImageShape });
+        const r = spec.infer({ params: p, inputs, multiInputs, usedOutputs, expected, datasetImageShape, datasetClasses });
         for (const issue of r.issues ?? []) addIssue(node, issue.field, issue.message, 'shape', issue.severity ?? 'error');
         if (!(r.issues ?? []).some((i) => (i.severity ?? 'error') === 'error')) {
           const knownInputs: Record<string, Shape> = {};
