@@ -42,6 +42,9 @@ export interface GraphAnalysis {
   ok: boolean;
 }
 
+/** What shape inference found for one node. */
+type InferredNode = { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost };
+
 interface Incoming {
   edge: GraphEdge;
 }
@@ -193,10 +196,7 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
   const acyclicOrder = order.filter((id) => !inCycle.has(id));
 
   // ---- dataset shape (graph-wide fallback for decoders) ----
-  const results = new Map<
-    string,
-    { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost } | null
-  >();
+  const results = new Map<string, InferredNode | null>();
   const inProgress = new Set<string>();
 
   const dataSources = nodesWithRole(
@@ -204,22 +204,15 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
     registry,
     'dataSource',
   );
-  const datasetImageShape = (): Shape | undefined => {
-    const only = dataSources.length === 1 ? dataSources[0] : undefined;
-    return only ? compute(only.node.id)?.outputs[only.role.images] : undefined;
-  };
-
-  const datasetClasses = (): number | undefined => {
-    const only = dataSources.length === 1 ? dataSources[0] : undefined;
-    const p = only ? params.get(only.node.id) : undefined;
-    return only && p ? datasetInfo[only.role.dataset(p)].classNames.length : undefined;
-  };
+  const onlySource = dataSources.length === 1 ? dataSources[0] : undefined;
+  const datasetImageShape = (): Shape | undefined => onlySource && compute(onlySource.node.id)?.outputs[onlySource.role.images];
+  const sourceParams = onlySource && params.get(onlySource.node.id);
+  const datasetClasses = (): number | undefined =>
+    onlySource && sourceParams ? datasetInfo[onlySource.role.dataset(sourceParams)].classNames.length : undefined;
 
   const sourceShape = (edge: GraphEdge): Shape | undefined => compute(edge.from.node)?.outputs[edge.from.port];
 
-  function compute(
-    id: string,
-  ): { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost } | null {
+  function compute(id: string): InferredNode | null {
     if (results.has(id)) return results.get(id) ?? null;
     if (inProgress.has(id) || inCycle.has(id)) return null;
     const node = nodes.get(id);
@@ -252,7 +245,7 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
       if (port.multiple) multiInputs[portName] = shapes as Shape[];
       else inputs[portName] = shapes[0];
     }
-    let result: { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost } | null = null;
+    let result: InferredNode | null = null;
     if (!blocked) {
       const usedOutputs = new Set((outgoing.get(id) ?? []).map((e) => e.from.port));
       const expected = (outPort: string): Shape | undefined => {
