@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import type { PortSpec } from '../src/core/nodeSpec';
 import { formatShape, type Shape } from '../src/core/shape';
-import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
 import { defineNode, tensorInput, type NodeInputs, type Tensor, type TF } from './defineNode';
 
 const zParams = z.strictObject({});
@@ -40,28 +39,6 @@ export function withCondition(tf: TF, h: Tensor, inputs: NodeInputs, nodeId: str
   return tf.concat([h, tensorInput(inputs, port, nodeId)], 1);
 }
 
-interface ConditionStep extends ExportStep {
-  labels: string;
-  onehot: string;
-  classes: number;
-}
-
-const conditionExporter: NodeExporter<ConditionParams, ConditionStep> = {
-  describe: (ctx) => {
-    const classes = ctx.node.outputShapes.c?.[1];
-    if (typeof classes !== 'number') return ctx.fail('its one-hot width is unknown');
-    return { node: ctx.ref, paramCount: 0, labels: ctx.input('labels'), onehot: ctx.output('c', 'c'), classes };
-  },
-  code: (s, ctx) => ({
-    forward: [
-      ...forwardComment(s.node, `each label as a one-hot vector of ${s.classes} classes`),
-      ctx.target === 'pytorch'
-        ? `${I}${s.onehot} = torch.nn.functional.one_hot(${s.labels}.long(), ${s.classes}).float()`
-        : `${I}${s.onehot} = tf.one_hot(tf.cast(${s.labels}, tf.int32), ${s.classes})`,
-    ],
-  }),
-};
-
 export const Condition = defineNode<ConditionParams>({
   type: 'Condition',
   version: 1,
@@ -77,7 +54,6 @@ export const Condition = defineNode<ConditionParams>({
   controls: [],
   inputs: { labels: { kind: 'labels', label: 'label', doc: "the class of each image: the Dataset's label" } },
   outputs: { c: { kind: 'labels', label: 'c', doc: 'the one-hot class [B×K]' } },
-  exporter: conditionExporter,
   infer({ inputs, datasetClasses }) {
     const labels = inputs.labels;
     if (!labels) throw new NodeIssueError('labels', "needs the Dataset's labels");
