@@ -24,7 +24,16 @@ import { loadDatasetNode } from '../data/loadNode';
 import { estimateLogLikelihood, likelihoodProblem } from '../metrics/logLikelihood';
 import { missingKernels } from '../runtime/worker/kernels';
 import { initNodeBackend, type NodeBackend } from '../runtime/worker/nodeBackend';
-import { dimsByKl, encodeMeans, pairRows, priorSamples, reconstructions, traversal, traversalValues } from '../runtime/worker/pictures';
+import {
+  classRowImages,
+  dimsByKl,
+  encodeMeans,
+  pairRows,
+  priorSamples,
+  reconstructions,
+  traversal,
+  traversalValues,
+} from '../runtime/worker/pictures';
 import { train, type EpochRecord, type EvalMetrics, type TrainEvent, type TrainStatus } from '../runtime/worker/trainer';
 
 export type BackendChoice = NodeBackend | 'auto';
@@ -160,11 +169,13 @@ async function writePictures(program: Program, data: DatasetData, doc: GraphDoc,
   const fixed = test.images(Array.from({ length: Math.min(16, test.count) }, (_, i) => i));
   const rec = await reconstructions(program, fixed);
   write('reconstructions.png', pairRows(rec.input, rec.output, 8), 8, 'reconstructions');
-  write('samples.png', await priorSamples(program, 64, 'samples'), 8, 'samples');
+  const classRows = await classRowImages(program, 10, 'samples');
+  if (classRows) write('samples.png', classRows, 10, 'samples');
+  else write('samples.png', await priorSamples(program, 64, 'samples'), 8, 'samples');
   const { values, d } = await encodeMeans(program, fixed);
   const dims = dimsByKl(info.final?.klPerDim.length ? info.final.klPerDim : Array.from({ length: d }, () => 0), Math.min(10, d));
   const steps = traversalValues(9);
-  write('traversals.png', await traversal(program, values.subarray(0, d), dims, steps), steps.length, 'traversals');
+  write('traversals.png', await traversal(program, values.subarray(0, d), dims, steps, fixed.labels[0]), steps.length, 'traversals');
   return files;
 }
 

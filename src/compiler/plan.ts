@@ -46,6 +46,15 @@ export interface GenerationRoles {
   decoderZ: { node: string; port: string };
   xHat: PortRef;
   latentDim: number;
+  /**
+   * Where class labels [B] are fed when the encoder or decoder is conditioned on a one-hot class c (a
+   * conditional VAE): the Dataset's label output, from which every c in the graph is computed.
+   */
+  labels: PortRef;
+  /** The number of classes the decoder is conditioned on (prior samples then take a class), if it is. */
+  decoderClasses: number | undefined;
+  /** Whether the encoder reads a class too, q(z|x, c) (encoding then takes labels). */
+  encoderConditioned: boolean;
 }
 
 export interface Plan {
@@ -176,7 +185,10 @@ export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): Compile
   }
   const [h, w, c] = datasetFacts(dataset.dataset, dataset.imported).imageShape;
 
-  const generation = findGeneration(nodes, planById, registry, { node: dataset.nodeId, port: dataset.images });
+  const generation = findGeneration(nodes, planById, registry, {
+    x: { node: dataset.nodeId, port: dataset.images },
+    labels: { node: dataset.nodeId, port: dataset.labels },
+  });
   if (!generation) {
     diagnostics.push({
       severity: 'warning',
@@ -242,7 +254,7 @@ function findGeneration(
   nodes: PlanNode[],
   byId: Map<string, PlanNode>,
   registry: NodeSpecRegistry,
-  datasetX: PortRef,
+  data: { x: PortRef; labels: PortRef },
 ): GenerationRoles | undefined {
   for (const { node: loss, role: likelihood } of nodesWithRole(nodes, registry, 'likelihood')) {
     const xHat = loss.inputs[likelihood.reconstruction]?.[0];
@@ -269,8 +281,10 @@ function findGeneration(
     const encoder = mean ? byId.get(mean.node) : undefined;
     const posterior = encoder ? roleOf(registry, encoder, 'posterior') : undefined;
     const encoderId = posterior ? encoder?.id : undefined;
+    const decoderCondition = generator.condition ? decoder.inputShapes[generator.condition] : undefined;
+    const encoderCondition = encoder && posterior?.condition ? encoder.inputs[posterior.condition] : undefined;
     return {
-      datasetX,
+      datasetX: data.x,
       encoderId,
       encoderInput: encoderId && posterior ? encoder?.inputs[posterior.input]?.[0] : undefined,
       mean: encoderId ? mean : undefined,
@@ -280,6 +294,9 @@ function findGeneration(
       decoderZ: { node: decoder.id, port: generator.code },
       xHat,
       latentDim,
+      labels: data.labels,
+      decoderClasses: typeof decoderCondition?.[1] === 'number' ? decoderCondition[1] : undefined,
+      encoderConditioned: encoderId !== undefined && (encoderCondition?.length ?? 0) > 0,
     };
   }
   return undefined;

@@ -59,6 +59,8 @@ export interface InferContext<P> {
   expected(outputPort: string): Shape | undefined;
   /** The image shape of the graph's dataset, if there is exactly one (resolved on demand). */
   datasetImageShape(): Shape | undefined;
+  /** How many classes the labels of the graph's dataset have, if there is exactly one dataset (resolved on demand). */
+  datasetClasses(): number | undefined;
 }
 
 /** A choice of a select control; `asset` names a generated file it needs (shown as unavailable while it is missing). */
@@ -115,12 +117,15 @@ export interface NodeRoles<P> {
   };
   /** Corrupts images on their way in (a denoising autoencoder). */
   corruption?: { input: string; output: string };
-  /** Images → the mean and log-variance of q(z|x); `latentParam` sets the code's size. */
-  posterior?: { input: string; mean: string; logVar: string; latentParam: keyof P & string };
+  /**
+   * Images → the mean and log-variance of q(z|x); `latentParam` sets the code's size. `condition` names
+   * the input of a one-hot class c, when the node can be conditioned (q(z|x, c)).
+   */
+  posterior?: { input: string; mean: string; logVar: string; latentParam: keyof P & string; condition?: string };
   /** Draws z from q(z|x). */
   sampler?: { mean: string; logVar: string; sample: string };
-  /** A code z → an image x̂: the generator the dashboard samples from. */
-  generator?: { code: string; image: string };
+  /** A code z → an image x̂: the generator the dashboard samples from; `condition` as for a posterior (p(x|z, c)). */
+  generator?: { code: string; image: string; condition?: string };
   /**
    * −log p(x|z), the reconstruction term; `choiceParam` picks the distribution (forks swap it).
    * `normalizer` is the constant, in nats per pixel, that makes the value a normalised −log p(x|z)

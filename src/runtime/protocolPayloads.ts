@@ -76,6 +76,8 @@ export const zPreview = z.strictObject({
   labels: z.array(zCount),
   /** Decoded from fixed codes ε ~ N(0, I): the same codes at every preview. */
   samples: zImages,
+  /** A decoder conditioned on the class draws one row of samples per class: the class of each row. */
+  sampleClasses: z.array(zCount).optional(),
   /** μ of test images projected to 2-D. */
   scatter: z.strictObject({
     n: zCount,
