@@ -8,7 +8,9 @@
 import { specRegistry } from '../../nodes';
 import { datasetOf, isVariational as isVariationalGraph, latentSizeOf, weightTerms, wiredByRole, type RoleEnd } from '../core/graphQueries';
 import type { GraphDoc } from '../core/schema';
+import { glassesLesson } from './glassesLesson';
 import type { LessonId } from './lessonIds';
+import { check, readStep, trained } from './stepChecks';
 
 /** What a lesson's checks can see. */
 export interface LessonFacts {
@@ -21,6 +23,18 @@ export interface LessonFacts {
   anatomy: { variational: boolean } | undefined;
   /** Disentanglement scores of the runs scored during this lesson, with their β. */
   scored: ReadonlyArray<{ beta: number; mig: number }>;
+  /** The latest attribute vector applied in each run: by which factor (undefined: by label), to which kind of image, with which α. */
+  vectors: ReadonlyArray<AppliedVector>;
+}
+
+export interface AppliedVector {
+  /** The run samples z (a VAE). */
+  variational: boolean;
+  factor: string | undefined;
+  /** The group of the image the vector was added to: the group it points to, the one it points from, or neither. */
+  imageGroup: 'to' | 'from' | 'neither';
+  /** The strength chosen on the slider. */
+  alpha: number;
 }
 
 export interface StepCheck {
@@ -91,23 +105,6 @@ export const betaOf = (doc: GraphDoc): number => weightTerms(doc.nodes, specRegi
 const datasetIdOf = (doc: GraphDoc): string | undefined => datasetOf(doc.nodes, specRegistry)?.dataset;
 
 const isAutoencoder = (doc: GraphDoc): boolean => !isVariationalGraph(doc.nodes, specRegistry);
-
-const check = (done: boolean, waiting: string): StepCheck => ({ done, waiting: done ? '' : waiting });
-
-/** A run of at least `steps` steps whose graph passes `ok`. */
-function trained(facts: LessonFacts, ok: (doc: GraphDoc) => boolean, steps: number, what: string): StepCheck {
-  const run = facts.run;
-  if (!run || !ok(run.doc)) return check(false, `Press ▶ Train to train ${what}.`);
-  return check(run.steps >= steps, `Training… ${run.steps} of ${steps} steps.`);
-}
-
-const readStep = (title: string, text: string[], focus: string[] = []): LessonStep => ({
-  title,
-  text,
-  focus,
-  readOnly: true,
-  check: () => check(true, ''),
-});
 
 // ---- the lessons ----
 
@@ -271,7 +268,7 @@ const betaVae: Lesson = {
   ],
 };
 
-export const lessons: ReadonlyArray<Lesson> = [autoencoder, vae, betaVae];
+export const lessons: ReadonlyArray<Lesson> = [autoencoder, vae, betaVae, glassesLesson];
 
 export function lessonById(id: LessonId): Lesson {
   const lesson = lessons.find((l) => l.id === id);
