@@ -108,4 +108,18 @@ describe('latent questions to the training worker', () => {
     h.host.handle({ type: 'cancel', runId: 2 });
     await h.host.idle();
   }, 180_000);
+
+  test('a long estimate stops at the next image when a new run starts', async () => {
+    const h = nodeHost();
+    h.host.handle({ type: 'start', runId: 1, doc: graph(vaeFaces), options: { ...options, maxSteps: 2 } });
+    await h.waitFor(() => h.of('finished', 1).length > 0, 'the faces run');
+    h.host.handle({ type: 'estimateLikelihood', runId: 1, requestId: 1, samples: 2000, images: 200 });
+    await h.waitFor(() => h.of('likelihoodProgress', 1).length > 0, 'the first image');
+    h.host.handle({ type: 'start', runId: 2, doc: graph(vaeFaces), options: { ...options, maxSteps: 2 } });
+    await h.waitFor(() => h.of('finished', 2).length > 0, 'the next run', 60_000);
+    expect(h.of('likelihoodProgress', 1).length).toBeLessThan(200);
+    expect(h.of('likelihood', 1)).toEqual([]);
+    expect(h.of('likelihoodFailed', 1)).toEqual([]);
+    await h.host.idle();
+  }, 120_000);
 });

@@ -99,8 +99,11 @@ export async function postLikelihood(io: SessionIo, s: Session, request: Likelih
     const estimate = await estimateLogLikelihood(program, data, {
       samples: request.samples,
       limit: Math.min(request.images, data.test.count),
-      onProgress: (done, total) => {
-        if (!io.ended()) io.post({ type: 'likelihoodProgress', runId: s.runId, requestId, done, total });
+      // between images the worker reads its messages: a cancelled or replaced run stops the estimate at the next image
+      onProgress: async (done, total) => {
+        io.post({ type: 'likelihoodProgress', runId: s.runId, requestId, done, total });
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (io.ended()) throw new Error('the run ended');
       },
     });
     if (io.ended()) return;
@@ -118,7 +121,7 @@ export async function postLikelihood(io: SessionIo, s: Session, request: Likelih
       },
     });
   } catch (e) {
-    fail(`the estimate failed: ${errorText(e)}`);
+    if (!io.ended()) fail(`the estimate failed: ${errorText(e)}`);
   }
 }
 
