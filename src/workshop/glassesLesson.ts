@@ -7,7 +7,7 @@
 import { specRegistry } from '../../nodes';
 import { datasetOf, isVariational } from '../core/graphQueries';
 import type { GraphDoc } from '../core/schema';
-import type { Lesson, LessonFacts } from './lessons';
+import type { Lesson, LessonFacts } from './lessonTypes';
 import { check, readStep, trained } from './stepChecks';
 
 /** Steps before the glasses show in the decoded faces (about three epochs of faces at batch 64). */

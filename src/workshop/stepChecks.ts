@@ -1,6 +1,6 @@
 /** Building blocks of the lessons' step checks: done or what is missing, a trained run, a step only to read. */
 import type { GraphDoc } from '../core/schema';
-import type { LessonFacts, LessonStep, StepCheck } from './lessons';
+import type { LessonFacts, LessonStep, StepCheck } from './lessonTypes';
 
 export const check = (done: boolean, waiting: string): StepCheck => ({ done, waiting: done ? '' : waiting });
 
