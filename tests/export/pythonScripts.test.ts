@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { nodeRegistry, Noise, specRegistry } from '../../nodes';
 import type { AnyNodeDef } from '../../nodes/defineNode';
 import { compileGraph } from '../../src/compiler/plan';
+import { datasetOf } from '../../src/core/graphQueries';
 import type { GraphDoc } from '../../src/core/schema';
 import { exportCode, exportTargets, type ExportTarget } from '../../src/export/code';
 import { samePadding } from '../../nodes/layerExport';
@@ -47,6 +48,9 @@ function checkScripts(files: string[], dump = false): Record<string, Checked> {
   return JSON.parse(r.stdout) as Record<string, Checked>;
 }
 
+/** Graphs on the faces dataset (drawn here; the export writes the images into the file beside the script). */
+const onFaces = (doc: GraphDoc): boolean => datasetOf(doc.nodes, specRegistry)?.dataset === 'faces';
+
 // iwae.json trains the IWAE bound and cvae.json reads the labels, which the scripts refuse by name (tested below)
 const cases = (): Array<{ name: string; doc: GraphDoc }> => [
   ...savedGraphs()
@@ -57,6 +61,17 @@ const cases = (): Array<{ name: string; doc: GraphDoc }> => [
 ];
 
 describe('exported Python scripts', () => {
+  test('a saved graph on faces reads the faces, drawn here, from the file beside the script', () => {
+    const faces = savedGraphs().filter((g) => onFaces(g.doc));
+    expect(faces.map((g) => g.name)).toContain('vae-faces');
+    for (const g of faces)
+      for (const target of exportTargets) {
+        const r = exportCode(g.doc, target);
+        expect(r.ok, `${g.name} (${target})`).toBe(true);
+        if (r.ok) expect(r.datasetFile).toBe('faces.bin.gz');
+      }
+  });
+
   test('every saved graph and variant compiles, runs nothing at import, and uses only names it defines', () => {
     const files: string[] = [];
     for (const c of cases()) {

@@ -90,6 +90,8 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
       case 'setLive':
       case 'setPicks':
       case 'download':
+      case 'attributeVector':
+      case 'estimateLikelihood':
         post({ type: 'protocolError', runId, message: `'${m.type}' applies to a single run, not to a comparison (run ${runId})` });
         return;
     }

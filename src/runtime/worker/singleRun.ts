@@ -26,6 +26,7 @@ import {
   type RunEnv,
   type RunSession,
 } from './hostDeps';
+import { postAttributeRow, postLikelihood } from './latentRequests';
 import { createPreviewSet } from './previews';
 import { sharpnessImages } from './sharpnessProbe';
 import { postScores, postTrainEvent, queuePreview, sendDownloads, sendPreview, type Session, type SessionIo } from './singleRunState';
@@ -123,6 +124,12 @@ export function startSingleRun(deps: HostDeps, message: Extract<ToWorker, { type
         return;
       case 'score':
         s.previewChain = s.previewChain.then(() => postScores(io, s, message.requestId));
+        return;
+      case 'attributeVector':
+        s.previewChain = s.previewChain.then(() => postAttributeRow(io, s, message));
+        return;
+      case 'estimateLikelihood':
+        s.previewChain = s.previewChain.then(() => postLikelihood(io, s, message));
         return;
       case 'debugLoseDevice': {
         const ok = s.backend !== undefined && s.phase === 'training' && (deps.loseDevice?.(s.backend) ?? false);
