@@ -104,7 +104,9 @@ export function exposedPorts(doc: GraphDoc, registry: NodeSpecRegistry, group: N
           (e) => (side === 'input' ? e.to : e.from).node === member && (side === 'input' ? e.to : e.from).port === port,
         );
         const internalOnly = edges.length > 0 && edges.every((e) => inside.has(side === 'input' ? e.from.node : e.to.node));
-        if (internalOnly) continue;
+        // an unwired optional input (a condition) is not part of what the group offers: expand it to wire one
+        const unusedOption = side === 'input' && edges.length === 0 && p.optional === true;
+        if (internalOnly || unusedOption) continue;
         list.push({
           key: groupPortKey(member, port),
           member,

@@ -77,7 +77,8 @@ export function templateWiring(
     const spec = node ? registry.get(node.type) : undefined;
     if (!spec) continue;
     for (const [key, port] of Object.entries(spec.inputs)) {
-      if (wiredInto(cur, { node: id, port: key })) continue;
+      // only what the fragment needs: optional inputs (a condition) stay for the user to wire
+      if (port.optional || wiredInto(cur, { node: id, port: key })) continue;
       const candidates = selected.flatMap((s) =>
         Object.entries(registry.get(s.type)?.outputs ?? {})
           .filter(([, p]) => p.kind === port.kind)
@@ -90,7 +91,7 @@ export function templateWiring(
       if (wiredFrom(cur, { node: id, port: key })) continue;
       for (const s of selected) {
         const free = Object.entries(registry.get(s.type)?.inputs ?? {}).find(
-          ([inKey, p]) => p.kind === port.kind && (p.multiple || !wiredInto(cur, { node: s.id, port: inKey })),
+          ([inKey, p]) => !p.optional && p.kind === port.kind && (p.multiple || !wiredInto(cur, { node: s.id, port: inKey })),
         );
         if (free && tryConnect({ node: id, port: key }, { node: s.id, port: free[0] })) break;
       }

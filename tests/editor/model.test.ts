@@ -30,7 +30,10 @@ describe('docToModel', () => {
     expect(m.nodes.map((n) => n.id)).toEqual(['data', 'encoder', 'reparam', 'decoder', 'recon', 'kl', 'loss']);
     const encoder = m.nodes[1];
     expect(encoder).toMatchObject({ type: 'Encoder', title: 'Encoder', position: { x: 300, y: 140 } });
-    expect(encoder?.inputs.map((p) => [p.key, p.kind])).toEqual([['x', 'image']]);
+    expect(encoder?.inputs.map((p) => [p.key, p.kind])).toEqual([
+      ['x', 'image'],
+      ['condition', 'labels'],
+    ]);
     expect(encoder?.outputs.map((p) => [p.key, p.kind, p.label])).toEqual([
       ['mean', 'latent', 'μ'],
       ['logVar', 'logvar', 'log σ²'],
