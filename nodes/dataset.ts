@@ -1,6 +1,6 @@
-/** The Dataset node: which images (MNIST, Fashion-MNIST, shapes), their binarization and the batch size. */
+/** The Dataset node: which images (MNIST, Fashion-MNIST, shapes, the user's own), their binarization and the batch size. */
 import { z } from 'zod';
-import { binarizeModes, datasetIds, datasetInfo } from '../src/core/datasets';
+import { binarizeModes, datasetFacts, datasetIds, datasetInfo, zImportedDatasetRef } from '../src/core/datasets';
 import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
 import { defineNode } from './defineNode';
 
@@ -8,6 +8,8 @@ const zParams = z.strictObject({
   dataset: z.enum(datasetIds).default('mnist'),
   binarize: z.enum(binarizeModes).default('none'),
   batchSize: z.number().int().min(1).max(4096).default(128),
+  /** The user's dataset, by name and content hash (with `dataset: 'imported'`). */
+  imported: zImportedDatasetRef.optional(),
 });
 export type DatasetParams = z.infer<typeof zParams>;
 
@@ -37,11 +39,15 @@ export const Dataset = defineNode<DatasetParams>({
       key: 'dataset',
       label: 'dataset',
       kind: 'select',
-      options: datasetIds.map((id) => ({
-        value: id,
-        label: datasetInfo[id].title,
-        ...(datasetInfo[id].asset ? { asset: datasetInfo[id].asset } : {}),
-      })),
+      listsImportedDatasets: true,
+      // imported datasets are listed by the editor from this browser's store (see listsImportedDatasets)
+      options: datasetIds
+        .filter((id) => id !== 'imported')
+        .map((id) => ({
+          value: id,
+          label: datasetInfo[id].title,
+          ...(datasetInfo[id].asset ? { asset: datasetInfo[id].asset } : {}),
+        })),
     },
     {
       key: 'binarize',
@@ -67,14 +73,24 @@ export const Dataset = defineNode<DatasetParams>({
       images: 'x',
       labels: 'label',
       dataset: (p) => p.dataset,
+      imported: (p) => (p.dataset === 'imported' ? p.imported : undefined),
       batchSize: (p) => p.batchSize,
       binarize: (p) => p.binarize,
-      withSettings: (p, settings) => ({ ...p, ...settings }),
+      withSettings: (p, settings) => {
+        const next = { ...p, ...settings };
+        // a built-in dataset drops the reference to an imported one
+        if (next.dataset !== 'imported') delete next.imported;
+        return next;
+      },
     },
   },
   infer({ params }) {
-    const [h, w, c] = datasetInfo[params.dataset].imageShape;
-    return { outputs: { x: [null, h, w, c], label: [null] }, paramCount: 0 };
+    const [h, w, c] = datasetFacts(params.dataset, params.imported).imageShape;
+    const issues =
+      params.dataset === 'imported' && !params.imported
+        ? [{ severity: 'error' as const, field: 'dataset', message: 'no imported dataset chosen: import one (Graphs ▾ → Datasets…)' }]
+        : [];
+    return { outputs: { x: [null, h, w, c], label: [null] }, paramCount: 0, issues };
   },
   build() {
     return {

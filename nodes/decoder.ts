@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import { formatShape, type Shape } from '../src/core/shape';
+import { conditionInput, conditionWidth, withCondition } from './condition';
 import { addCosts, convCost, denseCost, noCost } from './layerCost';
 import { defineNode, tensorInput, type Tensor } from './defineNode';
 import { zLayerSizes } from './encoder';
@@ -41,7 +42,8 @@ interface DecoderLayout {
   output: [number, number, number];
 }
 
-function layout(params: DecoderParams, z: Shape, output: Shape): DecoderLayout {
+/** `condition`: the width of a one-hot class appended to z (0: none). */
+function layout(params: DecoderParams, z: Shape, output: Shape, condition: number): DecoderLayout {
   const latent = z[1];
   if (z.length !== 2 || typeof latent !== 'number') {
     throw new NodeIssueError('z', `expects a latent code [B×d], got ${formatShape(z)}`);
@@ -52,7 +54,7 @@ function layout(params: DecoderParams, z: Shape, output: Shape): DecoderLayout {
   }
   const [h, w, c] = out as [number, number, number];
   const denseLayers: DecoderLayout['dense'] = [];
-  let inputs = latent;
+  let inputs = latent + condition;
   for (const units of params.hidden) {
     denseLayers.push({ inputs, units });
     inputs = units;
@@ -288,7 +290,8 @@ export const Decoder = defineNode<DecoderParams>({
     'z ~ N(0, I) and it draws new images; feed it a path between two codes and it morphs one into the ' +
     'other. Its image size is taken from the images it is compared with. Its last layer gives logits; the ' +
     'output activation (sigmoid) turns them into pixel means in 0..1. A conv decoder mirrors a conv ' +
-    'encoder with stride-2 transposed convolutions that double the image each time.',
+    'encoder with stride-2 transposed convolutions that double the image each time. Wire a one-hot ' +
+    'class c into its condition input and it draws p(x|z, c), c appended to z: prior samples then take a class.',
   params: zParams,
   controls: [
     ...architectureControls<DecoderParams>(
@@ -307,9 +310,9 @@ export const Decoder = defineNode<DecoderParams>({
       ],
     },
   ],
-  inputs: { z: { kind: 'latent', label: 'z', doc: 'a latent code: a sample z or an autoencoder’s μ' } },
+  inputs: { z: { kind: 'latent', label: 'z', doc: 'a latent code: a sample z or an autoencoder’s μ' }, condition: conditionInput },
   outputs: { xHat: { kind: 'reconstruction', label: 'x̂', doc: 'the decoded image (and its logits)' } },
-  roles: { generator: { code: 'z', image: 'xHat' } },
+  roles: { generator: { code: 'z', image: 'xHat', condition: 'condition' } },
   exporter: decoderExporter,
   requiredKernels: (p) => (p.architecture === 'conv' ? ['Conv2D', 'Conv2DBackpropInput'] : []),
   sizeParams: (p) => (p.architecture === 'conv' ? ['filters', 'hidden'] : ['hidden']),
@@ -320,7 +323,7 @@ export const Decoder = defineNode<DecoderParams>({
     if (!target) {
       throw new NodeIssueError('xHat', 'cannot tell what image size to produce: connect x̂ to a reconstruction loss');
     }
-    const l = layout(params, z, target);
+    const l = layout(params, z, target, conditionWidth(inputs));
     let count = 0;
     for (const d of l.dense) count += denseParams(d.inputs, d.units);
     for (const d of l.deconvs) count += convParams(d.inChannels, d.filters, params.kernelSize);
@@ -332,14 +335,14 @@ export const Decoder = defineNode<DecoderParams>({
     const z = ctx.inputShapes.z;
     const out = ctx.outputShapes.xHat;
     if (!z || !out) throw new Error(`node '${nodeId}': shapes missing`);
-    const l = layout(params, z, out);
-    const fromZ = { inputGradient: ctx.inputNeedsGradient('z') };
+    const l = layout(params, z, out, conditionWidth(ctx.inputShapes));
+    const fromZ = { inputGradient: ctx.inputNeedsGradient('z') || ctx.inputNeedsGradient('condition') };
     const denseLayers = l.dense.map((d, i) => dense(ctx, `dense${i}`, d.inputs, d.units, i === 0 ? fromZ : { inputGradient: true }));
     const deconvs = l.deconvs.map((d, i) => conv2dTranspose(ctx, `deconv${i}`, d.inChannels, d.filters, params.kernelSize));
     const lastDense = denseLayers.length - 1;
     return {
       apply(inputs) {
-        let h: Tensor = tensorInput(inputs, 'z', nodeId);
+        let h: Tensor = withCondition(tf, tensorInput(inputs, 'z', nodeId), inputs, nodeId);
         denseLayers.forEach((d, i) => {
           // the last dense layer is the output layer of an MLP decoder (no activation: logits)
           h = d.apply(h, i < lastDense || l.start ? params.activation : 'linear');

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import type { Shape } from '../src/core/shape';
+import { conditionInput, conditionWidth, withCondition } from './condition';
 import { addCosts, convCost, denseCost, noCost } from './layerCost';
 import { defineNode, dims, tensorInput, type Tensor } from './defineNode';
 import { FORWARD_INDENT, forwardComment, type DescribeContext, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
@@ -50,7 +51,8 @@ interface EncoderLayout {
   headInputs: number;
 }
 
-function layout(params: EncoderParams, input: Shape): EncoderLayout {
+/** `condition`: the width of a one-hot class appended to the features before the dense layers (0: none). */
+function layout(params: EncoderParams, input: Shape, condition: number): EncoderLayout {
   const d = input.slice(1);
   if (d.some((v) => v === null)) throw new NodeIssueError('x', 'input has an unknown dimension');
   const sizes = d as number[];
@@ -72,7 +74,7 @@ function layout(params: EncoderParams, input: Shape): EncoderLayout {
     flat = sizes.reduce((a, b) => a * b, 1);
   }
   const denseLayers: EncoderLayout['dense'] = [];
-  let inputs = flat;
+  let inputs = flat + condition;
   for (const units of params.hidden) {
     denseLayers.push({ inputs, units });
     inputs = units;
@@ -270,7 +272,8 @@ export const Encoder = defineNode<EncoderParams>({
     'The encoder squeezes each image through the bottleneck. In a VAE it outputs a distribution, not a ' +
     'point: a mean μ and a log-variance log σ² for each latent dimension, q(z|x) = N(μ, σ²). A plain ' +
     'autoencoder uses only μ (the logVar head is then pruned). "mlp" flattens the image into dense layers; ' +
-    '"conv" first applies stride-2 convolutions that halve the image each time.',
+    '"conv" first applies stride-2 convolutions that halve the image each time. Wire a one-hot class c ' +
+    'into its condition input and it encodes q(z|x, c): c is appended to the flattened features.',
   params: zParams,
   controls: [
     ...architectureControls<EncoderParams>('conv (stride 2)', 'one stride-2 conv layer per number'),
@@ -278,18 +281,18 @@ export const Encoder = defineNode<EncoderParams>({
     { key: 'activation', label: 'activation', kind: 'select', options: activationOptions },
     { key: 'latentDim', label: 'latent dim', kind: 'number', min: 1, max: 512, integer: true },
   ],
-  inputs: { x: { kind: 'image', label: 'x', doc: 'images to encode' } },
+  inputs: { x: { kind: 'image', label: 'x', doc: 'images to encode' }, condition: conditionInput },
   outputs: {
     mean: { kind: 'latent', label: 'μ', doc: 'mean of q(z|x) — the code of an autoencoder' },
     logVar: { kind: 'logvar', label: 'log σ²', doc: 'log-variance of q(z|x)' },
   },
-  roles: { posterior: { input: 'x', mean: 'mean', logVar: 'logVar', latentParam: 'latentDim' } },
+  roles: { posterior: { input: 'x', mean: 'mean', logVar: 'logVar', latentParam: 'latentDim', condition: 'condition' } },
   requiredKernels: (p) => (p.architecture === 'conv' ? ['Conv2D', 'Conv2DBackpropInput'] : []),
   sizeParams: (p) => (p.architecture === 'conv' ? ['filters', 'hidden', 'latentDim'] : ['hidden', 'latentDim']),
   infer({ params, inputs, usedOutputs }) {
     const x = inputs.x;
     if (!x) throw new NodeIssueError('x', 'needs an image input');
-    const l = layout(params, x);
+    const l = layout(params, x, conditionWidth(inputs));
     let count = 0;
     for (const c of l.convs) count += convParams(c.inChannels, c.filters, params.kernelSize);
     for (const d of l.dense) count += denseParams(d.inputs, d.units);
@@ -310,9 +313,9 @@ export const Encoder = defineNode<EncoderParams>({
     const { tf, params, nodeId } = ctx;
     const x = ctx.inputShapes.x;
     if (!x) throw new Error(`node '${nodeId}': input shape missing`);
-    const l = layout(params, x);
-    // only the first layer reads x itself; every later one passes its gradient on
-    const fromX = { inputGradient: ctx.inputNeedsGradient('x') };
+    const l = layout(params, x, conditionWidth(ctx.inputShapes));
+    // only the first layer reads x (and c) itself; every later one passes its gradient on
+    const fromX = { inputGradient: ctx.inputNeedsGradient('x') || ctx.inputNeedsGradient('condition') };
     const later = { inputGradient: true };
     const convs = l.convs.map((c, i) => conv2d(ctx, `conv${i}`, c.inChannels, c.filters, params.kernelSize, i === 0 ? fromX : later));
     const hidden = l.dense.map((d, i) => dense(ctx, `dense${i}`, d.inputs, d.units, i === 0 && convs.length === 0 ? fromX : later));
@@ -325,7 +328,7 @@ export const Encoder = defineNode<EncoderParams>({
         let h: Tensor = tensorInput(inputs, 'x', nodeId);
         if (convs.length > 0 && h.rank === 2) h = tf.reshape(h, [-1, ...inputDims]);
         for (const c of convs) h = c.apply(h, params.activation);
-        h = tf.reshape(h, [-1, l.flat]);
+        h = withCondition(tf, tf.reshape(h, [-1, l.flat]), inputs, nodeId);
         for (const d of hidden) h = d.apply(h, params.activation);
         const out: Record<string, Tensor> = { mean: meanHead.apply(h, 'linear') };
         if (logVarHead) out.logVar = logVarHead.apply(h, 'linear');

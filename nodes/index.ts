@@ -1,6 +1,7 @@
 /** The node catalogue: every node kind, indexed by its type name. */
 import type { NodeSpecRegistry } from '../src/core/nodeSpec';
 import { Beta } from './beta';
+import { Condition } from './condition';
 import { Dataset } from './dataset';
 import { Decoder } from './decoder';
 import type { AnyNodeDef, NodeDef } from './defineNode';
@@ -22,6 +23,7 @@ function erase<P extends Record<string, unknown>>(def: NodeDef<P>): AnyNodeDef {
 
 export const nodeDefs: ReadonlyArray<AnyNodeDef> = [
   erase(Dataset),
+  erase(Condition),
   erase(Noise),
   erase(Encoder),
   erase(Reparameterize),
@@ -38,4 +40,4 @@ export const nodeRegistry: ReadonlyMap<string, AnyNodeDef> = new Map(nodeDefs.ma
 /** The same catalogue seen as pure specs (what the core and the editor need). */
 export const specRegistry: NodeSpecRegistry = nodeRegistry;
 
-export { Beta, Dataset, Decoder, Encoder, KL, Loss, Noise, ReconstructionLoss, Reparameterize };
+export { Beta, Condition, Dataset, Decoder, Encoder, KL, Loss, Noise, ReconstructionLoss, Reparameterize };

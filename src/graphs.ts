@@ -21,7 +21,7 @@ export const gallery: GalleryEntry[] = Object.entries(files)
   .sort((a, b) => galleryOrder(a.id) - galleryOrder(b.id));
 
 function galleryOrder(id: string): number {
-  const order = ['ae', 'vae', 'beta-vae', 'beta-vae-shapes', 'conv-vae', 'denoising-ae'];
+  const order = ['ae', 'vae', 'beta-vae', 'beta-vae-shapes', 'vae-faces', 'conv-vae', 'denoising-ae', 'cvae'];
   const i = order.indexOf(id);
   return i < 0 ? order.length : i;
 }

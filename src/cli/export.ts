@@ -9,6 +9,8 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatDiagnostics } from '../core/diagnostics';
+import { datasetIds } from '../core/datasets';
+import { generatedDatasetFile } from '../data/generated';
 import { generatedDir } from '../data/loadNode';
 import { exportCode, exportTargets, targetTitle, type ExportTarget } from '../export/code';
 import { importBytes, importText, looksLikeLink, type ImportResult } from '../share/importAny';
@@ -37,6 +39,7 @@ export interface CliIO {
   exists(path: string): boolean;
   writeFile(path: string, text: string): void;
   copyFile(from: string, to: string): void;
+  writeBytes(path: string, bytes: Uint8Array): void;
   stdout(text: string): void;
   stderr(text: string): void;
 }
@@ -46,6 +49,7 @@ export const nodeIO: CliIO = {
   exists: (p) => existsSync(p),
   writeFile: (p, text) => writeFileSync(p, text),
   copyFile: (from, to) => copyFileSync(from, to),
+  writeBytes: (p, bytes) => writeFileSync(p, bytes),
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
 };
@@ -124,12 +128,15 @@ export function runExportCli(argv: string[], io: CliIO = nodeIO): number {
   if (result.datasetFile) {
     const from = join(generatedDir, result.datasetFile);
     const to = join(dirname(out), result.datasetFile);
-    if (!io.exists(from)) {
+    const drawn = datasetIds.find((id) => `${id}.bin.gz` === result.datasetFile);
+    const generated = drawn ? generatedDatasetFile(drawn) : undefined;
+    if (!generated && !io.exists(from)) {
       io.stderr(`the graph's dataset file ${result.datasetFile} is not installed here (${from}); the script needs it beside it\n`);
       return 1;
     }
     try {
-      io.copyFile(from, to);
+      if (generated) io.writeBytes(to, generated);
+      else io.copyFile(from, to);
     } catch (e) {
       io.stderr(`cannot write ${to}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 1;

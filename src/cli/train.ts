@@ -3,6 +3,7 @@
  * Trains a graph headless and writes metrics JSON and PNG grids.
  */
 import { choiceArg, graphArg, intArg, numberArg, parseArgs, runCommand, UsageError } from './args';
+import { importForCli, importOptionsArg } from './datasetArgs';
 import { ProgressBar } from './progress';
 import { runTraining, type BackendChoice } from './trainRun';
 
@@ -20,6 +21,10 @@ const usage = `usage: npm run train -- <graph.json> [options]
   --iw-samples K    after training, the IW-K estimate of log p(x) (importance-weighted, K up to 5000) on the test images
   --memory-budget MB       what training may use (default 4000); bigger graphs are refused before anything is allocated
   --set node.param=value   change a param, e.g. --set recon.distribution=mse (repeatable via commas)
+  --data PATH       train on your own pictures: a folder (sub-folders are classes), a zip, or a .bin.gz dataset file
+  --size N          with --data: 28 (default), 32 or 64 pixels square
+  --channels N      with --data: 1 (grey, default) or 3 (RGB)
+  --fit MODE        with --data: crop (default: centre square) or fit (whole picture, letterboxed)
   --help`;
 
 function parseSets(text: string | undefined): Record<string, Record<string, unknown>> | undefined {
@@ -59,6 +64,10 @@ async function main(argv: string[]): Promise<number> {
       'set',
       'memory-budget',
       'iw-samples',
+      'data',
+      'size',
+      'channels',
+      'fit',
     ],
     switches: ['help'],
   });
@@ -77,7 +86,11 @@ async function main(argv: string[]): Promise<number> {
   const iwSamples = intArg(args, 'iw-samples', 1, 5000);
   const overrides = parseSets(args.values.get('set'));
   const outDir = args.values.get('out');
+  const importOptions = importOptionsArg(args);
+  const dataPath = args.values.get('data');
+  const imported = dataPath ? await importForCli(dataPath, importOptions, (line) => bar.log(line)) : undefined;
   const result = await runTraining({
+    ...(imported ? { imported } : {}),
     graphPath,
     ...(outDir ? { outDir } : {}),
     ...(epochsArg !== undefined ? { epochs: epochsArg } : {}),

@@ -10,7 +10,8 @@ import { InputError } from './args';
 import { compileGraph } from '../compiler/plan';
 import { compileProgram, type Program } from '../compiler/program';
 import { checkTrainingBudget, limitsFor } from '../core/memoryBudget';
-import { withDataSettings } from '../core/graphQueries';
+import { datasetOf, withDataSettings } from '../core/graphQueries';
+import { missingImportMessage, type ImportedDatasetRef } from '../core/datasets';
 import { formatDiagnostics } from '../core/diagnostics';
 import { imageGrid, type ImageBatch } from '../core/imageGrid';
 import { parseGraphText } from '../core/parse';
@@ -23,7 +24,16 @@ import { loadDatasetNode } from '../data/loadNode';
 import { estimateLogLikelihood, likelihoodProblem } from '../metrics/logLikelihood';
 import { missingKernels } from '../runtime/worker/kernels';
 import { initNodeBackend, type NodeBackend } from '../runtime/worker/nodeBackend';
-import { dimsByKl, encodeMeans, pairRows, priorSamples, reconstructions, traversal, traversalValues } from '../runtime/worker/pictures';
+import {
+  classRowImages,
+  dimsByKl,
+  encodeMeans,
+  pairRows,
+  priorSamples,
+  reconstructions,
+  traversal,
+  traversalValues,
+} from '../runtime/worker/pictures';
 import { train, type EpochRecord, type EvalMetrics, type TrainEvent, type TrainStatus } from '../runtime/worker/trainer';
 
 export type BackendChoice = NodeBackend | 'auto';
@@ -45,6 +55,8 @@ export interface TrainRunOptions {
   iwSamples?: number;
   /** Overrides applied to the graph after loading, e.g. { recon: { distribution: 'mse' } }. */
   paramOverrides?: Record<string, Record<string, unknown>>;
+  /** The user's own dataset (`--data`): the graph's Dataset node is set to it. */
+  imported?: { ref: ImportedDatasetRef; data: DatasetData };
   onEvent?: (event: TrainEvent) => void;
   log?: (line: string) => void;
 }
@@ -157,11 +169,13 @@ async function writePictures(program: Program, data: DatasetData, doc: GraphDoc,
   const fixed = test.images(Array.from({ length: Math.min(16, test.count) }, (_, i) => i));
   const rec = await reconstructions(program, fixed);
   write('reconstructions.png', pairRows(rec.input, rec.output, 8), 8, 'reconstructions');
-  write('samples.png', await priorSamples(program, 64, 'samples'), 8, 'samples');
+  const classRows = await classRowImages(program, 10, 'samples');
+  if (classRows) write('samples.png', classRows, 10, 'samples');
+  else write('samples.png', await priorSamples(program, 64, 'samples'), 8, 'samples');
   const { values, d } = await encodeMeans(program, fixed);
   const dims = dimsByKl(info.final?.klPerDim.length ? info.final.klPerDim : Array.from({ length: d }, () => 0), Math.min(10, d));
   const steps = traversalValues(9);
-  write('traversals.png', await traversal(program, values.subarray(0, d), dims, steps), steps.length, 'traversals');
+  write('traversals.png', await traversal(program, values.subarray(0, d), dims, steps, fixed.labels[0]), steps.length, 'traversals');
   return files;
 }
 
@@ -195,6 +209,11 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
   if (options.learningRate !== undefined) doc.training.learningRate = options.learningRate;
   if (options.epochs !== undefined) doc.training.epochs = options.epochs;
   if (options.batchSize !== undefined) doc = withDataSettings(doc, specRegistry, { batchSize: options.batchSize });
+  if (options.imported) doc = withDataSettings(doc, specRegistry, { dataset: 'imported', imported: options.imported.ref });
+  const named = datasetOf(doc.nodes, specRegistry);
+  if (named?.dataset === 'imported' && named.imported && !options.imported) {
+    throw new InputError(missingImportMessage(named.imported));
+  }
   const backend = await chooseBackend(options.backend ?? 'auto', doc, log);
   // too big for this machine: said before anything is allocated, naming the node and the param to shrink
   const { check } = checkTrainingBudget(doc, specRegistry, limitsFor(backend, options.memoryBudget ?? CLI_BUDGET_BYTES));
@@ -210,7 +229,7 @@ export async function runTraining(options: TrainRunOptions): Promise<TrainRunRes
     program.dispose();
     throw new GraphError(`--iw-samples: ${iwProblem}`);
   }
-  const data = loadDatasetNode(program.plan.dataset.id);
+  const data = options.imported?.data ?? loadDatasetNode(program.plan.dataset.id);
   const started = Date.now();
   let samples = 0;
   try {

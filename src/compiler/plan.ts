@@ -5,7 +5,7 @@
  * which terms are reconstruction and KL).
  */
 import { analyzeGraph, type GraphAnalysis } from '../core/analyze';
-import { datasetInfo, type BinarizeMode, type DatasetId } from '../core/datasets';
+import { datasetFacts, type BinarizeMode, type DatasetId, type ImportedDatasetRef } from '../core/datasets';
 import { datasetOf, nodesWithRole, roleOf, type RoleName } from '../core/graphQueries';
 import type { Diagnostic } from '../core/diagnostics';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
@@ -46,13 +46,31 @@ export interface GenerationRoles {
   decoderZ: { node: string; port: string };
   xHat: PortRef;
   latentDim: number;
+  /**
+   * Where class labels [B] are fed when the encoder or decoder is conditioned on a one-hot class c (a
+   * conditional VAE): the Dataset's label output, from which every c in the graph is computed.
+   */
+  labels: PortRef;
+  /** The number of classes the decoder is conditioned on (prior samples then take a class), if it is. */
+  decoderClasses: number | undefined;
+  /** Whether the encoder reads a class too, q(z|x, c) (encoding then takes labels). */
+  encoderConditioned: boolean;
 }
 
 export interface Plan {
   nodes: PlanNode[];
   objectiveId: string;
   /** The data source: its node, the ports images and labels are fed to, and what it feeds. */
-  dataset: { nodeId: string; images: string; labels: string; id: DatasetId; binarize: BinarizeMode; batchSize: number };
+  dataset: {
+    nodeId: string;
+    images: string;
+    labels: string;
+    id: DatasetId;
+    /** The user's dataset, when `id` is 'imported'. */
+    imported?: ImportedDatasetRef;
+    binarize: BinarizeMode;
+    batchSize: number;
+  };
   imageShape: [number, number, number];
   roles: {
     recon: string[];
@@ -150,9 +168,27 @@ export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): Compile
       analysis,
     };
   }
-  const [h, w, c] = datasetInfo[dataset.dataset].imageShape;
+  if (dataset.dataset === 'imported' && !dataset.imported) {
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'no-dataset',
+          nodeId: dataset.nodeId,
+          field: 'dataset',
+          message: 'the Dataset node names no imported dataset: import one (Graphs ▾ → Datasets…) and choose it',
+        },
+      ],
+      analysis,
+    };
+  }
+  const [h, w, c] = datasetFacts(dataset.dataset, dataset.imported).imageShape;
 
-  const generation = findGeneration(nodes, planById, registry, { node: dataset.nodeId, port: dataset.images });
+  const generation = findGeneration(nodes, planById, registry, {
+    x: { node: dataset.nodeId, port: dataset.images },
+    labels: { node: dataset.nodeId, port: dataset.labels },
+  });
   if (!generation) {
     diagnostics.push({
       severity: 'warning',
@@ -184,6 +220,7 @@ export function compileGraph(doc: GraphDoc, registry: NodeSpecRegistry): Compile
         images: dataset.images,
         labels: dataset.labels,
         id: dataset.dataset,
+        ...(dataset.imported ? { imported: dataset.imported } : {}),
         binarize: dataset.binarize,
         batchSize: dataset.batchSize,
       },
@@ -217,7 +254,7 @@ function findGeneration(
   nodes: PlanNode[],
   byId: Map<string, PlanNode>,
   registry: NodeSpecRegistry,
-  datasetX: PortRef,
+  data: { x: PortRef; labels: PortRef },
 ): GenerationRoles | undefined {
   for (const { node: loss, role: likelihood } of nodesWithRole(nodes, registry, 'likelihood')) {
     const xHat = loss.inputs[likelihood.reconstruction]?.[0];
@@ -244,8 +281,10 @@ function findGeneration(
     const encoder = mean ? byId.get(mean.node) : undefined;
     const posterior = encoder ? roleOf(registry, encoder, 'posterior') : undefined;
     const encoderId = posterior ? encoder?.id : undefined;
+    const decoderCondition = generator.condition ? decoder.inputShapes[generator.condition] : undefined;
+    const encoderCondition = encoder && posterior?.condition ? encoder.inputs[posterior.condition] : undefined;
     return {
-      datasetX,
+      datasetX: data.x,
       encoderId,
       encoderInput: encoderId && posterior ? encoder?.inputs[posterior.input]?.[0] : undefined,
       mean: encoderId ? mean : undefined,
@@ -255,6 +294,9 @@ function findGeneration(
       decoderZ: { node: decoder.id, port: generator.code },
       xHat,
       latentDim,
+      labels: data.labels,
+      decoderClasses: typeof decoderCondition?.[1] === 'number' ? decoderCondition[1] : undefined,
+      encoderConditioned: encoderId !== undefined && (encoderCondition?.length ?? 0) > 0,
     };
   }
   return undefined;

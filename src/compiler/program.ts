@@ -51,14 +51,22 @@ export interface Program {
   losses(batch: Batch, options: StepOptions): LossTerms;
   /** The forward pass on a batch, every port readable (what `losses` sums). Call inside tf.tidy. */
   evaluateBatch(batch: Batch, options: StepOptions): Evaluation;
-  /** μ (and log σ²) of q(z|x), deterministic. Undefined without an encoder. */
-  encode(x: Tensor): { mean: Tensor; logVar: Tensor | undefined };
-  /** Mean image for each code z [N, d]. */
-  decode(z: Tensor): Tensor;
+  /**
+   * μ (and log σ²) of q(z|x), deterministic. Undefined without an encoder. A conditioned model
+   * (plan.generation.encoderConditioned or decoderClasses) needs the images' class labels [N] too.
+   */
+  encode(x: Tensor, labels?: Tensor): { mean: Tensor; logVar: Tensor | undefined };
+  /** Mean image for each code z [N, d]; a conditioned decoder draws each code as the class in `labels` [N]. */
+  decode(z: Tensor, labels?: Tensor): Tensor;
   /** What the encoder saw (x, or x̃ after noise) and the decoder's mean image. */
-  reconstruct(x: Tensor, noiseKey?: string): { input: Tensor; output: Tensor };
+  reconstruct(x: Tensor, noiseKey?: string, labels?: Tensor): { input: Tensor; output: Tensor };
   /** N codes from the prior N(0, I), seeded. */
   priorCodes(n: number, key: string): Tensor;
+  /**
+   * The classes N prior codes are drawn as when the decoder is conditioned, decode(z, onehot(c)):
+   * `classOf(i)` for row i (default: 0, 1, … K−1, 0, 1, …); undefined when the decoder reads no class.
+   */
+  priorLabels(n: number, classOf?: (i: number) => number): Tensor | undefined;
   /** Copies of every weight, by `nodeId/name` (for saving, moving to another backend, forks). */
   readWeights(): Promise<WeightMap>;
   /** Sets weights from a map (every weight of the model must be present with the same shape). */
@@ -111,6 +119,14 @@ export function createProgram(plan: Plan, tf: TF, registry: ReadonlyMap<string, 
     ]);
 
   const evaluateBatch = (batch: Batch, options: StepOptions): Evaluation => model.evaluate({ ...options, feeds: feedsFor(batch) });
+
+  /** The feeds with the class labels added, which a conditioned encoder or decoder (`reads`) cannot do without. */
+  const withLabels = (feeds: Map<string, PortValue>, labels: Tensor | undefined, reads: boolean, what: string) => {
+    if (!gen || !reads) return feeds;
+    if (!labels) throw new Error(`this graph is conditioned on the class: ${what} needs a class label for each row`);
+    return feeds.set(refKey(gen.labels), labels);
+  };
+  const conditioned = gen !== undefined && (gen.encoderConditioned || gen.decoderClasses !== undefined);
 
   const asTensor = (v: PortValue, what: string): Tensor => {
     if (isReconstruction(v)) throw new Error(`${what} is a reconstruction, not a tensor`);
@@ -167,25 +183,28 @@ export function createProgram(plan: Plan, tf: TF, registry: ReadonlyMap<string, 
         liveRead: ev.liveRead,
       };
     },
-    encode(x) {
+    encode(x, labels) {
       if (!gen?.mean) throw new Error('this graph has no encoder');
-      const ev = model.evaluate({ mode: 'infer', step: 0, noiseKey: 'encode', feeds: new Map([[refKey(gen.datasetX), x]]) });
+      const feeds = withLabels(new Map([[refKey(gen.datasetX), x]]), labels, gen.encoderConditioned, 'encoding');
+      const ev = model.evaluate({ mode: 'infer', step: 0, noiseKey: 'encode', feeds });
       const mean = asTensor(ev.get(gen.mean), 'μ');
       const logVar = gen.logVar ? asTensor(ev.get(gen.logVar), 'log σ²') : undefined;
       return { mean, logVar };
     },
-    decode(z) {
+    decode(z, labels) {
       if (!gen) throw new Error('this graph has no decoder feeding a reconstruction loss');
       const zSource = plan.nodes.find((n) => n.id === gen.decoderZ.node)?.inputs[gen.decoderZ.port]?.[0];
       if (!zSource) throw new Error('the decoder has no z input');
-      const ev = model.evaluate({ mode: 'infer', step: 0, noiseKey: 'decode', feeds: new Map([[refKey(zSource), z]]) });
+      const feeds = withLabels(new Map([[refKey(zSource), z]]), labels, gen.decoderClasses !== undefined, 'decoding');
+      const ev = model.evaluate({ mode: 'infer', step: 0, noiseKey: 'decode', feeds });
       const out = ev.get(gen.xHat);
       if (!isReconstruction(out)) throw new Error('the decoder did not return an image');
       return out.mean;
     },
-    reconstruct(x, noiseKey = 'reconstruct') {
+    reconstruct(x, noiseKey = 'reconstruct', labels) {
       if (!gen) throw new Error('this graph has no decoder feeding a reconstruction loss');
-      const ev = model.evaluate({ mode: 'infer', step: 0, noiseKey, feeds: new Map([[refKey(gen.datasetX), x]]) });
+      const feeds = withLabels(new Map([[refKey(gen.datasetX), x]]), labels, conditioned, 'reconstructing');
+      const ev = model.evaluate({ mode: 'infer', step: 0, noiseKey, feeds });
       const out = ev.get(gen.xHat);
       if (!isReconstruction(out)) throw new Error('the decoder did not return an image');
       const input = gen.encoderInput ? asTensor(ev.get(gen.encoderInput), 'encoder input') : x;
@@ -195,6 +214,15 @@ export function createProgram(plan: Plan, tf: TF, registry: ReadonlyMap<string, 
       const d = gen?.latentDim;
       if (!d) throw new Error('this graph has no latent code');
       return tf.tensor2d(new Rng(hashSeed(seed, 'prior', key)).fillNormal(new Float32Array(n * d)), [n, d]);
+    },
+    priorLabels(n, classOf) {
+      const classes = gen?.decoderClasses;
+      if (classes === undefined) return undefined;
+      const pick = classOf ?? ((i: number) => i % classes);
+      return tf.tensor1d(
+        Int32Array.from({ length: n }, (_, i) => pick(i)),
+        'int32',
+      );
     },
     async readWeights() {
       const out: WeightMap = {};

@@ -7,14 +7,16 @@
  * Messages are plain strings (they can quote the graph's name): show them
  * with text interpolation, never `v-html`.
  */
-import { gzipSync } from 'fflate';
+import { gzipSync, strToU8, zipSync } from 'fflate';
 import { shallowRef, type Ref } from 'vue';
 import { specRegistry } from '../../nodes';
 import { formatDiagnostics } from '../core/diagnostics';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
 import type { RasterImage } from '../core/png';
 import type { GraphDoc } from '../core/schema';
+import { datasetIds } from '../core/datasets';
 import { isGzip } from '../data/format';
+import { generatedDatasetFile } from '../data/generated';
 import { exportCode, targetTitle, type ExportTarget } from '../export/code';
 import { GRAPH_MIME, graphFileStem, serializeGraph } from '../share/graphFile';
 import { createShareLink, type LinkOptions, type ShareLinkResult } from '../share/link';
@@ -30,6 +32,9 @@ export interface ExportIO {
 
 /** A dataset file as the app serves it, gzip again if the server decompressed it on the way. */
 export async function readDatasetFileInBrowser(fileName: string): Promise<Uint8Array> {
+  const drawn = datasetIds.find((id) => `${id}.bin.gz` === fileName);
+  const generated = drawn ? generatedDatasetFile(drawn) : undefined;
+  if (generated) return generated;
   const base = import.meta.env.BASE_URL.replace(/\/?$/, '/');
   const response = await fetch(`${base}generated/${fileName}`);
   const html = (response.headers.get('content-type') ?? '').includes('text/html');
@@ -131,25 +136,39 @@ export function useGraphExport(options: GraphExportOptions) {
     });
   }
 
-  /** Saves a Python training script for the graph, and the dataset file it reads beside it. */
+  /**
+   * Saves a Python training script for the graph. When the script reads a dataset file, one zip holds
+   * both, side by side (one download: browsers ask before a page saves several files).
+   */
   async function downloadCode(target: ExportTarget): Promise<ExportOutcome> {
     const result = exportCode(options.doc(), target);
     if (!result.ok) return failed(`the graph cannot be exported to ${targetTitle[target]}: ${formatDiagnostics(result.errors)}`);
-    const script = guard('exporting the code', () => {
-      io.save(result.fileName, new Blob([result.code], { type: 'text/x-python' }));
-      return done(result.fileName, `saved ${result.fileName} (${targetTitle[target]})`);
-    });
     const datasetFile = result.datasetFile;
-    if (!script.ok || !datasetFile) return script;
+    if (!datasetFile) {
+      return guard('exporting the code', () => {
+        io.save(result.fileName, new Blob([result.code], { type: 'text/x-python' }));
+        return done(result.fileName, `saved ${result.fileName} (${targetTitle[target]})`);
+      });
+    }
+    let dataset: Uint8Array;
     try {
-      const bytes = await io.readDatasetFile(datasetFile);
-      io.save(datasetFile, new Blob([bytes.slice()], { type: 'application/gzip' }));
+      dataset = await io.readDatasetFile(datasetFile);
     } catch (e) {
       return failed(
-        `saved ${result.fileName}, but not the dataset file it reads (${datasetFile}): ${e instanceof Error ? e.message : String(e)}`,
+        `the script was not saved: its dataset file ${datasetFile} could not be read (${e instanceof Error ? e.message : String(e)})`,
       );
     }
-    return { ok: true, fileName: `${result.fileName} and ${datasetFile}` };
+    return guard('exporting the code', () => {
+      const zipName = `${result.fileName.replace(/\.py$/, '')}-${target}.zip`;
+      // a fixed time stamp: the same graph gives the same zip
+      const mtime = new Date(Date.UTC(2026, 0, 1));
+      const zip = zipSync({
+        [result.fileName]: [strToU8(result.code), { mtime }],
+        [datasetFile]: [dataset, { level: 0, mtime }],
+      });
+      io.save(zipName, new Blob([zip.slice()], { type: 'application/zip' }));
+      return done(zipName, `saved ${zipName}: ${result.fileName} and ${datasetFile}, side by side (${targetTitle[target]})`);
+    });
   }
 
   /** The share link for the current graph (pure; nothing is copied). */

@@ -41,6 +41,8 @@ export interface ImportProblem {
 export interface GraphImportOptions {
   onImported(imported: ImportedGraph): void;
   onFailed?(problems: ReadonlyArray<ImportProblem>): void;
+  /** A drop of pictures (a folder, a zip, several files) rather than a graph: handed over whole. */
+  onPictureDrop?(dataTransfer: DataTransfer): boolean;
   registry?: NodeSpecRegistry;
 }
 
@@ -177,6 +179,7 @@ export function useGraphImport(options: GraphImportOptions) {
     const dt = e.dataTransfer;
     if (!dt) return null;
     e.preventDefault(); // keeps the browser from opening the file itself
+    if (typeof DataTransfer !== 'undefined' && dt instanceof DataTransfer && options.onPictureDrop?.(dt)) return null;
     const file = dt.files[0];
     if (file) return importFile(file);
     const text = dt.getData('text/uri-list') || dt.getData('text/plain');

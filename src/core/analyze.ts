@@ -3,6 +3,7 @@
  * on every edit: it returns each node's output shapes, parameter count and
  * problems (named by node and field), and the graph-level problems.
  */
+import { datasetInfo } from './datasets';
 import { NodeIssueError, type Diagnostic } from './diagnostics';
 import type { AnyNodeSpec, NodeCost, NodeSpecRegistry } from './nodeSpec';
 import type { GraphDoc, GraphEdge, GraphNode } from './schema';
@@ -40,6 +41,9 @@ export interface GraphAnalysis {
   objectiveId: string | undefined;
   ok: boolean;
 }
+
+/** What shape inference found for one node. */
+type InferredNode = { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost };
 
 interface Incoming {
   edge: GraphEdge;
@@ -192,10 +196,7 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
   const acyclicOrder = order.filter((id) => !inCycle.has(id));
 
   // ---- dataset shape (graph-wide fallback for decoders) ----
-  const results = new Map<
-    string,
-    { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost } | null
-  >();
+  const results = new Map<string, InferredNode | null>();
   const inProgress = new Set<string>();
 
   const dataSources = nodesWithRole(
@@ -203,16 +204,15 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
     registry,
     'dataSource',
   );
-  const datasetImageShape = (): Shape | undefined => {
-    const only = dataSources.length === 1 ? dataSources[0] : undefined;
-    return only ? compute(only.node.id)?.outputs[only.role.images] : undefined;
-  };
+  const onlySource = dataSources.length === 1 ? dataSources[0] : undefined;
+  const datasetImageShape = (): Shape | undefined => onlySource && compute(onlySource.node.id)?.outputs[onlySource.role.images];
+  const sourceParams = onlySource && params.get(onlySource.node.id);
+  const datasetClasses = (): number | undefined =>
+    onlySource && sourceParams ? datasetInfo[onlySource.role.dataset(sourceParams)].classNames.length : undefined;
 
   const sourceShape = (edge: GraphEdge): Shape | undefined => compute(edge.from.node)?.outputs[edge.from.port];
 
-  function compute(
-    id: string,
-  ): { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost } | null {
+  function compute(id: string): InferredNode | null {
     if (results.has(id)) return results.get(id) ?? null;
     if (inProgress.has(id) || inCycle.has(id)) return null;
     const node = nodes.get(id);
@@ -245,7 +245,7 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
       if (port.multiple) multiInputs[portName] = shapes as Shape[];
       else inputs[portName] = shapes[0];
     }
-    let result: { outputs: Record<string, Shape>; inputs: Record<string, Shape>; paramCount: number; cost: NodeCost } | null = null;
+    let result: InferredNode | null = null;
     if (!blocked) {
       const usedOutputs = new Set((outgoing.get(id) ?? []).map((e) => e.from.port));
       const expected = (outPort: string): Shape | undefined => {
@@ -268,7 +268,7 @@ export function analyzeGraph(doc: GraphDoc, registry: NodeSpecRegistry): GraphAn
         return undefined;
       };
       try {
-        const r = spec.infer({ params: p, inputs, multiInputs, usedOutputs, expected, datasetImageShape });
+        const r = spec.infer({ params: p, inputs, multiInputs, usedOutputs, expected, datasetImageShape, datasetClasses });
         for (const issue of r.issues ?? []) addIssue(node, issue.field, issue.message, 'shape', issue.severity ?? 'error');
         if (!(r.issues ?? []).some((i) => (i.severity ?? 'error') === 'error')) {
           const knownInputs: Record<string, Shape> = {};

@@ -5,7 +5,7 @@
  * terms", "the node that sets the latent size". One answer for each, and no
  * node type names outside nodes/.
  */
-import type { BinarizeMode, DatasetId } from './datasets';
+import type { BinarizeMode, DatasetId, ImportedDatasetRef } from './datasets';
 import type { AnyNodeSpec, DataSettings, NodeRoles, NodeSpecRegistry } from './nodeSpec';
 import type { GraphDoc } from './schema';
 
@@ -63,6 +63,8 @@ export interface GraphDataset {
   images: string;
   labels: string;
   dataset: DatasetId;
+  /** The user's dataset it names, when `dataset` is 'imported'. */
+  imported: ImportedDatasetRef | undefined;
   batchSize: number;
   binarize: BinarizeMode;
 }
@@ -77,6 +79,7 @@ export function datasetOf(nodes: ReadonlyArray<NodeLike>, registry: NodeSpecRegi
       images: role.images,
       labels: role.labels,
       dataset: role.dataset(params),
+      imported: role.imported(params),
       batchSize: role.batchSize(params),
       binarize: role.binarize(params),
     };

@@ -7,7 +7,7 @@
  */
 import { analyzeGraph, type GraphAnalysis } from './analyze';
 import type { Diagnostic } from './diagnostics';
-import { datasetInfo } from './datasets';
+import { datasetFacts } from './datasets';
 import { datasetOf } from './graphQueries';
 import type { NodeSpecRegistry } from './nodeSpec';
 import type { GraphDoc } from './schema';
@@ -106,7 +106,7 @@ export function estimateTraining(doc: GraphDoc, analysis: GraphAnalysis, registr
     bytes,
     largestBufferBytes: largest,
     macsPerImage: macs,
-    trainImages: dataset ? datasetInfo[dataset.dataset].trainCount : undefined,
+    trainImages: dataset ? datasetFacts(dataset.dataset, dataset.imported).trainCount : undefined,
     nodes: perNode.map((n) => ({ ...n, share: n.bytes / total })).sort((a, b) => b.bytes - a.bytes),
   };
 }

@@ -3,7 +3,7 @@
  * shape rule. `nodes/defineNode.ts` adds the tfjs `build`.
  */
 import type { z } from 'zod';
-import type { BinarizeMode, DatasetId } from './datasets';
+import type { BinarizeMode, DatasetId, ImportedDatasetRef } from './datasets';
 import type { Shape } from './shape';
 import type { SocketKind } from './sockets';
 
@@ -30,7 +30,12 @@ interface ControlBase<P> {
 
 export type ParamControl<P> =
   | (ControlBase<P> & { kind: 'number'; min?: number; max?: number; step?: number; integer?: boolean })
-  | (ControlBase<P> & { kind: 'select'; options: ReadonlyArray<SelectOption> })
+  | (ControlBase<P> & {
+      kind: 'select';
+      options: ReadonlyArray<SelectOption>;
+      /** Also offers the datasets imported into this browser (chosen through the node's data-source role). */
+      listsImportedDatasets?: boolean;
+    })
   | (ControlBase<P> & { kind: 'toggle' })
   | (ControlBase<P> & { kind: 'intList'; min: number; max: number; maxItems: number });
 
@@ -54,6 +59,8 @@ export interface InferContext<P> {
   expected(outputPort: string): Shape | undefined;
   /** The image shape of the graph's dataset, if there is exactly one (resolved on demand). */
   datasetImageShape(): Shape | undefined;
+  /** How many classes the labels of the graph's dataset have, if there is exactly one dataset (resolved on demand). */
+  datasetClasses(): number | undefined;
 }
 
 /** A choice of a select control; `asset` names a generated file it needs (shown as unavailable while it is missing). */
@@ -101,6 +108,8 @@ export interface NodeRoles<P> {
     images: string;
     labels: string;
     dataset(params: P): DatasetId;
+    /** The user's dataset the params name (when `dataset` is 'imported'). */
+    imported(params: P): ImportedDatasetRef | undefined;
     batchSize(params: P): number;
     binarize(params: P): BinarizeMode;
     /** The params with other data settings (run settings, `--batch-size`, a run's PNG restored). */
@@ -108,12 +117,15 @@ export interface NodeRoles<P> {
   };
   /** Corrupts images on their way in (a denoising autoencoder). */
   corruption?: { input: string; output: string };
-  /** Images → the mean and log-variance of q(z|x); `latentParam` sets the code's size. */
-  posterior?: { input: string; mean: string; logVar: string; latentParam: keyof P & string };
+  /**
+   * Images → the mean and log-variance of q(z|x); `latentParam` sets the code's size. `condition` names
+   * the input of a one-hot class c, when the node can be conditioned (q(z|x, c)).
+   */
+  posterior?: { input: string; mean: string; logVar: string; latentParam: keyof P & string; condition?: string };
   /** Draws z from q(z|x). */
   sampler?: { mean: string; logVar: string; sample: string };
-  /** A code z → an image x̂: the generator the dashboard samples from. */
-  generator?: { code: string; image: string };
+  /** A code z → an image x̂: the generator the dashboard samples from; `condition` as for a posterior (p(x|z, c)). */
+  generator?: { code: string; image: string; condition?: string };
   /**
    * −log p(x|z), the reconstruction term; `choiceParam` picks the distribution (forks swap it).
    * `normalizer` is the constant, in nats per pixel, that makes the value a normalised −log p(x|z)
@@ -140,6 +152,8 @@ export interface NodeRoles<P> {
 /** What a data source feeds: which dataset, how binarized, in batches of how many. */
 export interface DataSettings {
   dataset: DatasetId;
+  /** The user's dataset, with `dataset: 'imported'`. */
+  imported: ImportedDatasetRef;
   binarize: BinarizeMode;
   batchSize: number;
 }

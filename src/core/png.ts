@@ -3,7 +3,7 @@
  * pictures can carry their graph, seed and metrics. Pure: runs in Node, the
  * browser and workers.
  */
-import { unzlibSync, zlibSync, strToU8, strFromU8 } from 'fflate';
+import { zlibSync, strToU8, strFromU8 } from 'fflate';
 import { concatBytes, inflateLimited, InflateLimitError } from './inflate';
 
 export interface RasterImage {
@@ -134,6 +134,16 @@ export function readPngText(bytes: Uint8Array): Record<string, string> {
   return out;
 }
 
+/** The image data, never unpacked past the size the header gives (a damaged or hostile file stops there). */
+function inflatePixels(data: Uint8Array, size: number): Uint8Array {
+  try {
+    return inflateLimited(data, size + 1024, 'zlib');
+  } catch (e) {
+    if (e instanceof InflateLimitError) throw new Error('the PNG image data is larger than its size says');
+    throw new Error(`the PNG image data is damaged: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 function inflateText(data: Uint8Array, limit: number): Uint8Array {
   try {
     return inflateLimited(data, limit, 'zlib');
@@ -143,7 +153,7 @@ function inflateText(data: Uint8Array, limit: number): Uint8Array {
   }
 }
 
-/** Decodes an 8-bit greyscale / RGB / RGBA PNG without interlacing to RGBA. */
+/** Decodes an 8-bit greyscale / RGB / RGBA / palette PNG without interlacing to RGBA. */
 export function decodePng(bytes: Uint8Array): RasterImage {
   if (!isPng(bytes)) throw new Error('not a PNG file');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -151,6 +161,8 @@ export function decodePng(bytes: Uint8Array): RasterImage {
   let width = 0;
   let height = 0;
   let colorType = -1;
+  let palette: Uint8Array | undefined;
+  let paletteAlpha: Uint8Array | undefined;
   const idat: Uint8Array[] = [];
   while (o + 12 <= bytes.length) {
     const len = view.getUint32(o, false);
@@ -162,15 +174,18 @@ export function decodePng(bytes: Uint8Array): RasterImage {
       height = d.getUint32(4, false);
       if (data[8] !== 8 || data[12] !== 0) throw new Error('only 8-bit, non-interlaced PNGs are supported');
       colorType = data[9] ?? -1;
-    } else if (type === 'IDAT') idat.push(data);
+    } else if (type === 'PLTE') palette = data;
+    else if (type === 'tRNS') paletteAlpha = data;
+    else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') break;
     o += 12 + len;
   }
-  const bpp = colorType === 0 ? 1 : colorType === 2 ? 3 : colorType === 6 ? 4 : colorType === 4 ? 2 : 0;
+  const bpp = colorType === 0 || colorType === 3 ? 1 : colorType === 2 ? 3 : colorType === 6 ? 4 : colorType === 4 ? 2 : 0;
   if (!bpp || width === 0 || height === 0) throw new Error('unsupported PNG colour type');
+  if (colorType === 3 && !palette) throw new Error('the PNG has no palette');
   if (width * height > 64_000_000) throw new Error('the PNG is too large');
-  const raw = unzlibSync(concatBytes(idat));
   const stride = width * bpp;
+  const raw = inflatePixels(concatBytes(idat), (stride + 1) * height);
   if (raw.length < (stride + 1) * height) throw new Error('the PNG image data is truncated');
   const cur = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) {
@@ -212,7 +227,10 @@ export function decodePng(bytes: Uint8Array): RasterImage {
   }
   const rgba = new Uint8Array(width * height * 4);
   for (let i = 0; i < width * height; i++) {
-    if (bpp === 1) {
+    if (palette) {
+      const p = cur[i] as number;
+      rgba.set([palette[p * 3] ?? 0, palette[p * 3 + 1] ?? 0, palette[p * 3 + 2] ?? 0, paletteAlpha?.[p] ?? 255], i * 4);
+    } else if (bpp === 1) {
       const g = cur[i] as number;
       rgba.set([g, g, g, 255], i * 4);
     } else if (bpp === 2) {

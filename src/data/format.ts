@@ -2,10 +2,14 @@
  * The compact dataset asset: gzip of
  *   "BNDS" | u32 version | u32 count | u32 trainCount | u32 h | u32 w | u32 c
  *   | labels: u8[count] | pixels: u8[count·h·w·c]
- * Pixels are 0..255 (MNIST's own precision). The first `trainCount` images are
- * the training split, the rest the test split.
+ *   | version 2 only: u32 n | n bytes of UTF-8 JSON { name, classNames }
+ * Pixels are 0..255 (MNIST's own precision), channels interleaved. The first
+ * `trainCount` images are the training split, the rest the test split.
+ * Version 2 (the user's imported datasets) carries the dataset's name and the
+ * class of each label; version 1 files (the built-in assets) still read.
  */
-import { gunzipSync, gzipSync } from 'fflate';
+import { gunzipSync, gzipSync, strFromU8, strToU8 } from 'fflate';
+import { z } from 'zod';
 
 export interface ImageSet {
   /** count·h·w·c bytes, 0..255 */
@@ -38,7 +42,16 @@ export interface DatasetData {
   test: ImageSet;
   /** Known factors of variation, when the dataset has them. */
   factors?: DatasetFactors;
+  /** The dataset's own name and the class of each label (imported datasets; asset version 2). */
+  meta?: DatasetMeta;
 }
+
+export interface DatasetMeta {
+  name: string;
+  classNames: string[];
+}
+
+const zMeta = z.strictObject({ name: z.string().min(1).max(100), classNames: z.array(z.string().max(100)).max(256) });
 
 const MAGIC = 0x53444e42; // "BNDS" little-endian
 const HEADER = 28;
@@ -47,10 +60,12 @@ export function encodeDatasetAsset(data: DatasetData): Uint8Array {
   const [h, w, c] = data.imageShape;
   const count = data.train.count + data.test.count;
   const px = h * w * c;
-  const out = new Uint8Array(HEADER + count + count * px);
+  const meta = data.meta ? strToU8(JSON.stringify(zMeta.parse(data.meta))) : undefined;
+  const body = HEADER + count + count * px;
+  const out = new Uint8Array(body + (meta ? 4 + meta.length : 0));
   const view = new DataView(out.buffer);
   view.setUint32(0, MAGIC, true);
-  view.setUint32(4, 1, true);
+  view.setUint32(4, meta ? 2 : 1, true);
   view.setUint32(8, count, true);
   view.setUint32(12, data.train.count, true);
   view.setUint32(16, h, true);
@@ -60,6 +75,10 @@ export function encodeDatasetAsset(data: DatasetData): Uint8Array {
   out.set(data.test.labels, HEADER + data.train.count);
   out.set(data.train.images, HEADER + count);
   out.set(data.test.images, HEADER + count + data.train.count * px);
+  if (meta) {
+    view.setUint32(body, meta.length, true);
+    out.set(meta, body + 4);
+  }
   return gzipSync(out, { level: 9 });
 }
 
@@ -84,19 +103,36 @@ export function decodeDatasetBytes(raw: Uint8Array): DatasetData {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   if (view.getUint32(0, true) !== MAGIC) throw new Error('not a Bottleneck dataset file (bad magic)');
   const version = view.getUint32(4, true);
-  if (version !== 1) throw new Error(`unsupported dataset file version ${version}`);
+  if (version !== 1 && version !== 2) throw new Error(`unsupported dataset file version ${version}`);
   const count = view.getUint32(8, true);
   const trainCount = view.getUint32(12, true);
   const h = view.getUint32(16, true);
   const w = view.getUint32(20, true);
   const c = view.getUint32(24, true);
   const px = h * w * c;
-  if (trainCount > count || raw.length !== HEADER + count + count * px) {
+  const body = HEADER + count + count * px;
+  const metaLength = version === 2 && raw.length >= body + 4 ? view.getUint32(body, true) : 0;
+  const expected = version === 2 ? body + 4 + metaLength : body;
+  if (trainCount > count || raw.length !== expected) {
     throw new Error('the dataset file is damaged (sizes do not add up)');
   }
   const labels = raw.subarray(HEADER, HEADER + count);
-  const images = raw.subarray(HEADER + count);
+  const images = raw.subarray(HEADER + count, body);
+  let meta: DatasetMeta | undefined;
+  if (version === 2) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(strFromU8(raw.subarray(body + 4)));
+    } catch {
+      throw new Error('the dataset file is damaged (its description is not JSON)');
+    }
+    const checked = zMeta.safeParse(parsed);
+    if (!checked.success)
+      throw new Error(`the dataset file's description is invalid (${checked.error.issues[0]?.path.join('.') || 'name'})`);
+    meta = checked.data;
+  }
   return {
+    ...(meta ? { meta } : {}),
     imageShape: [h, w, c],
     train: { labels: labels.subarray(0, trainCount), images: images.subarray(0, trainCount * px), count: trainCount },
     test: { labels: labels.subarray(trainCount), images: images.subarray(trainCount * px), count: count - trainCount },

@@ -23,7 +23,9 @@ export function loadDatasetNode(id: DatasetId): DatasetData {
   let data: DatasetData;
   const asset = join(generatedDir, `${id}.bin.gz`);
   const draw = generatedDataset(id);
-  if (draw) {
+  if (id === 'imported') {
+    throw new Error('an imported dataset is not a file of this install: give its folder, zip or .bin.gz with --data');
+  } else if (draw) {
     data = draw();
   } else if (existsSync(asset)) {
     data = decodeDatasetAsset(readFileSync(asset));

@@ -254,9 +254,11 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
   }
 
   /** Brings some nodes into view, clear of `cover` (a card over the canvas, in client coordinates). */
-  async function revealNodes(ids: ReadonlyArray<string>, cover: DOMRect | null): Promise<void> {
-    const box = boundingBox(nodeBoxes(ids));
-    if (!box) return;
+  async function revealNodes(ids: ReadonlyArray<string>, cover: DOMRect | null, options: { above?: number } = {}): Promise<void> {
+    const nodes = boundingBox(nodeBoxes(ids));
+    if (!nodes) return;
+    const above = options.above ?? 0;
+    const box = { ...nodes, y: nodes.y - above, height: nodes.height + above };
     const rect = container.getBoundingClientRect();
     const card = cover ? { x: cover.left - rect.left, y: cover.top - rect.top, width: cover.width, height: cover.height } : null;
     const current: Transform = getView();

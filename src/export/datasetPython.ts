@@ -11,9 +11,9 @@ export function datasetReaderPython(target: ExportTarget): string[] {
     target === 'pytorch'
       ? [
           '    buffer = bytearray(raw)  # the tensor below is a view of it until cloned',
-          '    images = torch.frombuffer(buffer, dtype=torch.uint8)[28 + count:].reshape(count, height, width, channels).clone()',
+          '    images = torch.frombuffer(buffer, dtype=torch.uint8)[28 + count:28 + count + count * pixels].reshape(count, height, width, channels).clone()',
         ]
-      : ['    images = np.frombuffer(raw, dtype=np.uint8)[28 + count:].reshape(count, height, width, channels)'];
+      : ['    images = np.frombuffer(raw, dtype=np.uint8)[28 + count:28 + count + count * pixels].reshape(count, height, width, channels)'];
   return [
     'DATASETS_READ = {}  # path → (train, test): the file is read once',
     '',
@@ -40,10 +40,11 @@ export function datasetReaderPython(target: ExportTarget): string[] {
     '    if len(raw) < 28 or raw[:4] != b"BNDS":',
     '        raise SystemExit(f"{path} is not a dataset file exported by Bottleneck")',
     '    version, count, train_count, height, width, channels = struct.unpack_from("<6I", raw, 4)',
-    '    if version != 1:',
-    '        raise SystemExit(f"{path} is a dataset file of version {version}; this script reads version 1")',
+    '    if version not in (1, 2):',
+    '        raise SystemExit(f"{path} is a dataset file of version {version}; this script reads versions 1 and 2")',
     '    pixels = height * width * channels',
-    '    if len(raw) != 28 + count + count * pixels or train_count > count:',
+    "    # version 2 adds the dataset's name and class names after the pixels",
+    '    if len(raw) < 28 + count + count * pixels or (version == 1 and len(raw) != 28 + count + count * pixels) or train_count > count:',
     '        raise SystemExit(f"{path} is damaged (its sizes do not add up)")',
     '    if (height, width, channels) != IMAGE_HWC:',
     '        raise SystemExit(f"{path} holds {height}×{width}×{channels} images; this model was built for {IMAGE_HWC[0]}×{IMAGE_HWC[1]}×{IMAGE_HWC[2]}")',

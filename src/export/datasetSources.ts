@@ -11,9 +11,12 @@ export const datasetSources: Record<DatasetId, DatasetSource> = {
   mnist: { kind: 'file' },
   'fashion-mnist': { kind: 'file' },
   shapes: { kind: 'generated' },
-  faces: {
+  // drawn in code here; the export writes the images it draws into the file beside the script
+  faces: { kind: 'file' },
+  'shapes-colour': { kind: 'file' },
+  imported: {
     kind: 'unavailable',
-    reason: 'the scripts cannot draw the faces dataset yet; train it here, or export a copy on MNIST or shapes',
+    reason: 'the scripts cannot read an imported dataset yet; train it here or with `npm run train -- --data`',
   },
 };
 

@@ -34,7 +34,8 @@ export interface LikelihoodOptions {
   rowsPerPass?: number;
   /** Seeds the draws (default: the program's seed). */
   seed?: number;
-  onProgress?: (imagesDone: number, images: number) => void;
+  /** Called after each pass of images; a promise it returns is awaited (to let other work in, or to stop by throwing). */
+  onProgress?: (imagesDone: number, images: number) => void | Promise<void>;
 }
 
 /** Why the graph has no likelihood to estimate, or undefined when it has one. */
@@ -117,7 +118,7 @@ export async function estimateLogLikelihood(program: Program, data: DatasetData,
       batch.labels.dispose();
     }
     done += b;
-    options.onProgress?.(done, sampler.count);
+    await options.onProgress?.(done, sampler.count);
   }
   const average = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;
   return {

@@ -5,7 +5,8 @@
  *   weak second derivatives, so the responses of a 3×3 Laplacian vary little.
  * - Gradient energy: the mean squared first difference (Tenengrad-like).
  *
- * Both are computed per image on the first channel and averaged. A score is
+ * Both are computed per image on its brightness (grey as it is; the Rec. 601
+ * luma of RGB) and averaged. A score is
  * most useful relative to the real images': 1 means as sharp as the data.
  */
 import type { ImageBatch } from '../core/imageGrid';
@@ -16,7 +17,9 @@ export interface SharpnessScores {
 }
 
 function pixel(b: ImageBatch, k: number, y: number, x: number): number {
-  return b.data[((k * b.h + y) * b.w + x) * b.c] as number;
+  const o = ((k * b.h + y) * b.w + x) * b.c;
+  if (b.c < 3) return b.data[o] as number;
+  return 0.299 * (b.data[o] as number) + 0.587 * (b.data[o + 1] as number) + 0.114 * (b.data[o + 2] as number);
 }
 
 export function laplacianVariance(b: ImageBatch): number {

@@ -15,6 +15,9 @@ import { zBackendChoice, zBackendName } from './backends';
 
 import {
   zAnatomy,
+  zAttributeRow,
+  zLikelihoodResult,
+  zVectorSpec,
   zBackendAttempt,
   zCount,
   zDiagnostic,
@@ -120,6 +123,26 @@ export const toWorkerSchemas = {
   /** Disentanglement scores now (datasets with known factors), at the next step boundary while training. */
   score: run('score').extend({ requestId: zCount }),
   /**
+   * The mean code μ of one group of test images minus another's (v), added with
+   * each strength α to the code of fixed preview image `image` and decoded.
+   * Refused while the run takes steps (the codes must come from one set of weights).
+   */
+  attributeVector: run('attributeVector').extend({
+    requestId: zCount,
+    spec: zVectorSpec,
+    image: z.number().int().min(0).max(63),
+    alphas: z
+      .array(zFinite.refine((a) => Math.abs(a) <= 100, 'must be between -100 and 100'))
+      .min(1)
+      .max(16),
+  }),
+  /** The IW-k estimate of log p(x) on the first `images` test images, with progress; refused while the run takes steps. */
+  estimateLikelihood: run('estimateLikelihood').extend({
+    requestId: zCount,
+    samples: z.number().int().min(1).max(10_000),
+    images: z.number().int().min(1).max(10_000),
+  }),
+  /**
    * Trains several graphs side by side in lock-step on one backend, with the
    * same options (a fork and its original, or a sweep). pause, resume, step,
    * stop, cancel and setLearningRate apply to every run of it.
@@ -207,6 +230,11 @@ export const fromWorkerSchemas = {
   /** Scores after an epoch (requestId null) or on request. */
   scores: run('scores').extend({ requestId: zCount.nullable(), step: zCount, epoch: zCount, seconds: zFinite, scores: zLabScores }),
   scoreFailed: run('scoreFailed').extend({ requestId: zCount.nullable(), message: z.string() }),
+  attributeRow: run('attributeRow').extend({ requestId: zCount, row: zAttributeRow }),
+  attributeFailed: run('attributeFailed').extend({ requestId: zCount, message: z.string() }),
+  likelihoodProgress: run('likelihoodProgress').extend({ requestId: zCount, done: zCount, total: zCount }),
+  likelihood: run('likelihood').extend({ requestId: zCount, result: zLikelihoodResult }),
+  likelihoodFailed: run('likelihoodFailed').extend({ requestId: zCount, message: z.string() }),
   downloadReady: run('downloadReady').extend({ requestId: zCount, files: z.array(zDownloadFile) }),
   downloadFailed: run('downloadFailed').extend({ requestId: zCount, message: z.string() }),
 

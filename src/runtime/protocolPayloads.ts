@@ -76,6 +76,8 @@ export const zPreview = z.strictObject({
   labels: z.array(zCount),
   /** Decoded from fixed codes ε ~ N(0, I): the same codes at every preview. */
   samples: zImages,
+  /** A decoder conditioned on the class draws one row of samples per class: the class of each row. */
+  sampleClasses: z.array(zCount).optional(),
   /** μ of test images projected to 2-D. */
   scatter: z.strictObject({
     n: zCount,
@@ -178,6 +180,54 @@ export const zLabScores = z.strictObject({
   }),
   betaVaeDetails: z.strictObject({ trainAccuracy: zMetric, evalAccuracy: zMetric }),
 });
+
+/** The two groups of an attribute vector: label `to` minus label `from`, or a factor's level `to` minus level `from`. */
+export const zVectorSpec = z.discriminatedUnion('by', [
+  z.strictObject({ by: z.literal('label'), to: zCount, from: zCount }),
+  z.strictObject({
+    by: z.literal('factor'),
+    factor: z.string().min(1).max(64),
+    to: zCount.optional(),
+    from: zCount.optional(),
+  }),
+]);
+
+/** x → x + α·v decoded for one fixed test image, v the difference of two groups' mean codes μ. */
+export const zAttributeRow = z.strictObject({
+  step: zCount,
+  /** The run samples z (a VAE); false for a plain autoencoder. */
+  variational: z.boolean(),
+  spec: zVectorSpec,
+  /** e.g. "glasses = yes" and "glasses = no", and how many test images each has. */
+  toName: z.string(),
+  fromName: z.string(),
+  toCount: zCount,
+  fromCount: zCount,
+  /** ‖v‖. */
+  norm: zMetric,
+  /** Index into the fixed preview images, and the group that image belongs to. */
+  image: zCount,
+  imageGroup: z.enum(['to', 'from', 'neither']),
+  alphas: z.array(zFinite),
+  imageShape: z.tuple([zCount, zCount, zCount]),
+  /** The image itself (as the encoder saw it), then one decoded image per α. */
+  input: zImages,
+  images: zImages,
+});
+export type AttributeRow = z.infer<typeof zAttributeRow>;
+
+/** The importance-weighted estimate of log p(x) on the first `images` test images (src/metrics/logLikelihood.ts). */
+export const zLikelihoodResult = z.strictObject({
+  step: zCount,
+  samples: zCount,
+  images: zCount,
+  /** Mean IW-k estimate of log p(x), nats. */
+  logLikelihood: zMetric,
+  /** Mean log-weight: the ELBO on the same images and draws, nats. */
+  elbo: zMetric,
+  seconds: zFinite,
+});
+export type LikelihoodResult = z.infer<typeof zLikelihoodResult>;
 
 export const zFinishStatus = z.enum(['finished', 'stopped', 'diverged']);
 

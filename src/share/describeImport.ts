@@ -26,6 +26,8 @@ const datasetTitles: Record<RunInfo['dataset'], string> = {
   'fashion-mnist': 'Fashion-MNIST',
   shapes: 'shapes',
   faces: 'faces',
+  'shapes-colour': 'coloured shapes',
+  imported: 'your own images',
 };
 const optimizerTitles: Record<RunInfo['optimizer'], string> = { adam: 'Adam', sgd: 'SGD' };
 

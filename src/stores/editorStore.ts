@@ -282,6 +282,8 @@ export const useEditorStore = defineStore('editor', () => {
     if (!h) return;
     await h.sync(graph.doc);
     await h.select(collapsed ? [groupId] : group.members);
+    // what was opened (or closed) is brought into view, the frame's title bar included
+    await h.revealNodes(collapsed ? [groupId] : group.members, null, { above: collapsed ? 0 : 44 });
   }
 
   function ungroup(groupId: string): void {

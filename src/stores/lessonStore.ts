@@ -14,6 +14,7 @@ import { readLesson, writeLesson, type LessonState } from '../storage/session';
 import type { LessonId } from '../workshop/lessonIds';
 import { checkLesson, lessonById, type LessonFacts } from '../workshop/lessons';
 import { useGraphStore } from './graphStore';
+import { useLatentStore } from './latentStore';
 import { useLibraryStore } from './libraryStore';
 import { useShareStore } from './shareStore';
 import { useTrainingStore } from './trainingStore';
@@ -23,6 +24,7 @@ export const useLessonStore = defineStore('lesson', () => {
   const graph = useGraphStore();
   const share = useShareStore();
   const training = useTrainingStore();
+  const latent = useLatentStore();
 
   const state = ref<LessonState | undefined>(undefined);
 
@@ -67,6 +69,13 @@ export const useLessonStore = defineStore('lesson', () => {
           : undefined,
       anatomy: traced ? { variational: traced.eps !== null } : undefined,
       scored: training.scoreLog,
+      vectors: latent.attributeLog.map(({ row }) => ({
+        variational: row.variational,
+        factor: row.spec.by === 'factor' ? row.spec.factor : undefined,
+        imageGroup: row.imageGroup,
+        // the view asks for the row's α and then the slider's
+        alpha: row.alphas.at(-1) ?? 0,
+      })),
     };
   });
 

@@ -25,6 +25,8 @@ import { forgetWorkshop, readWorkshop, writeWorkshop } from '../storage/session'
 import { useGraphStore } from './graphStore';
 import { useLibraryStore } from './libraryStore';
 import { useUiStore } from './uiStore';
+import { useImportedDatasetsStore } from './importedDatasetsStore';
+import { filesFromDrop, isPictureDrop } from '../composables/usePictureFiles';
 
 /** A failed import: what was being opened, and why it could not be. */
 export interface ImportFailure {
@@ -41,6 +43,7 @@ export const useShareStore = defineStore('share', () => {
   const library = useLibraryStore();
   const graph = useGraphStore();
   const ui = useUiStore();
+  const importedDatasets = useImportedDatasetsStore();
 
   /** Workshop options of the open graph (null: an ordinary graph). */
   const workshop = shallowRef<LinkOptions | null>(null);
@@ -77,6 +80,15 @@ export const useShareStore = defineStore('share', () => {
     },
     onFailed(problems) {
       failure.value = { subject, problems };
+    },
+    onPictureDrop(dataTransfer) {
+      if (!isPictureDrop(dataTransfer)) return false;
+      // the entries must be read during the drop event; the dialog builds from them
+      void filesFromDrop(dataTransfer).then((files) => {
+        importedDatasets.droppedFiles = files;
+        ui.datasetsDialogOpen = true;
+      });
+      return true;
     },
   });
 

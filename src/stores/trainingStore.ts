@@ -24,6 +24,8 @@ import { trainingWorker, WORKER_CRASHED } from '../runtime/page/workerHub';
 import { specRegistry } from '../../nodes';
 import { datasetOf, weightTerms } from '../core/graphQueries';
 import { datasetMissing } from './datasetAssets';
+import { useImportedDatasetsStore } from './importedDatasetsStore';
+import { missingImportMessage } from '../core/datasets';
 import { memoryLimits, memorySettings, rememberSpeed } from './memorySettings';
 
 export interface RunSettings {
@@ -65,6 +67,7 @@ export const SLOW_MOTION_MS = 1800;
 
 export const useTrainingStore = defineStore('training', () => {
   const run = shallowRef<RunView>(createIdleRun());
+  const importedDatasets = useImportedDatasetsStore();
   const preview = shallowRef<Preview | undefined>(undefined);
   const downloadState = shallowRef<DownloadState>({ status: 'idle' });
   /** Problems with messages (malformed, stale commands); shown, never thrown. */
@@ -201,7 +204,13 @@ export const useTrainingStore = defineStore('training', () => {
       return false;
     }
     const dataset = datasetOf(doc.nodes, specRegistry);
-    const missing = dataset ? datasetMissing(dataset.dataset) : undefined;
+    const missing = !dataset
+      ? undefined
+      : dataset.imported
+        ? importedDatasets.byHash(dataset.imported.hash)
+          ? undefined
+          : missingImportMessage(dataset.imported)
+        : datasetMissing(dataset.dataset);
     if (dataset && missing) {
       const diagnostic = {
         severity: 'error' as const,

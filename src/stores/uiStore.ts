@@ -60,6 +60,8 @@ export const useUiStore = defineStore('ui', () => {
   const helpOpen = ref(false);
   /** The share-link dialog is open (keys and pastes belong to it). */
   const shareDialogOpen = ref(false);
+  /** The Datasets dialog (import your own pictures) is open. */
+  const datasetsDialogOpen = ref(false);
   /** Bumped to open the training panel (it may be collapsed to leave the canvas room). */
   const dashboardSignal = ref(0);
   /** The training panel is in a window of its own. */
@@ -113,6 +115,7 @@ export const useUiStore = defineStore('ui', () => {
     readableTextPx,
     helpOpen,
     shareDialogOpen,
+    datasetsDialogOpen,
     dashboardSignal,
     openDashboard,
     dashboardDetached,

@@ -1,5 +1,5 @@
 /**
- * Guided lessons for workshops: AE → VAE → β-VAE. Each lesson opens one of the
+ * Guided lessons for workshops: AE → VAE → β-VAE → a glasses vector. Each lesson opens one of the
  * saved graphs and walks through short steps; a step's check reads plain facts
  * (the open graph, the latest run, the latest traced step, the scores) and
  * says whether the step is done or what is still missing. Pure: the lesson
@@ -8,48 +8,12 @@
 import { specRegistry } from '../../nodes';
 import { datasetOf, isVariational as isVariationalGraph, latentSizeOf, weightTerms, wiredByRole, type RoleEnd } from '../core/graphQueries';
 import type { GraphDoc } from '../core/schema';
+import { glassesLesson } from './glassesLesson';
 import type { LessonId } from './lessonIds';
+import type { Lesson, LessonFacts, StepCheck } from './lessonTypes';
+import { check, readStep, trained } from './stepChecks';
 
-/** What a lesson's checks can see. */
-export interface LessonFacts {
-  doc: GraphDoc;
-  /** The open graph has no errors (it could train). */
-  graphOk: boolean;
-  /** The latest run: the graph it trains and how many steps it has taken. */
-  run: { doc: GraphDoc; steps: number } | undefined;
-  /** The latest step traced through the anatomy view (of the latest run). */
-  anatomy: { variational: boolean } | undefined;
-  /** Disentanglement scores of the runs scored during this lesson, with their β. */
-  scored: ReadonlyArray<{ beta: number; mig: number }>;
-}
-
-export interface StepCheck {
-  done: boolean;
-  /** What is still missing, in plain words (shown while the step is not done). */
-  waiting: string;
-}
-
-export interface LessonStep {
-  title: string;
-  /** Paragraphs of plain text (shown as text, never as HTML). */
-  text: string[];
-  /** Node types the step is about (highlighted on the canvas). */
-  focus: string[];
-  /** A group (by name or id) the step shows opened, when the graph has it collapsed. */
-  openGroup?: string;
-  /** A step to read, with nothing to do: it counts as done once the learner has moved past it. */
-  readOnly?: boolean;
-  check(facts: LessonFacts): StepCheck;
-}
-
-export interface Lesson {
-  id: LessonId;
-  title: string;
-  summary: string;
-  /** The saved graph (graphs/<id>.json) the lesson opens. */
-  graph: string;
-  steps: LessonStep[];
-}
+export type { AppliedVector, Lesson, LessonFacts, LessonStep, StepCheck } from './lessonTypes';
 
 /** Steps a short training run needs before the pictures mean something (a few seconds on any backend). */
 export const LESSON_TRAIN_STEPS = 50;
@@ -91,23 +55,6 @@ export const betaOf = (doc: GraphDoc): number => weightTerms(doc.nodes, specRegi
 const datasetIdOf = (doc: GraphDoc): string | undefined => datasetOf(doc.nodes, specRegistry)?.dataset;
 
 const isAutoencoder = (doc: GraphDoc): boolean => !isVariationalGraph(doc.nodes, specRegistry);
-
-const check = (done: boolean, waiting: string): StepCheck => ({ done, waiting: done ? '' : waiting });
-
-/** A run of at least `steps` steps whose graph passes `ok`. */
-function trained(facts: LessonFacts, ok: (doc: GraphDoc) => boolean, steps: number, what: string): StepCheck {
-  const run = facts.run;
-  if (!run || !ok(run.doc)) return check(false, `Press ▶ Train to train ${what}.`);
-  return check(run.steps >= steps, `Training… ${run.steps} of ${steps} steps.`);
-}
-
-const readStep = (title: string, text: string[], focus: string[] = []): LessonStep => ({
-  title,
-  text,
-  focus,
-  readOnly: true,
-  check: () => check(true, ''),
-});
 
 // ---- the lessons ----
 
@@ -271,7 +218,7 @@ const betaVae: Lesson = {
   ],
 };
 
-export const lessons: ReadonlyArray<Lesson> = [autoencoder, vae, betaVae];
+export const lessons: ReadonlyArray<Lesson> = [autoencoder, vae, betaVae, glassesLesson];
 
 export function lessonById(id: LessonId): Lesson {
   const lesson = lessons.find((l) => l.id === id);

@@ -97,12 +97,12 @@ describe('Program', () => {
       const t = p.losses({ x, labels }, { mode: 'train', step: 0, noiseKey: 't' });
       expect(t.objective.shape).toEqual([]);
       expect(Number.isFinite(t.objective.dataSync()[0])).toBe(true);
-      const { mean } = p.encode(x);
+      const { mean } = p.encode(x, labels);
       const d = p.plan.generation?.latentDim ?? 0;
       expect(mean.shape).toEqual([4, d]);
-      expect(p.decode(mean).shape).toEqual([4, h, w, c]);
-      expect(p.reconstruct(x).output.shape).toEqual([4, h, w, c]);
-      expect(p.decode(p.priorCodes(6, 'k')).shape).toEqual([6, h, w, c]);
+      expect(p.decode(mean, labels).shape).toEqual([4, h, w, c]);
+      expect(p.reconstruct(x, 'r', labels).output.shape).toEqual([4, h, w, c]);
+      expect(p.decode(p.priorCodes(6, 'k'), p.priorLabels(6)).shape).toEqual([6, h, w, c]);
     });
     expect(tf.memory().numTensors).toBe(before);
     p.dispose();

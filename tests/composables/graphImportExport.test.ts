@@ -4,6 +4,7 @@
  * (tests/e2e/share.test.ts); here the logic: what reaches `onImported`, what
  * does not, which import wins a race, what gets saved and copied.
  */
+import { strFromU8, unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { effectScope } from 'vue';
 import { describe, expect, test } from 'vitest';
@@ -182,15 +183,15 @@ describe('useGraphExport', () => {
     const back = readExperimentPng(new Uint8Array(await (saved[1]?.data as Blob).arrayBuffer()));
     expect(back.ok && back.doc).toStrictEqual(vae);
     expect(back.ok && back.run).toStrictEqual(run);
-    expect(await api.downloadCode('keras')).toEqual({ ok: true, fileName: 'vae-mlp-bernoulli.py and mnist.bin.gz' });
-    expect(await saved[2]?.data.text()).toContain('import keras');
-    // the dataset file the script reads, beside it: the app's own asset, byte for byte
-    expect(saved[3]?.fileName).toBe('mnist.bin.gz');
-    expect(new Uint8Array(await (saved[3]?.data as Blob).arrayBuffer())).toEqual(
-      new Uint8Array(readFileSync('public/generated/mnist.bin.gz')),
-    );
+    expect(await api.downloadCode('keras')).toEqual({ ok: true, fileName: 'vae-mlp-bernoulli-keras.zip' });
+    // one zip: the script and, beside it, the dataset file it reads (the app's own asset, byte for byte)
+    const zipped = unzipSync(new Uint8Array(await (saved[2]?.data as Blob).arrayBuffer()));
+    expect(Object.keys(zipped).sort()).toEqual(['mnist.bin.gz', 'vae-mlp-bernoulli.py']);
+    expect(strFromU8(zipped['vae-mlp-bernoulli.py'] ?? new Uint8Array())).toContain('import keras');
+    expect(zipped['mnist.bin.gz']).toEqual(new Uint8Array(readFileSync('public/generated/mnist.bin.gz')));
     expect((await api.downloadCode('pytorch')).ok).toBe(true);
-    expect(await saved[4]?.data.text()).toContain('import torch');
+    const torch = unzipSync(new Uint8Array(await (saved[3]?.data as Blob).arrayBuffer()));
+    expect(strFromU8(torch['vae-mlp-bernoulli.py'] ?? new Uint8Array())).toContain('import torch');
     expect(api.lastError.value).toBeNull();
   });
 

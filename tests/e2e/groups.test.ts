@@ -5,6 +5,7 @@
  * nothing in the exported PyTorch code; a template inserted with the Encoder
  * selected is wired to it; a lesson step opens a group.
  */
+import { strFromU8, unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -48,9 +49,13 @@ async function openGallery(id: string, name: string): Promise<void> {
 async function download(click: () => Promise<void>): Promise<string> {
   const pending = page.waitForEvent('download');
   await click();
-  const path = await (await pending).path();
+  const done = await pending;
+  const path = await done.path();
   if (!path) throw new Error('the download did not finish');
-  return readFileSync(path, 'utf8');
+  // a training script comes zipped with the dataset file it reads
+  if (!done.suggestedFilename().endsWith('.zip')) return readFileSync(path, 'utf8');
+  const script = Object.entries(unzipSync(new Uint8Array(readFileSync(path)))).find(([name]) => name.endsWith('.py'));
+  return strFromU8(script?.[1] ?? new Uint8Array());
 }
 
 const shareAction = (id: string) => async () => {

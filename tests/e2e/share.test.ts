@@ -6,6 +6,7 @@
  * scripts and a picture of a real run carry what they should; a copied
  * workshop link opens locked with controls hidden; hostile names stay text.
  */
+import { gunzipSync, strFromU8, unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -206,14 +207,18 @@ describe('sharing in the editor', () => {
     if (!back.ok) throw new Error(back.errors.map((e) => e.message).join('; '));
     expect(serializeGraph(back.doc)).toBe(text);
 
-    const py = await download(shareAction('share-code-pytorch'));
-    expect(py.name).toBe('vae-mlp-bernoulli.py');
-    const pyText = py.bytes.toString('utf8');
+    // one zip: the script and, beside it, the dataset file it reads (the app's own images)
+    const zip = await download(shareAction('share-code-pytorch'));
+    expect(zip.name).toBe('vae-mlp-bernoulli-pytorch.zip');
+    const files = unzipSync(new Uint8Array(zip.bytes));
+    expect(Object.keys(files).sort()).toEqual(['mnist.bin.gz', 'vae-mlp-bernoulli.py']);
+    const pyText = strFromU8(files['vae-mlp-bernoulli.py'] ?? new Uint8Array());
     expect(pyText.split('\n').slice(0, 6).join('\n')).toContain('# Graph: VAE (MLP, Bernoulli)');
     expect(pyText).toContain('class Model(nn.Module):');
+    expect(gunzipSync(files['mnist.bin.gz'] ?? new Uint8Array())).toEqual(gunzipSync(readFileSync('public/generated/mnist.bin.gz')));
     const keras = await download(shareAction('share-code-keras'));
-    expect(keras.bytes.toString('utf8')).toContain('written for Keras');
-    expect(await lastToast()).toMatch(/Saved vae-mlp-bernoulli\.py \(Keras/);
+    expect(strFromU8(unzipSync(new Uint8Array(keras.bytes))['vae-mlp-bernoulli.py'] ?? new Uint8Array())).toContain('written for Keras');
+    await expect.poll(lastToast).toMatch(/Saved vae-mlp-bernoulli-keras\.zip: the Keras training script and the dataset file/);
 
     // a graph that cannot be exported: the message names the node, nothing is saved
     await byTestId('node-title-data').click();

@@ -4,13 +4,16 @@
  * presenter mode), auto-arrange with few crossings, a wire dropped on the
  * canvas to add a node, and the training panel in its own window.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { countCrossings } from '../../src/editor/flow';
 import { launch, screenshotPath, type BrowserSession } from './browser';
 
-const savedGraphs = ['ae', 'vae', 'beta-vae', 'beta-vae-shapes', 'conv-vae', 'denoising-ae'];
+/** Every saved graph (the gallery is graphs/*.json). */
+const savedGraphs = readdirSync('graphs')
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.replace(/\.json$/, ''));
 
 let session: BrowserSession;
 let page: Page;
@@ -117,7 +120,7 @@ describe('readable at any size', () => {
       await openSaved('vae');
       await zoomToFit();
       await page.screenshot({ path: screenshotPath(`workshop-vae-${viewport.width}x${viewport.height}.png`) });
-    }, 120_000);
+    }, 240_000);
   }
 
   test('large text and presenter mode make node text larger; presenter folds the panels and steps with the keyboard', async () => {
@@ -166,7 +169,7 @@ describe('placement and arrangement', () => {
       });
       expect(xs.data).toBeLessThan(xs.loss);
     }
-  }, 180_000);
+  }, 300_000);
 
   test('a tangled hand-made VAE comes out untangled', async () => {
     const vae = JSON.parse(readFileSync('graphs/vae.json', 'utf8')) as { nodes: Array<{ position: { x: number; y: number } }> };

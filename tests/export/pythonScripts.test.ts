@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { nodeRegistry, Noise, specRegistry } from '../../nodes';
 import type { AnyNodeDef } from '../../nodes/defineNode';
 import { compileGraph } from '../../src/compiler/plan';
+import { datasetOf } from '../../src/core/graphQueries';
 import type { GraphDoc } from '../../src/core/schema';
 import { exportCode, exportTargets, type ExportTarget } from '../../src/export/code';
 import { samePadding } from '../../nodes/layerExport';
@@ -47,16 +48,30 @@ function checkScripts(files: string[], dump = false): Record<string, Checked> {
   return JSON.parse(r.stdout) as Record<string, Checked>;
 }
 
-// iwae.json trains the IWAE bound, which the scripts refuse by name (tested below)
+/** Graphs on the faces dataset (drawn here; the export writes the images into the file beside the script). */
+const onFaces = (doc: GraphDoc): boolean => datasetOf(doc.nodes, specRegistry)?.dataset === 'faces';
+
+// iwae.json trains the IWAE bound and cvae.json reads the labels, which the scripts refuse by name (tested below)
 const cases = (): Array<{ name: string; doc: GraphDoc }> => [
   ...savedGraphs()
-    .filter((g) => g.name !== 'iwae')
+    .filter((g) => g.name !== 'iwae' && g.name !== 'cvae')
     .map((g) => ({ name: `graph-${g.name}`, doc: g.doc })),
   ...graphVariants(),
   ...shapesVariants(),
 ];
 
 describe('exported Python scripts', () => {
+  test('a saved graph on faces reads the faces, drawn here, from the file beside the script', () => {
+    const faces = savedGraphs().filter((g) => onFaces(g.doc));
+    expect(faces.map((g) => g.name)).toContain('vae-faces');
+    for (const g of faces)
+      for (const target of exportTargets) {
+        const r = exportCode(g.doc, target);
+        expect(r.ok, `${g.name} (${target})`).toBe(true);
+        if (r.ok) expect(r.datasetFile).toBe('faces.bin.gz');
+      }
+  });
+
   test('every saved graph and variant compiles, runs nothing at import, and uses only names it defines', () => {
     const files: string[] = [];
     for (const c of cases()) {
@@ -84,6 +99,28 @@ describe('exported Python scripts', () => {
         expect(r.errors.map((e) => e.message).join('; ')).toMatch(
           /'loss'.*IWAE bound with 5 importance samples.*set importance samples to 1/,
         );
+    }
+  });
+
+  test('a graph on a dataset drawn in code here (the coloured shapes) reads it from the file written beside the script', () => {
+    const colour = savedGraphs().find((g) => g.name === 'conv-vae-colour')?.doc as GraphDoc;
+    for (const target of exportTargets) {
+      const r = exportCode(colour, target);
+      expect(r.ok).toBe(true);
+      if (r.ok) {
+        expect(r.datasetFile).toBe('shapes-colour.bin.gz');
+        expect(r.code).toContain('\nIMAGE_HWC = (32, 32, 3)');
+      }
+    }
+  });
+
+  test('a conditional VAE is refused, naming its Condition node', () => {
+    const cvae = savedGraphs().find((g) => g.name === 'cvae')?.doc as GraphDoc;
+    for (const target of exportTargets) {
+      const r = exportCode(cvae, target);
+      expect(r.ok).toBe(false);
+      if (!r.ok)
+        expect(r.errors.map((e) => e.message).join('; ')).toMatch(/node 'condition' \(Condition\): Condition nodes cannot be exported/);
     }
   });
 

@@ -51,6 +51,24 @@ describe('sharpness', () => {
     expect(laplacianVariance(batchOf(edge, 1, 5, 5))).toBeGreaterThan(0);
   });
 
+  test('a colour edge counts by its brightness, whichever channel carries it', () => {
+    // red flat, green steps from 0 to 1: the first channel alone would call it flat
+    const rgb = new Float32Array(75).map((_, i) => (i % 3 === 1 && Math.floor(i / 3) % 5 >= 2 ? 1 : 0));
+    const b: ImageBatch = { data: rgb, n: 1, h: 5, w: 5, c: 3 };
+    expect(laplacianVariance(b)).toBeCloseTo(
+      laplacianVariance(
+        batchOf(
+          new Float32Array(25).map((_, i) => (i % 5 >= 2 ? 0.587 : 0)),
+          1,
+          5,
+          5,
+        ),
+      ),
+      6,
+    );
+    expect(gradientEnergy(b)).toBeGreaterThan(0);
+  });
+
   test('each blur lowers the score of real digits; the data itself scores 1', () => {
     const scores = [0, 1, 2, 4].map((t) => relativeSharpness(blur(digits, t), digits));
     expect(scores[0]).toEqual({ laplacianVariance: 1, gradientEnergy: 1 });

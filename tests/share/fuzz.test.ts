@@ -98,8 +98,8 @@ describe('fuzzing the import path', () => {
         const compiled = compileGraph(parsed.doc, specRegistry);
         if (compiled.ok) {
           counts.compiled++;
-          if (i % 8 === 0) {
-            const code = exportCode(parsed.doc, i % 16 === 0 ? 'pytorch' : 'keras');
+          if (i % 4 === 0) {
+            const code = exportCode(parsed.doc, i % 8 === 0 ? 'pytorch' : 'keras');
             if (code.ok) counts.exported++;
             else checkErrors(code.errors, `${label} (export)`);
           }

@@ -5,6 +5,7 @@ import type { GraphDoc } from '../../src/core/schema';
 import { galleryGraph } from '../../src/graphs';
 import { describeImport } from '../../src/share/describeImport';
 import { createShareLink, readShareLink } from '../../src/share/link';
+import { GLASSES_TRAIN_STEPS } from '../../src/workshop/glassesLesson';
 import { lessonIds, MAX_LESSON_STEPS } from '../../src/workshop/lessonIds';
 import {
   checkLesson,
@@ -18,7 +19,7 @@ import {
 } from '../../src/workshop/lessons';
 
 function facts(doc: GraphDoc, more: Partial<LessonFacts> = {}): LessonFacts {
-  return { doc, graphOk: analyzeGraph(doc, specRegistry).ok, run: undefined, anatomy: undefined, scored: [], ...more };
+  return { doc, graphOk: analyzeGraph(doc, specRegistry).ok, run: undefined, anatomy: undefined, scored: [], vectors: [], ...more };
 }
 
 const done = (lessonId: (typeof lessonIds)[number], f: LessonFacts): boolean[] => checkLesson(lessonById(lessonId), f).map((c) => c.done);
@@ -102,6 +103,25 @@ describe('lessons', () => {
       ],
     });
     expect(done('beta-vae', both)).toEqual([true, true, true, true]);
+  });
+
+  test('the glasses lesson: trained on faces, the glasses vector applied to a face without glasses, then an autoencoder', () => {
+    const faces = galleryGraph('vae-faces');
+    expect(done('glasses-vector', facts(faces))).toEqual([true, false, false, false, false, true]);
+    expect(done('glasses-vector', facts(galleryGraph('vae')))[0]).toBe(false);
+    const run = { doc: faces, steps: GLASSES_TRAIN_STEPS };
+    expect(done('glasses-vector', facts(faces, { run: { doc: faces, steps: 10 } }))[1]).toBe(false);
+    expect(done('glasses-vector', facts(faces, { run }))[1]).toBe(true);
+    const vae = { variational: true, factor: 'glasses', imageGroup: 'from' as const, alpha: 1 };
+    // another factor, or a face that already wears glasses, or too weak an α does not count
+    expect(done('glasses-vector', facts(faces, { run, vectors: [{ ...vae, factor: 'smile' }] })).slice(2, 4)).toEqual([false, false]);
+    expect(done('glasses-vector', facts(faces, { run, vectors: [{ ...vae, imageGroup: 'to' }] })).slice(2, 4)).toEqual([true, false]);
+    expect(done('glasses-vector', facts(faces, { run, vectors: [{ ...vae, alpha: 0.5 }] })).slice(2, 4)).toEqual([true, false]);
+    expect(done('glasses-vector', facts(faces, { run, vectors: [vae] })).slice(2, 5)).toEqual([true, true, false]);
+    const both = facts(faces, { run, vectors: [vae, { ...vae, variational: false }] });
+    expect(done('glasses-vector', both)).toEqual([true, true, true, true, true, true]);
+    const aeOnly = checkLesson(lessonById('glasses-vector'), facts(faces, { vectors: [{ ...vae, variational: false }] }))[4];
+    expect(aeOnly).toEqual({ done: false, waiting: 'Apply the glasses vector in a VAE run first.' });
   });
 });
 

@@ -175,6 +175,11 @@ export function reduceCompare(view: CompareView, m: FromWorker, _now: number): C
     case 'anatomyFailed':
     case 'scores':
     case 'scoreFailed':
+    case 'attributeRow':
+    case 'attributeFailed':
+    case 'likelihoodProgress':
+    case 'likelihood':
+    case 'likelihoodFailed':
       return view;
   }
 }

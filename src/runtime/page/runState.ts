@@ -250,6 +250,11 @@ export function reduceRun(view: RunView, m: FromWorker, now: number): RunView {
     case 'anatomyFailed':
     case 'scores':
     case 'scoreFailed':
+    case 'attributeRow':
+    case 'attributeFailed':
+    case 'likelihoodProgress':
+    case 'likelihood':
+    case 'likelihoodFailed':
     // falls through: comparisons have their own state (compareState.ts)
     case 'compareStarted':
     case 'laneProgress':

@@ -9,6 +9,7 @@
  * when the device is lost it stops, says so, and the next start avoids that
  * backend.
  */
+import { datasetFacts } from '../../core/datasets';
 import type { Program, WeightMap } from '../../compiler/program';
 import { compileProgram } from '../../compiler/program';
 import type { Diagnostic } from '../../core/diagnostics';
@@ -89,6 +90,8 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
       case 'setLive':
       case 'setPicks':
       case 'download':
+      case 'attributeVector':
+      case 'estimateLikelihood':
         post({ type: 'protocolError', runId, message: `'${m.type}' applies to a single run, not to a comparison (run ${runId})` });
         return;
     }
@@ -243,10 +246,13 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
       }
     }
 
-    const datasetId = first.plan.dataset.id;
-    post({ type: 'loading', runId, what: `the ${datasetId} dataset`, loaded: 0 });
-    const data = await deps.loadDataset(datasetId, (loaded, total) =>
-      post({ type: 'loading', runId, what: `the ${datasetId} dataset`, loaded, ...(total !== undefined ? { total } : {}) }),
+    const { id: datasetId, imported } = first.plan.dataset;
+    const what = `the ${datasetFacts(datasetId, imported).title} dataset`;
+    post({ type: 'loading', runId, what, loaded: 0 });
+    const data = await deps.loadDataset(
+      datasetId,
+      (loaded, total) => post({ type: 'loading', runId, what, loaded, ...(total !== undefined ? { total } : {}) }),
+      imported,
     );
     if (ended()) return;
 

@@ -1,14 +1,16 @@
 /**
  * Loads a dataset asset in the browser (worker): `/generated/<id>.bin.gz`,
- * served by the app, with progress as the bytes arrive. Decoded assets are
- * kept for the next run.
+ * served by the app, with progress as the bytes arrive; datasets drawn in code
+ * are drawn; the user's imported datasets are read from this browser's
+ * IndexedDB by their hash. Decoded assets are kept for the next run.
  */
-import type { DatasetId } from '../../core/datasets';
+import { missingImportMessage, type DatasetId, type ImportedDatasetRef } from '../../core/datasets';
 import { generatedDataset } from '../../data/generated';
 import { datasetInfo } from '../../core/datasets';
+import { readImportedAsset } from '../../storage/datasetDb';
 import { decodeDatasetAsset, decodeDatasetBytes, isGzip, type DatasetData } from '../../data/format';
 
-const cache = new Map<DatasetId, Promise<DatasetData>>();
+const cache = new Map<string, Promise<DatasetData>>();
 
 export function resolveDatasetUrl(id: DatasetId, base: string): string {
   return `${base.replace(/\/?$/, '/')}generated/${id}.bin.gz`;
@@ -78,12 +80,37 @@ export async function fetchDataset(
   }
 }
 
+/** An imported dataset from IndexedDB; a clear message when this browser does not have it. */
+async function readImported(
+  ref: ImportedDatasetRef,
+  onProgress: (loaded: number, total: number | undefined) => void,
+): Promise<DatasetData> {
+  let asset: Uint8Array | undefined;
+  try {
+    asset = await readImportedAsset(ref.hash);
+  } catch (e) {
+    throw new Error(`${missingImportMessage(ref)} (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!asset) throw new Error(missingImportMessage(ref));
+  onProgress(asset.length, asset.length);
+  try {
+    return decodeDatasetAsset(asset);
+  } catch (e) {
+    throw new Error(
+      `your dataset '${ref.name}' is damaged in this browser (${e instanceof Error ? e.message : String(e)}): remove it and import it again`,
+    );
+  }
+}
+
 export function loadDatasetBrowser(
   id: DatasetId,
   base: string,
   onProgress: (loaded: number, total: number | undefined) => void,
+  imported?: ImportedDatasetRef,
 ): Promise<DatasetData> {
-  const hit = cache.get(id);
+  if (id === 'imported' && !imported) return Promise.reject(new Error('the Dataset node names no imported dataset: choose one'));
+  const key = id === 'imported' && imported ? `imported:${imported.hash}` : id;
+  const hit = cache.get(key);
   if (hit) {
     return hit.then((data) => {
       onProgress(1, 1);
@@ -92,14 +119,16 @@ export function loadDatasetBrowser(
   }
   // datasets drawn in code (shapes, faces): no download
   const draw = generatedDataset(id);
-  const pending = draw
-    ? Promise.resolve().then(() => {
-        const data = draw();
-        onProgress(1, 1);
-        return data;
-      })
-    : fetchDataset(id, base, onProgress);
-  cache.set(id, pending);
-  pending.catch(() => cache.delete(id));
+  const pending = imported
+    ? readImported(imported, onProgress)
+    : draw
+      ? Promise.resolve().then(() => {
+          const data = draw();
+          onProgress(1, 1);
+          return data;
+        })
+      : fetchDataset(id, base, onProgress);
+  cache.set(key, pending);
+  pending.catch(() => cache.delete(key));
   return pending;
 }

@@ -5,7 +5,7 @@
  */
 import { specRegistry } from '../../../nodes';
 import type { Plan } from '../../compiler/plan';
-import type { DatasetId } from '../../core/datasets';
+import type { DatasetId, ImportedDatasetRef } from '../../core/datasets';
 import type { Diagnostic } from '../../core/diagnostics';
 import { budgetRefusal, checkTrainingBudget, limitsFor, type GpuBufferLimits, type MemoryLimits } from '../../core/memoryBudget';
 import type { GraphDoc } from '../../core/schema';
@@ -18,8 +18,12 @@ import type { TfModule } from './layersModel';
 export interface HostDeps {
   tf: TfModule;
   post(message: FromWorkerInput, transfer?: Transferable[]): void;
-  /** Loads a dataset, reporting bytes as they arrive. */
-  loadDataset(id: DatasetId, onProgress: (loaded: number, total: number | undefined) => void): Promise<DatasetData>;
+  /** Loads a dataset (the user's own one by its reference), reporting bytes as they arrive. */
+  loadDataset(
+    id: DatasetId,
+    onProgress: (loaded: number, total: number | undefined) => void,
+    imported?: ImportedDatasetRef,
+  ): Promise<DatasetData>;
   /** Makes a backend the active one (see backends.ts). */
   probe: BackendProbe;
   /**

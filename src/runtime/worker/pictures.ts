@@ -24,21 +24,48 @@ function imagesTensor(program: Program, images: BatchArrays): Tensor {
 export async function reconstructions(program: Program, images: BatchArrays): Promise<{ input: ImageBatch; output: ImageBatch }> {
   const { tf } = program;
   const [input, output] = tf.tidy(() => {
-    const r = program.reconstruct(imagesTensor(program, images), 'preview');
+    const r = program.reconstruct(imagesTensor(program, images), 'preview', labelsTensor(program, images.labels));
     return [r.input.clone(), r.output.clone()];
   });
   return { input: await toBatch(input as Tensor), output: await toBatch(output as Tensor) };
 }
 
-/** Decodes n codes z ~ N(0, I); the same key gives the same codes, so samples can be watched as training goes. */
+/**
+ * Decodes n codes z ~ N(0, I); the same key gives the same codes, so samples can be watched as training goes.
+ * A conditioned decoder draws them as the classes 0, 1, … in turn.
+ */
 export async function priorSamples(program: Program, n: number, key = 'samples'): Promise<ImageBatch> {
-  const t = program.tf.tidy(() => program.decode(program.priorCodes(n, key)));
+  const t = program.tf.tidy(() => program.decode(program.priorCodes(n, key), program.priorLabels(n)));
   return toBatch(t);
+}
+
+/**
+ * A conditioned decoder's prior samples, one row per class: the same `columns` codes z ~ N(0, I) in every
+ * row, so a row keeps its class and a column its style. Undefined when the decoder reads no class.
+ * Call inside tf.tidy.
+ */
+export function classRowSamples(program: Program, columns: number, key: string): { images: Tensor; classes: number[] } | undefined {
+  const classes = program.plan.generation?.decoderClasses;
+  if (classes === undefined) return undefined;
+  const codes = program.tf.tile(program.priorCodes(columns, key), [classes, 1]);
+  const labels = program.priorLabels(classes * columns, (i) => Math.floor(i / columns));
+  return { images: program.decode(codes, labels), classes: Array.from({ length: classes }, (_, c) => c) };
+}
+
+/** A conditioned decoder's class rows (see classRowSamples) read back, or undefined when the decoder reads no class. */
+export async function classRowImages(program: Program, columns: number, key: string): Promise<ImageBatch | undefined> {
+  const rows = program.tf.tidy(() => classRowSamples(program, columns, key)?.images);
+  return rows ? toBatch(rows) : undefined;
+}
+
+/** The labels of a batch of images as a tensor, for a conditioned encoder or decoder. */
+export function labelsTensor(program: Program, labels: Int32Array): Tensor {
+  return program.tf.tensor1d(labels, 'int32');
 }
 
 /** Means μ of q(z|x) for a batch of images, [n × d]. */
 export async function encodeMeans(program: Program, images: BatchArrays): Promise<{ values: Float32Array; d: number }> {
-  const t = program.tf.tidy(() => program.encode(imagesTensor(program, images)).mean);
+  const t = program.tf.tidy(() => program.encode(imagesTensor(program, images), labelsTensor(program, images.labels)).mean);
   const d = t.shape[1] as number;
   const values = Float32Array.from((await t.data()) as Float32Array);
   t.dispose();
@@ -47,13 +74,15 @@ export async function encodeMeans(program: Program, images: BatchArrays): Promis
 
 /**
  * Rows = latent dimensions, columns = values: each row changes one dimension of
- * `base` and keeps the rest, showing what that dimension encodes.
+ * `base` and keeps the rest, showing what that dimension encodes. A conditioned
+ * decoder draws them all as class `label`.
  */
 export async function traversal(
   program: Program,
   base: Float32Array,
   dims: ReadonlyArray<number>,
   values: ReadonlyArray<number>,
+  label = 0,
 ): Promise<ImageBatch> {
   const d = base.length;
   const codes = new Float32Array(dims.length * values.length * d);
@@ -64,19 +93,30 @@ export async function traversal(
       codes[off + dim] = v;
     });
   });
-  const t = program.tf.tidy(() => program.decode(program.tf.tensor2d(codes, [dims.length * values.length, d])));
+  const n = dims.length * values.length;
+  const t = program.tf.tidy(() =>
+    program.decode(
+      program.tf.tensor2d(codes, [n, d]),
+      program.priorLabels(n, () => label),
+    ),
+  );
   return toBatch(t);
 }
 
-/** Decodes the straight line between two codes in `steps` images (ends included). */
-export async function interpolation(program: Program, a: Float32Array, b: Float32Array, steps: number): Promise<ImageBatch> {
+/** Decodes the straight line between two codes in `steps` images (ends included), as class `label` for a conditioned decoder. */
+export async function interpolation(program: Program, a: Float32Array, b: Float32Array, steps: number, label = 0): Promise<ImageBatch> {
   const d = a.length;
   const codes = new Float32Array(steps * d);
   for (let s = 0; s < steps; s++) {
     const t = steps === 1 ? 0 : s / (steps - 1);
     for (let j = 0; j < d; j++) codes[s * d + j] = (1 - t) * (a[j] as number) + t * (b[j] as number);
   }
-  const out = program.tf.tidy(() => program.decode(program.tf.tensor2d(codes, [steps, d])));
+  const out = program.tf.tidy(() =>
+    program.decode(
+      program.tf.tensor2d(codes, [steps, d]),
+      program.priorLabels(steps, () => label),
+    ),
+  );
   return toBatch(out);
 }
 

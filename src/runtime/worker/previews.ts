@@ -11,9 +11,12 @@ import type { Program } from '../../compiler/program';
 import { BatchSampler, type BatchArrays } from '../../data/batches';
 import type { DatasetData } from '../../data/format';
 import { projectPca } from './pca';
+import { classRowSamples, labelsTensor } from './pictures';
 import type { Preview, PreviewPicks } from '../protocol';
 
 export const PREVIEW_SAMPLES = 20;
+/** Samples per class row when the decoder is conditioned on the class (one row per class). */
+export const PREVIEW_CLASS_COLUMNS = 10;
 export const TRAVERSAL_ROWS = 8;
 export const TRAVERSAL_STEPS = 9;
 export const INTERPOLATION_STEPS = 9;
@@ -129,17 +132,19 @@ export async function makePreview(
   // Phase 1: reconstructions, samples, codes of the fixed and scatter images.
   const first = tf.tidy(() => {
     const xFixed = tf.tensor4d(set.fixed.x, [nf, h, w, c]);
-    const { input, output } = program.reconstruct(xFixed, 'preview');
-    const samples = program.decode(program.priorCodes(PREVIEW_SAMPLES, 'preview'));
+    const labelsFixed = labelsTensor(program, set.fixed.labels);
+    const { input, output } = program.reconstruct(xFixed, 'preview', labelsFixed);
+    const samples =
+      classRowSamples(program, PREVIEW_CLASS_COLUMNS, 'preview')?.images ?? program.decode(program.priorCodes(PREVIEW_SAMPLES, 'preview'));
     const out: Partial<Record<'input' | 'output' | 'samples' | 'fixedMean' | 'mean' | 'logVar', Tensor>> = { input, output, samples };
     if (hasEncoder) {
-      out.fixedMean = program.encode(xFixed).mean;
+      out.fixedMean = program.encode(xFixed, labelsFixed).mean;
       const means: Tensor[] = [];
       const logVars: Tensor[] = [];
       for (let start = 0; start < ns; start += ENCODE_CHUNK) {
         const size = Math.min(ENCODE_CHUNK, ns - start);
         const x = tf.tensor4d(set.scatter.x.subarray(start * h * w * c, (start + size) * h * w * c), [size, h, w, c]);
-        const e = program.encode(x);
+        const e = program.encode(x, labelsTensor(program, set.scatter.labels.subarray(start, start + size)));
         means.push(e.mean);
         if (e.logVar) logVars.push(e.logVar);
       }
@@ -152,6 +157,7 @@ export async function makePreview(
   const inputs = required(got.input, 'input images');
   const reconstructions = required(got.output, 'reconstructions');
   const samples = required(got.samples, 'samples');
+  const classes = plan.generation?.decoderClasses;
   const { fixedMean, mean, logVar } = got;
 
   const base = {
@@ -161,7 +167,8 @@ export async function makePreview(
     inputs: { n: nf, data: inputs },
     reconstructions: { n: nf, data: reconstructions },
     labels: Array.from(set.fixed.labels),
-    samples: { n: PREVIEW_SAMPLES, data: samples },
+    samples: { n: classes === undefined ? PREVIEW_SAMPLES : classes * PREVIEW_CLASS_COLUMNS, data: samples },
+    ...(classes === undefined ? {} : { sampleClasses: Array.from({ length: classes }, (_, k) => k) }),
   };
   if (!mean || !fixedMean) {
     return {
@@ -205,8 +212,15 @@ export async function makePreview(
     }
   });
   const second = tf.tidy(() => ({
-    traversal: program.decode(tf.tensor2d(traversalCodes, [order.length * ts.length, d])),
-    interpolation: program.decode(tf.tensor2d(interpolationCodes, [alphas.length, d])),
+    // a conditioned decoder draws them as the class of the image they start from
+    traversal: program.decode(
+      tf.tensor2d(traversalCodes, [order.length * ts.length, d]),
+      program.priorLabels(order.length * ts.length, () => set.fixed.labels[code] ?? 0),
+    ),
+    interpolation: program.decode(
+      tf.tensor2d(interpolationCodes, [alphas.length, d]),
+      program.priorLabels(alphas.length, () => set.fixed.labels[a] ?? 0),
+    ),
   }));
   const decoded = await readAll(second);
   const traversalImages = required(decoded.traversal, 'traversal');

@@ -8,7 +8,7 @@
 import { specRegistry } from '../../../nodes';
 import { compileProgram } from '../../compiler/program';
 import { compileGraph, type Plan } from '../../compiler/plan';
-import type { DatasetId } from '../../core/datasets';
+import { datasetFacts, type DatasetId } from '../../core/datasets';
 import { parseGraph } from '../../core/parse';
 import { backendOrder, fallbackOrder, selectBackend } from '../backends';
 import type { FromWorkerInput, ToWorker } from '../protocol';
@@ -26,6 +26,7 @@ import {
   type RunEnv,
   type RunSession,
 } from './hostDeps';
+import { postAttributeRow, postLikelihood } from './latentRequests';
 import { createPreviewSet } from './previews';
 import { sharpnessImages } from './sharpnessProbe';
 import { postScores, postTrainEvent, queuePreview, sendDownloads, sendPreview, type Session, type SessionIo } from './singleRunState';
@@ -124,6 +125,12 @@ export function startSingleRun(deps: HostDeps, message: Extract<ToWorker, { type
       case 'score':
         s.previewChain = s.previewChain.then(() => postScores(io, s, message.requestId));
         return;
+      case 'attributeVector':
+        s.previewChain = s.previewChain.then(() => postAttributeRow(io, s, message));
+        return;
+      case 'estimateLikelihood':
+        s.previewChain = s.previewChain.then(() => postLikelihood(io, s, message));
+        return;
       case 'debugLoseDevice': {
         const ok = s.backend !== undefined && s.phase === 'training' && (deps.loseDevice?.(s.backend) ?? false);
         if (!ok)
@@ -165,9 +172,13 @@ export function startSingleRun(deps: HostDeps, message: Extract<ToWorker, { type
     }
 
     // data
-    post({ type: 'loading', runId: s.runId, what: `the ${datasetId} dataset`, loaded: 0 });
-    s.data = await deps.loadDataset(datasetId, (loaded, total) =>
-      post({ type: 'loading', runId: s.runId, what: `the ${datasetId} dataset`, loaded, ...(total !== undefined ? { total } : {}) }),
+    const imported = compiled.plan.dataset.imported;
+    const what = `the ${datasetFacts(datasetId, imported).title} dataset`;
+    post({ type: 'loading', runId: s.runId, what, loaded: 0 });
+    s.data = await deps.loadDataset(
+      datasetId,
+      (loaded, total) => post({ type: 'loading', runId: s.runId, what, loaded, ...(total !== undefined ? { total } : {}) }),
+      imported,
     );
     if (ended()) return;
 

@@ -16,7 +16,7 @@ const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 const host = createTrainingHost({
   tf,
   post: (message: FromWorkerInput, transfer: Transferable[] = []) => self.postMessage(message, { transfer }),
-  loadDataset: (id, onProgress) => loadDatasetBrowser(id, base, onProgress),
+  loadDataset: (id, onProgress, imported) => loadDatasetBrowser(id, base, onProgress, imported),
   probe: createBrowserProbe(tf),
   watchDevice: (backend, onLost) => watchDevice(tf, backend, onLost),
   loseDevice: (backend) => loseDevice(tf, backend),

@@ -1,0 +1,130 @@
+/**
+ * What a single run answers about its latent space outside the training loop:
+ * attribute vectors (the mean code of one group of test images minus
+ * another's, added to a chosen image's code and decoded) and the
+ * importance-weighted estimate of log p(x). Both are refused while the run
+ * takes steps, so every number comes from one set of weights.
+ */
+import { datasetInfo } from '../../core/datasets';
+import { applyVector, attributeVector, groupsOf } from '../../core/latentArithmetic';
+import { encodeDataset } from '../../metrics/encodeLatents';
+import { estimateLogLikelihood, likelihoodProblem } from '../../metrics/logLikelihood';
+import type { AttributeRow, ToWorker } from '../protocol';
+import { errorText } from './hostDeps';
+import type { Session, SessionIo } from './singleRunState';
+
+type AttributeRequest = Extract<ToWorker, { type: 'attributeVector' }>;
+type LikelihoodRequest = Extract<ToWorker, { type: 'estimateLikelihood' }>;
+
+/** Why the run's weights cannot be read now, or undefined when they can. */
+function notSettled(s: Session): string | undefined {
+  if (!s.program || !s.data) return 'there is no trained model yet: start training first';
+  if (s.phase === 'training' && !s.control.paused) return 'pause or stop training first: the codes must all come from the same weights';
+  return undefined;
+}
+
+export async function postAttributeRow(io: SessionIo, s: Session, request: AttributeRequest): Promise<void> {
+  const { requestId } = request;
+  const fail = (message: string) => io.post({ type: 'attributeFailed', runId: s.runId, requestId, message });
+  const problem = notSettled(s);
+  if (problem) return fail(problem);
+  const program = s.program;
+  const data = s.data;
+  const fixed = s.previewSet?.fixed;
+  if (!program || !data || !fixed) return fail('there are no pictures yet');
+  if (!program.plan.generation?.mean) return fail('this graph has no encoder, so images have no codes to move');
+  const testIndex = fixed.indices[request.image];
+  if (testIndex === undefined) return fail(`there is no preview image ${request.image + 1}`);
+  const id = program.plan.dataset.id;
+  const groups = groupsOf(request.spec, {
+    labels: data.test.labels,
+    classNames: datasetInfo[id].classNames,
+    ...(data.factors ? { factors: { ...data.factors, levels: data.factors.test } } : {}),
+  });
+  if (!groups.ok) return fail(groups.message.replace(/^--vector:? ?/, ''));
+  const { tf } = program;
+  try {
+    const encoded = await encodeDataset(program, data, { split: 'test' });
+    const d = encoded.means.dims;
+    const v = attributeVector(encoded.means.values, d, groups.value);
+    if (!v.ok) return fail(v.message);
+    const code = encoded.means.values.subarray(testIndex * d, (testIndex + 1) * d);
+    const codes = applyVector(code, v.value.vector, request.alphas);
+    const decoded = tf.tidy(() => program.decode(tf.tensor2d(codes, [request.alphas.length, d])));
+    let images: Float32Array;
+    try {
+      images = Float32Array.from(await decoded.data<'float32'>());
+    } finally {
+      decoded.dispose();
+    }
+    const px = fixed.x.length / fixed.size;
+    const row: AttributeRow = {
+      step: s.step,
+      variational: program.plan.variational,
+      spec: request.spec,
+      toName: groups.value.toName,
+      fromName: groups.value.fromName,
+      toCount: v.value.toCount,
+      fromCount: v.value.fromCount,
+      norm: v.value.norm,
+      image: request.image,
+      imageGroup: groups.value.to(testIndex) ? 'to' : groups.value.from(testIndex) ? 'from' : 'neither',
+      alphas: request.alphas,
+      imageShape: [...data.imageShape],
+      input: { n: 1, data: fixed.x.slice(request.image * px, (request.image + 1) * px) },
+      images: { n: request.alphas.length, data: images },
+    };
+    if (io.ended()) return;
+    io.post(
+      { type: 'attributeRow', runId: s.runId, requestId, row },
+      [row.input.data.buffer, row.images.data.buffer].filter(isArrayBuffer),
+    );
+  } catch (e) {
+    fail(`the attribute vector failed: ${errorText(e)}`);
+  }
+}
+
+export async function postLikelihood(io: SessionIo, s: Session, request: LikelihoodRequest): Promise<void> {
+  const { requestId } = request;
+  const fail = (message: string) => io.post({ type: 'likelihoodFailed', runId: s.runId, requestId, message });
+  const problem = notSettled(s);
+  if (problem) return fail(problem);
+  const program = s.program;
+  const data = s.data;
+  if (!program || !data) return fail('there is no trained model yet');
+  const unfit = likelihoodProblem(program);
+  if (unfit) return fail(unfit);
+  const started = io.now();
+  try {
+    const estimate = await estimateLogLikelihood(program, data, {
+      samples: request.samples,
+      limit: Math.min(request.images, data.test.count),
+      // between images the worker reads its messages: a cancelled or replaced run stops the estimate at the next image
+      onProgress: async (done, total) => {
+        io.post({ type: 'likelihoodProgress', runId: s.runId, requestId, done, total });
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (io.ended()) throw new Error('the run ended');
+      },
+    });
+    if (io.ended()) return;
+    io.post({
+      type: 'likelihood',
+      runId: s.runId,
+      requestId,
+      result: {
+        step: s.step,
+        samples: estimate.samples,
+        images: estimate.images,
+        logLikelihood: estimate.logLikelihood,
+        elbo: estimate.elbo,
+        seconds: (io.now() - started) / 1000,
+      },
+    });
+  } catch (e) {
+    if (!io.ended()) fail(`the estimate failed: ${errorText(e)}`);
+  }
+}
+
+function isArrayBuffer(b: ArrayBufferLike): b is ArrayBuffer {
+  return b instanceof ArrayBuffer;
+}

@@ -1,0 +1,97 @@
+/**
+ * The glasses lesson in real Chromium: a learner trains the faces VAE for
+ * three short epochs, computes the glasses vector, adds it to a face without
+ * glasses, estimates log p(x) with importance sampling, then turns the graph
+ * into an autoencoder, trains it and sees both rows.
+ */
+import { afterEach, expect, inject, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launch, screenshotPath, setRunSettings, type BrowserSession } from './browser';
+
+let session: BrowserSession | undefined;
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+});
+
+const status = (page: Page) => page.getByTestId('lesson-status').textContent();
+const title = (page: Page) => page.getByTestId('lesson-step-title').textContent();
+const phase = async (page: Page) => (await page.getByTestId('run-phase').textContent()) ?? '';
+const number = (text: string | null, pattern: RegExp): number => Number(pattern.exec(text ?? '')?.[1] ?? NaN);
+
+test('a learner computes a glasses vector, adds it to a face, estimates log p(x) and compares with an autoencoder', async () => {
+  session = await launch({ viewport: { width: 1600, height: 1000 } });
+  const { page } = session;
+  await page.goto(`${inject('baseUrl')}/`);
+  await page.locator('.app[data-ready="true"]').waitFor({ timeout: 60_000 });
+  await page.getByTestId('graphs-menu').click();
+  await page.getByTestId('lesson-glasses-vector').click();
+  await page.getByTestId('lesson-card').waitFor();
+  expect(await page.getByTestId('lesson-card').textContent()).toContain('step 1 of 6');
+  expect(await title(page)).toBe('Faces with known attributes');
+  await expect.poll(() => status(page)).toBe('✓ Done.');
+  await page.getByTestId('lesson-next').click();
+
+  // train: three epochs of faces (330 steps), to the end
+  expect(await title(page)).toBe('Train it');
+  const show = page.getByRole('button', { name: 'Show Training' });
+  if (await show.isVisible()) await show.click();
+  await page.getByTestId('dashboard').waitFor();
+  await setRunSettings(page, { epochs: 3, 'test-limit': 200, 'report-every': 20 });
+  await page.locator('details.settings > summary').click();
+  await page.getByTestId('train').click();
+  await expect.poll(() => phase(page), { timeout: 240_000 }).toMatch(/finished/i);
+  await expect.poll(() => status(page)).toBe('✓ Done.');
+  await page.getByTestId('lesson-next').click();
+
+  // the glasses vector, added to the first test face (one without glasses) with α = 1
+  expect(await title(page)).toBe('The glasses vector');
+  expect(await page.getByTestId('vector-groups').inputValue()).toBe('factor:glasses');
+  await page.getByTestId('apply-vector').click();
+  await page.getByTestId('vector-row').waitFor({ timeout: 60_000 });
+  const summary = (await page.getByTestId('vector-summary').textContent()) ?? '';
+  expect(summary).toMatch(/mean μ of glasses = yes \(\d+ test images\) − mean μ of glasses = no \(\d+\)/);
+  expect(summary).toContain('The image is one of glasses = no');
+  await expect.poll(() => status(page)).toBe('✓ Done.');
+  await page.getByTestId('lesson-next').click();
+  expect(await title(page)).toBe('Put glasses on a face');
+  await expect.poll(() => status(page)).toBe('✓ Done.');
+  // the slider redraws the large image for its α
+  await page.getByTestId('vector-alpha').fill('2');
+  await expect.poll(() => page.locator('.vector .result').textContent()).toContain('α = 2.00');
+  await page.getByTestId('attribute-vector-card').screenshot({ path: screenshotPath('glasses-vector-vae.png') });
+
+  // the IW estimate of log p(x) is at least the ELBO on the same images and draws
+  await page.getByTestId('likelihood-samples').selectOption('100');
+  await page.getByTestId('estimate-logpx').click();
+  await page.getByTestId('likelihood-result').waitFor({ timeout: 120_000 });
+  const result = await page.getByTestId('likelihood-result').textContent();
+  expect(result).toMatch(/^\s*IW-100 estimate of log p\(x\) -\d+\.\d\d\s+nats; ELBO on the same images and draws -\d+\.\d\d nats/);
+  const iw = number(result, /log p\(x\) (-\d+\.\d\d)/);
+  const elbo = number(result, /draws (-\d+\.\d\d)/);
+  expect(iw).toBeGreaterThanOrEqual(elbo);
+  await page.getByTestId('lesson-next').click();
+
+  // an autoencoder: no Reparameterize, no KL, μ wired into z
+  expect(await title(page)).toBe('Compare with an autoencoder');
+  expect(await status(page)).toBe('Turn the graph into an autoencoder, train it and apply the glasses vector.');
+  for (const node of ['reparam', 'kl']) {
+    await page.getByTestId(`node-title-${node}`).click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.getByTestId(`node-${node}`).count()).toBe(0);
+  }
+  await page.getByTestId('node-menu-decoder').click();
+  await page.getByTestId('node-menu-connect').click();
+  await page.locator('[data-testid="connect-option"]', { hasText: 'encoder.μ → decoder.z' }).click();
+  await page.getByTestId('train').click();
+  await expect.poll(() => phase(page), { timeout: 240_000 }).toMatch(/finished/i);
+  await page.getByTestId('apply-vector').click();
+  await expect.poll(() => page.getByTestId('vector-summary').textContent(), { timeout: 60_000 }).toContain('autoencoder');
+  expect(await page.getByTestId('vector-earlier-row').textContent()).toContain('(VAE, step 330)');
+  await expect.poll(() => status(page)).toBe('✓ Done.');
+  await page.getByTestId('attribute-vector-card').screenshot({ path: screenshotPath('glasses-vector-ae-vs-vae.png') });
+  await page.getByTestId('lesson-next').click();
+  expect(await title(page)).toBe('Why a VAE fills the gaps');
+  await page.getByTestId('lesson-finish').click();
+  expect(session.errors).toEqual([]);
+}, 600_000);
