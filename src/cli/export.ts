@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { formatDiagnostics } from '../core/diagnostics';
 import { datasetIds } from '../core/datasets';
 import { generatedDatasetFile } from '../data/generated';
+import { sha256Hex } from '../data/importedAsset';
 import { generatedDir } from '../data/loadNode';
 import { exportCode, exportTargets, targetTitle, type ExportTarget } from '../export/code';
 import { importBytes, importText, looksLikeLink, type ImportResult } from '../share/importAny';
@@ -27,7 +28,9 @@ under torchrun (DistributedDataParallel). Weights will differ from the browser r
 
 <graph>        a graph file (.json), a PNG exported by Bottleneck, or a share link
 --to TARGET    pytorch (default) or keras
---out FILE     write the script to FILE (default: print it)
+--out FILE     write the script to FILE (default: print it), and the dataset file beside it
+--data FILE    for a graph on your own images: their dataset file (.bin.gz, from
+               Datasets… → Export or \`npm run dataset\`), checked against the graph's hash
 -h, --help     show this help
 
 npm prints its own lines before the script, so write files with --out
@@ -58,14 +61,39 @@ function isTarget(v: string): v is ExportTarget {
   return (exportTargets as ReadonlyArray<string>).includes(v);
 }
 
+/** The user's dataset file given with --data, if it is the one the graph names (null after saying why not). */
+async function importedFile(hash: string, path: string | undefined, io: CliIO): Promise<Uint8Array | null> {
+  if (!path) {
+    io.stderr('this graph trains on your own images: give their dataset file with --data FILE.bin.gz, to be written beside the script\n');
+    return null;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = io.readFile(path);
+  } catch (e) {
+    io.stderr(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return null;
+  }
+  if ((await sha256Hex(bytes)) !== hash) {
+    io.stderr(`${path} is not the dataset this graph names (hash ${hash.slice(0, 12)}…)\n`);
+    return null;
+  }
+  return bytes;
+}
+
 /** Runs the command; returns the exit code (0 ok, 1 the graph cannot be exported, 2 bad usage). */
-export function runExportCli(argv: string[], io: CliIO = nodeIO): number {
+export async function runExportCli(argv: string[], io: CliIO = nodeIO): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { to: { type: 'string', default: 'pytorch' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        to: { type: 'string', default: 'pytorch' },
+        out: { type: 'string' },
+        data: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     io.stderr(`${e instanceof Error ? e.message : String(e)}\n\n${exportUsage}`);
@@ -129,7 +157,12 @@ export function runExportCli(argv: string[], io: CliIO = nodeIO): number {
     const from = join(generatedDir, result.datasetFile);
     const to = join(dirname(out), result.datasetFile);
     const drawn = datasetIds.find((id) => `${id}.bin.gz` === result.datasetFile);
-    const generated = drawn ? generatedDatasetFile(drawn) : undefined;
+    const generated = result.datasetHash
+      ? await importedFile(result.datasetHash, values.data, io)
+      : drawn
+        ? generatedDatasetFile(drawn)
+        : undefined;
+    if (generated === null) return 1;
     if (!generated && !io.exists(from)) {
       io.stderr(`the graph's dataset file ${result.datasetFile} is not installed here (${from}); the script needs it beside it\n`);
       return 1;
@@ -152,5 +185,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
-  process.exitCode = runExportCli(process.argv.slice(2));
+  void runExportCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

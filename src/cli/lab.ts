@@ -16,6 +16,7 @@ import type { LabScores } from '../metrics/lab';
 import { betasOf, runLab, withBeta, type LabEvent } from './labRun';
 import { initNodeBackend } from '../runtime/worker/nodeBackend';
 import { labUsage, parseLabArgs, type LabArgs } from './labArgs';
+import { compareSeeds, parseBetas, parseSeeds } from './labSeeds';
 
 function fail(message: string): never {
   console.error(`lab: ${message}`);
@@ -100,6 +101,10 @@ async function main(args: LabArgs): Promise<void> {
   if (!data.factors)
     fail(`graph '${doc.name}' trains on ${datasetInfo[datasetId].title}, which has no known factors; set its Dataset node to "shapes"`);
   const tf = await initNodeBackend(args.backend);
+  if (args.seeds !== undefined) {
+    await seedTable(doc, data, tf, args);
+    return;
+  }
   const betas = betasOf(doc);
   console.log(
     `${doc.name} — β ${betas.length > 0 ? betas.join(', ') : '1 (no β node)'}, seed ${args.seed ?? doc.training.seed}, ${datasetInfo[datasetId].title}`,
@@ -118,6 +123,39 @@ async function main(args: LabArgs): Promise<void> {
   console.log(
     `trained ${report.steps} steps in ${report.trainSeconds.toFixed(1)} s; wrote ${join(args.out, 'report.json')} and ${images.length} traversal PNG(s) (rows: latent dims by KL, ${report.dimsByKl.map((d) => `z${d}`).join(' ')})`,
   );
+}
+
+/** `--seeds`: each seed at each β, a table of MIG scores, and seeds.json. */
+async function seedTable(
+  doc: GraphDoc,
+  data: ReturnType<typeof loadDatasetNode>,
+  tf: Awaited<ReturnType<typeof initNodeBackend>>,
+  args: LabArgs,
+): Promise<void> {
+  const seeds = parseSeeds(args.seeds ?? '');
+  const betas = parseBetas(args.betas);
+  if (typeof seeds === 'string') fail(seeds);
+  if (typeof betas === 'string') fail(betas);
+  const epochs = args.epochs ?? doc.training.epochs;
+  console.log(`${doc.name}: MIG after ${epochs} epoch(s), β ${betas.join(' vs ')}, seeds ${seeds.join(', ')}`);
+  console.log(`seed  ${betas.map((b) => `β=${b}`.padStart(8)).join('')}   larger β wins`);
+  const table = await compareSeeds(doc, data, tf, {
+    seeds,
+    betas,
+    epochs,
+    ...(args.trainLimit !== undefined ? { trainLimit: args.trainLimit } : {}),
+    ...(args.evalLimit !== undefined ? { evalLimit: args.evalLimit } : {}),
+    onRow: (r) => {
+      const largest = betas.indexOf(Math.max(...betas));
+      const wins = r.mig.every((m, i) => i === largest || (r.mig[largest] ?? -1) > m);
+      console.log(
+        `${String(r.seed).padStart(4)}  ${r.mig.map((m) => m.toFixed(3).padStart(8)).join('')}   ${wins ? 'yes' : 'no'}   (${r.seconds.toFixed(0)} s)`,
+      );
+    },
+  });
+  console.log(`β=${Math.max(...betas)} has the highest MIG on ${table.largestBetaWins} of ${seeds.length} seeds`);
+  mkdirSync(args.out, { recursive: true });
+  writeFileSync(join(args.out, 'seeds.json'), `${JSON.stringify(table, null, 2)}\n`);
 }
 
 const parsed = parseLabArgs(process.argv.slice(2));

@@ -17,6 +17,9 @@ options:
   --train-limit N    train on the first N training images only
   --eval-limit N     score on the first N test images only (default: all 4,608)
   --steps N          traversal columns between −3 and 3 (default 9; 0 for none)
+  --seeds A-B        train on each of these seeds (a range or a list) at each of --betas, and
+                     print the table of MIG scores and how often the largest β wins
+  --betas B1,B2      the β values --seeds compares (default 1,4)
   --help             this text`;
 
 const zCount = (what: string) =>
@@ -40,6 +43,8 @@ export const zLabArgs = z.strictObject({
     .min(0, '--steps must be ≥ 0')
     .max(25, '--steps must be at most 25')
     .default(9),
+  seeds: z.string().optional(),
+  betas: z.string().default('1,4'),
 });
 export type LabArgs = z.infer<typeof zLabArgs>;
 
@@ -52,6 +57,8 @@ const flags: Record<string, keyof LabArgs> = {
   '--train-limit': 'trainLimit',
   '--eval-limit': 'evalLimit',
   '--steps': 'steps',
+  '--seeds': 'seeds',
+  '--betas': 'betas',
 };
 
 export type ParsedLabArgs = { ok: true; args: LabArgs } | { ok: false; message: string } | { ok: 'help' };

@@ -17,6 +17,7 @@ import type { GraphDoc } from '../core/schema';
 import { datasetIds } from '../core/datasets';
 import { isGzip } from '../data/format';
 import { generatedDatasetFile } from '../data/generated';
+import { readImportedAsset } from '../storage/datasetDb';
 import { exportCode, targetTitle, type ExportTarget } from '../export/code';
 import { GRAPH_MIME, graphFileStem, serializeGraph } from '../share/graphFile';
 import { createShareLink, type LinkOptions, type ShareLinkResult } from '../share/link';
@@ -26,12 +27,17 @@ import { embedExperiment, type RunInfo } from '../share/pngEmbed';
 export interface ExportIO {
   save(fileName: string, data: Blob): void;
   copyText(text: string): Promise<void>;
-  /** The gzip bytes of one of the app's dataset files (e.g. `mnist.bin.gz`). */
-  readDatasetFile(fileName: string): Promise<Uint8Array>;
+  /** The gzip bytes of one of the app's dataset files (e.g. `mnist.bin.gz`), or of the user's own (by its hash). */
+  readDatasetFile(fileName: string, importedHash?: string): Promise<Uint8Array>;
 }
 
 /** A dataset file as the app serves it, gzip again if the server decompressed it on the way. */
-export async function readDatasetFileInBrowser(fileName: string): Promise<Uint8Array> {
+export async function readDatasetFileInBrowser(fileName: string, importedHash?: string): Promise<Uint8Array> {
+  if (importedHash) {
+    const asset = await readImportedAsset(importedHash);
+    if (!asset) throw new Error('this graph uses one of your own datasets, and it is not in this browser: import it first');
+    return isGzip(asset) ? asset : gzipSync(asset, { level: 6 });
+  }
   const drawn = datasetIds.find((id) => `${id}.bin.gz` === fileName);
   const generated = drawn ? generatedDatasetFile(drawn) : undefined;
   if (generated) return generated;
@@ -152,7 +158,7 @@ export function useGraphExport(options: GraphExportOptions) {
     }
     let dataset: Uint8Array;
     try {
-      dataset = await io.readDatasetFile(datasetFile);
+      dataset = await io.readDatasetFile(datasetFile, result.datasetHash);
     } catch (e) {
       return failed(
         `the script was not saved: its dataset file ${datasetFile} could not be read (${e instanceof Error ? e.message : String(e)})`,

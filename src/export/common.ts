@@ -36,6 +36,8 @@ export type CodeExportResult =
       weights: WeightLink[];
       /** The dataset file the script reads, to be saved beside it (none when the script draws its data). */
       datasetFile?: string;
+      /** For the user's own dataset: its content hash (where the studio finds the file's bytes). */
+      datasetHash?: string;
     }
   | { ok: false; errors: Diagnostic[] };
 
@@ -62,7 +64,7 @@ function datasetNote(model: ExportModel): string {
   const title = datasetInfo[model.dataset.id].title.replace(/ \(.*\)$/, '');
   return (
     `The data is the same: the browser's ${title} images, with its train/test split, read from ` +
-    `${datasetFileName(model.dataset.id) ?? 'the dataset file'}, which the studio exports beside this script; nothing is downloaded.`
+    `${datasetFileName(model.dataset.id, model.dataset.imported) ?? 'the dataset file'}, which the studio exports beside this script; nothing is downloaded.`
   );
 }
 
@@ -115,10 +117,17 @@ export function settings(model: ExportModel, imageShapeComment: string, imageSha
     `BINARIZE = ${pyString(model.dataset.binarize)}`,
     `IMAGE_SHAPE = ${imageShape}  # ${imageShapeComment}`,
     `IMAGE_HWC = (${model.dataset.imageShape.join(', ')})  # height, width, channels, as the dataset file stores them`,
-    ...(datasetFileName(model.dataset.id)
-      ? [`DATASET_FILE = ${pyString(datasetFileName(model.dataset.id) ?? '')}  # exported beside this script`]
+    ...(datasetFileName(model.dataset.id, model.dataset.imported)
+      ? [`DATASET_FILE = ${pyString(datasetFileName(model.dataset.id, model.dataset.imported) ?? '')}  # exported beside this script`]
       : []),
     'TEST_BATCH_SIZE = 500',
     'STATIC_BINARIZATION_SEED = 24301  # the fixed binarization is part of the data, not of the run',
   ];
+}
+
+/** The dataset file a script reads, for the export result: its name, and the hash of the user's own dataset. */
+export function datasetFields(model: ExportModel): { datasetFile?: string; datasetHash?: string } {
+  const file = datasetFileName(model.dataset.id, model.dataset.imported);
+  if (!file) return {};
+  return { datasetFile: file, ...(model.dataset.imported ? { datasetHash: model.dataset.imported.hash } : {}) };
 }

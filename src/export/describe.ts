@@ -120,7 +120,13 @@ function describePlan(doc: GraphDoc, plan: Plan, defs: ReadonlyMap<string, AnyNo
     model: {
       doc,
       plan,
-      dataset: { id: plan.dataset.id, binarize: plan.dataset.binarize, batchSize: plan.dataset.batchSize, imageShape: plan.imageShape },
+      dataset: {
+        id: plan.dataset.id,
+        binarize: plan.dataset.binarize,
+        batchSize: plan.dataset.batchSize,
+        imageShape: plan.imageShape,
+        ...(plan.dataset.imported ? { imported: plan.dataset.imported } : {}),
+      },
       training: plan.training,
       steps,
       metrics,

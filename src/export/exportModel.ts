@@ -1,6 +1,6 @@
 /** A graph described for export: its steps (each with the exporter that wrote it), dataset, training and names. */
 import type { BinarizeMode, Plan } from '../compiler/plan';
-import type { DatasetId } from '../core/datasets';
+import type { DatasetId, ImportedDatasetRef } from '../core/datasets';
 import type { Diagnostic } from '../core/diagnostics';
 import type { GraphDoc, TrainingSettings } from '../core/schema';
 import type { ExportStep, NodeExporter } from './nodeExport';
@@ -15,7 +15,14 @@ export interface DescribedStep {
 export interface ExportModel {
   doc: GraphDoc;
   plan: Plan;
-  dataset: { id: DatasetId; binarize: BinarizeMode; batchSize: number; imageShape: [number, number, number] };
+  dataset: {
+    id: DatasetId;
+    binarize: BinarizeMode;
+    batchSize: number;
+    imageShape: [number, number, number];
+    /** The user's dataset, when `id` is 'imported'. */
+    imported?: ImportedDatasetRef;
+  };
   training: TrainingSettings;
   steps: DescribedStep[];
   /** Variables summed into the numbers the scripts print. */

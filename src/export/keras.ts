@@ -10,7 +10,7 @@ import type { AnyNodeDef } from '../../nodes/defineNode';
 import type { GraphDoc } from '../core/schema';
 import { internalError } from '../share/graphFile';
 import { assemble, type ScriptParts } from './assemble';
-import { datasetFileName, drawsDataset, header, scriptFileName, settings, type CodeExportOptions, type CodeExportResult } from './common';
+import { datasetFields, drawsDataset, header, scriptFileName, settings, type CodeExportOptions, type CodeExportResult } from './common';
 import { datasetReaderPython } from './datasetPython';
 import { describeForExport, type ExportModel } from './describe';
 import { helperLines } from './helpers';
@@ -248,7 +248,7 @@ export function exportKeras(doc: GraphDoc, options: CodeExportOptions = {}, regi
       target: 'keras',
       totalParams: model.totalParams,
       weights: parts.weights,
-      ...(datasetFileName(model.dataset.id) ? { datasetFile: datasetFileName(model.dataset.id) } : {}),
+      ...datasetFields(model),
     };
   } catch (e) {
     return { ok: false, errors: [internalError('writing the Keras script', e)] };

@@ -12,7 +12,7 @@ import type { AnyNodeDef } from '../../nodes/defineNode';
 import type { GraphDoc } from '../core/schema';
 import { internalError } from '../share/graphFile';
 import { assemble, type ScriptParts } from './assemble';
-import { datasetFileName, drawsDataset, header, scriptFileName, settings, type CodeExportOptions, type CodeExportResult } from './common';
+import { datasetFields, drawsDataset, header, scriptFileName, settings, type CodeExportOptions, type CodeExportResult } from './common';
 import { datasetReaderPython } from './datasetPython';
 import { distributedLines } from './distributedPython';
 import { describeForExport, type ExportModel } from './describe';
@@ -284,7 +284,7 @@ export function exportPyTorch(
       target: 'pytorch',
       totalParams: model.totalParams,
       weights: parts.weights,
-      ...(datasetFileName(model.dataset.id) ? { datasetFile: datasetFileName(model.dataset.id) } : {}),
+      ...datasetFields(model),
     };
   } catch (e) {
     return { ok: false, errors: [internalError('writing the PyTorch script', e)] };
