@@ -68,7 +68,16 @@ describe('lab command line', () => {
     const r = parseLabArgs(['graphs/beta-vae-shapes.json', '--epochs', '3', '--beta=1', '--out', 'runs/x', '--train-limit', '5000']);
     expect(r).toEqual({
       ok: true,
-      args: { graph: 'graphs/beta-vae-shapes.json', epochs: 3, beta: 1, out: 'runs/x', backend: 'wasm', trainLimit: 5000, steps: 9 },
+      args: {
+        graph: 'graphs/beta-vae-shapes.json',
+        epochs: 3,
+        beta: 1,
+        out: 'runs/x',
+        backend: 'wasm',
+        trainLimit: 5000,
+        steps: 9,
+        betas: '1,4',
+      },
     });
     expect(parseLabArgs(['--help'])).toEqual({ ok: 'help' });
   });
