@@ -1,5 +1,6 @@
 /** Command-line options of `npm run lab`, checked with a schema like every other outside input. */
 import { z } from 'zod';
+import { parseGraphFlags, type ParsedGraphFlags } from './graphFlags';
 import { nodeBackends } from '../runtime/worker/nodeBackend';
 
 export const labUsage = `usage: npm run lab -- <graph.json> [options]
@@ -61,28 +62,9 @@ const flags: Record<string, keyof LabArgs> = {
   '--betas': 'betas',
 };
 
-export type ParsedLabArgs = { ok: true; args: LabArgs } | { ok: false; message: string } | { ok: 'help' };
+export type ParsedLabArgs = ParsedGraphFlags<LabArgs>;
 
 /** argv (after the script name) → options, or a message naming the bad flag. */
 export function parseLabArgs(argv: ReadonlyArray<string>): ParsedLabArgs {
-  const raw: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--help' || arg === '-h') return { ok: 'help' };
-    const [flag, inline] = arg.startsWith('--') ? (arg.split(/=(.*)/s, 2) as [string, string | undefined]) : [arg, undefined];
-    if (flag.startsWith('--')) {
-      const key = flags[flag];
-      if (!key) return { ok: false, message: `unknown option ${flag}\n\n${labUsage}` };
-      const value = inline ?? argv[++i];
-      if (value === undefined) return { ok: false, message: `${flag} needs a value` };
-      raw[key] = value;
-    } else if (raw.graph === undefined) {
-      raw.graph = arg;
-    } else {
-      return { ok: false, message: `one graph file at a time (got '${raw.graph}' and '${arg}')` };
-    }
-  }
-  const parsed = zLabArgs.safeParse(raw);
-  if (!parsed.success) return { ok: false, message: parsed.error.issues.map((i) => i.message).join('\n') };
-  return { ok: true, args: parsed.data };
+  return parseGraphFlags(argv, { flags, schema: zLabArgs, usage: labUsage });
 }
