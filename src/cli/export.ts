@@ -9,7 +9,6 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatDiagnostics } from '../core/diagnostics';
-import { datasetIds } from '../core/datasets';
 import { generatedDatasetFile } from '../data/generated';
 import { sha256Hex } from '../data/importedAsset';
 import { generatedDir } from '../data/loadNode';
@@ -156,12 +155,9 @@ export async function runExportCli(argv: string[], io: CliIO = nodeIO): Promise<
   if (result.datasetFile) {
     const from = join(generatedDir, result.datasetFile);
     const to = join(dirname(out), result.datasetFile);
-    const drawn = datasetIds.find((id) => `${id}.bin.gz` === result.datasetFile);
     const generated = result.datasetHash
       ? await importedFile(result.datasetHash, values.data, io)
-      : drawn
-        ? generatedDatasetFile(drawn)
-        : undefined;
+      : generatedDatasetFile(result.datasetFile);
     if (generated === null) return 1;
     if (!generated && !io.exists(from)) {
       io.stderr(`the graph's dataset file ${result.datasetFile} is not installed here (${from}); the script needs it beside it\n`);

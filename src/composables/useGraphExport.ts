@@ -14,7 +14,6 @@ import { formatDiagnostics } from '../core/diagnostics';
 import type { NodeSpecRegistry } from '../core/nodeSpec';
 import type { RasterImage } from '../core/png';
 import type { GraphDoc } from '../core/schema';
-import { datasetIds } from '../core/datasets';
 import { isGzip } from '../data/format';
 import { generatedDatasetFile } from '../data/generated';
 import { readImportedAsset } from '../storage/datasetDb';
@@ -38,8 +37,7 @@ export async function readDatasetFileInBrowser(fileName: string, importedHash?: 
     if (!asset) throw new Error('this graph uses one of your own datasets, and it is not in this browser: import it first');
     return isGzip(asset) ? asset : gzipSync(asset, { level: 6 });
   }
-  const drawn = datasetIds.find((id) => `${id}.bin.gz` === fileName);
-  const generated = drawn ? generatedDatasetFile(drawn) : undefined;
+  const generated = generatedDatasetFile(fileName);
   if (generated) return generated;
   const base = import.meta.env.BASE_URL.replace(/\/?$/, '/');
   const response = await fetch(`${base}generated/${fileName}`);

@@ -1,5 +1,5 @@
 /** The datasets drawn in code (no file, no download), by id: one lookup for Node, the page and the worker. */
-import type { DatasetId } from '../core/datasets';
+import { datasetIds, type DatasetId } from '../core/datasets';
 import { loadFacesDataset } from './faces';
 import { encodeDatasetAsset, type DatasetData } from './format';
 import { loadShapesDataset } from './shapes';
@@ -16,9 +16,10 @@ export function generatedDataset(id: DatasetId): (() => DatasetData) | undefined
   return generated[id];
 }
 
-/** A dataset drawn in code as the dataset file the exported scripts read (undefined when it comes from a file). */
-export function generatedDatasetFile(id: DatasetId): Uint8Array | undefined {
-  const draw = generatedDataset(id);
+/** The dataset file (`faces.bin.gz`) the exported scripts read, for a dataset drawn in code (undefined for the others). */
+export function generatedDatasetFile(fileName: string): Uint8Array | undefined {
+  const id = datasetIds.find((d) => `${d}.bin.gz` === fileName);
+  const draw = id ? generatedDataset(id) : undefined;
   if (!draw) return undefined;
   const { imageShape, train, test } = draw();
   return encodeDatasetAsset({ imageShape, train, test });

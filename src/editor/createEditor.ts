@@ -54,8 +54,8 @@ export interface EditorCallbacks {
   layoutChanged(): void;
   /** A locked graph: nodes cannot be dragged and wires cannot be drawn or pulled off (panning and zooming still work). */
   isLocked(): boolean;
-  /** A new wire was dropped on empty canvas (not one pulled off an input): offer nodes to end it. */
-  wireDropped(from: WireEnd, clientX: number, clientY: number): void;
+  /** A new wire was dropped on empty canvas (not one pulled off an input), at the pointer: offer nodes to end it. */
+  wireDropped(from: WireEnd): void;
   /** The smallest on-screen size (CSS px) node text may shrink to when the view fits the graph. */
   readableTextPx(): number;
 }
@@ -101,19 +101,13 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
 
   // a wire dropped on empty canvas: the add menu offers the nodes that can end it (not when
   // the wire was pulled off an input: that is a removal)
-  const pointer = { clientX: 0, clientY: 0 };
-  const trackPointer = (event: PointerEvent) => {
-    pointer.clientX = event.clientX;
-    pointer.clientY = event.clientY;
-  };
-  window.addEventListener('pointermove', trackPointer, true);
   let pulledOff = false;
   connection.addPipe((context) => {
     if (context.type === 'connectionpick') pulledOff = false;
     if (context.type === 'connectiondrop') {
       const { initial, socket, created } = context.data;
       if (!socket && !created && !pulledOff && !callbacks.isLocked()) {
-        callbacks.wireDropped({ node: initial.nodeId, port: initial.key, side: initial.side }, pointer.clientX, pointer.clientY);
+        callbacks.wireDropped({ node: initial.nodeId, port: initial.key, side: initial.side });
       }
     }
     return context;
@@ -253,16 +247,15 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
     await setView(fitTransform(box, viewport(), readableZoom()));
   }
 
-  /** Brings some nodes into view, clear of `cover` (a card over the canvas, in client coordinates). */
-  async function revealNodes(ids: ReadonlyArray<string>, cover: DOMRect | null, options: { above?: number } = {}): Promise<void> {
+  /** Brings some nodes into view (and `above` canvas px over them: a group frame's title bar). */
+  async function revealNodes(ids: ReadonlyArray<string>, options: { above?: number } = {}): Promise<void> {
     const nodes = boundingBox(nodeBoxes(ids));
     if (!nodes) return;
     const above = options.above ?? 0;
     const box = { ...nodes, y: nodes.y - above, height: nodes.height + above };
-    const rect = container.getBoundingClientRect();
-    const card = cover ? { x: cover.left - rect.left, y: cover.top - rect.top, width: cover.width, height: cover.height } : null;
+    // nothing floats over the canvas (panels and the lesson card sit beside it), so all of it is free
     const current: Transform = getView();
-    const next = revealTransform(box, current, viewport(), card);
+    const next = revealTransform(box, current, viewport(), null);
     if (next !== current) await setView(next);
   }
 
@@ -328,7 +321,6 @@ export async function createEditor(container: HTMLElement, pinia: Pinia, callbac
     },
     destroy() {
       clearTimeout(viewTimer);
-      window.removeEventListener('pointermove', trackPointer, true);
       area.destroy();
     },
   };

@@ -16,8 +16,8 @@ export interface EditorHandle {
   sync(doc: GraphDoc): Promise<void>;
   /** Fits the graph on screen without shrinking node text below the readable size (pans instead). */
   zoomToFit(): Promise<void>;
-  /** Pans (zooming out only as far as needed) so these nodes — and `above` canvas px over them — are in view and not under `cover`. */
-  revealNodes(ids: ReadonlyArray<string>, cover: DOMRect | null, options?: { above?: number }): Promise<void>;
+  /** Pans (zooming out only as far as needed) so these nodes — and `above` canvas px over them — are in view. */
+  revealNodes(ids: ReadonlyArray<string>, options?: { above?: number }): Promise<void>;
   /** The lowest zoom at which node text is still readable. */
   readableZoom(): number;
   zoomBy(factor: number): Promise<void>;

@@ -90,13 +90,13 @@ export const useEditorStore = defineStore('editor', () => {
     addMenu.value = anchor ?? anchorHere();
   }
 
-  /** A new wire dropped on empty canvas: the add menu, at the drop, for the nodes that can end it. */
-  function openAddMenuForWire(end: { node: string; port: string; side: 'input' | 'output' }, clientX: number, clientY: number): void {
-    const h = handle.value;
+  /** A new wire dropped on empty canvas: the add menu, at the drop (the pointer), for the nodes that can end it. */
+  function openAddMenuForWire(end: { node: string; port: string; side: 'input' | 'output' }): void {
     const wire = looseWire(graph.doc, specRegistry, end);
-    if (!h || !wire || refusedAsLocked('Nodes cannot be added')) return;
+    const anchor = anchorHere();
+    if (!anchor || !wire || refusedAsLocked('Nodes cannot be added')) return;
     nodeMenu.value = null;
-    addMenu.value = { clientX, clientY, at: h.toCanvas(clientX, clientY), wire };
+    addMenu.value = { ...anchor, wire };
   }
 
   /** Adds a node where a wire was dropped and connects the wire to it. */
@@ -283,7 +283,7 @@ export const useEditorStore = defineStore('editor', () => {
     await h.sync(graph.doc);
     await h.select(collapsed ? [groupId] : group.members);
     // what was opened (or closed) is brought into view, the frame's title bar included
-    await h.revealNodes(collapsed ? [groupId] : group.members, null, { above: collapsed ? 0 : 44 });
+    await h.revealNodes(collapsed ? [groupId] : group.members, { above: collapsed ? 0 : 44 });
   }
 
   function ungroup(groupId: string): void {
