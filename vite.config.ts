@@ -63,7 +63,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 4000,
   },
   optimizeDeps: {
-    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm'],
+    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-wasm', 'jpeg-js', 'omggif'],
+    // served as it is: its wasm glue stays next to the codec it loads
+    exclude: ['@jsquash/webp'],
   },
   test: {
     projects: [

@@ -1,4 +1,5 @@
 /** Shared test helpers: the saved graphs and small graph builders. */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { specRegistry } from '../nodes';
@@ -46,4 +47,12 @@ export function smallVae(): GraphDoc {
   }
   doc.training.learningRate = 0.003;
   return doc;
+}
+
+/**
+ * Bytes as their length and SHA-256, for comparing large files: `expect(bytesId(a)).toBe(bytesId(b))` is instant
+ * where a deep equality over megabytes takes a minute, and a mismatch still reads clearly.
+ */
+export function bytesId(bytes: Uint8Array): string {
+  return `${bytes.length.toLocaleString('en')} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex')}`;
 }

@@ -15,7 +15,7 @@ const usage = `usage: npm run dataset -- <folder | pictures.zip> --out my.bin.gz
   --fit MODE        crop (default: the centre square) or fit (the whole picture, letterboxed on black)
   --help
 
-Sub-folders are the classes (labels). PNG is decoded here; JPEG, WebP and GIF are read by the browser's import.`;
+Sub-folders are the classes (labels). PNG, JPEG, WebP and GIF are read, with the browser import's decoder.`;
 
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['out', 'size', 'channels', 'fit'], switches: ['help'] });

@@ -79,7 +79,8 @@ export function encodeDatasetAsset(data: DatasetData): Uint8Array {
     view.setUint32(body, meta.length, true);
     out.set(meta, body + 4);
   }
-  return gzipSync(out, { level: 9 });
+  // a fixed gzip time stamp: the same dataset is the same bytes (and the same content hash) whenever it is built
+  return gzipSync(out, { level: 9, mtime: 0 });
 }
 
 export function decodeDatasetAsset(gz: Uint8Array): DatasetData {

@@ -1,35 +1,23 @@
 /**
  * The image importer in Node (CLI, tests): a folder, a zip or a `.bin.gz`
  * dataset file on disk becomes a dataset, with the same builder the browser
- * uses. Node decodes PNG itself (src/core/png.ts); JPEG, WebP and GIF need the
- * browser's decoders, so here they are skipped with that reason.
+ * uses and the same picture decoder (src/data/pictureDecode.ts), so a folder gives
+ * the same dataset, hash included, here and in the page.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { ImportedDatasetRef } from '../core/datasets';
-import { decodePng, isPng } from '../core/png';
 import type { DatasetData } from './format';
 import { buildImageDataset, type BuildProgress, type ImportOptions, type ImportReport } from './imageDataset';
 import { datasetNameFrom, packImportedDataset, readImportedFile } from './importedAsset';
 import type { RgbaPicture } from './imageResize';
+import { decodePicture } from './pictureDecode';
+import { decodeWebpNode } from './webpNode';
 import { ImageImportError, importLimits, isZip, zipSources, type ImageSource, type ImportLimits } from './imageSources';
 
-/** Decodes a picture in Node: PNG only (other formats are named in the reason). */
-export async function decodePictureNode(bytes: Uint8Array): Promise<RgbaPicture> {
-  if (isPng(bytes)) {
-    const image = decodePng(bytes);
-    return { width: image.width, height: image.height, rgba: image.pixels };
-  }
-  const kind =
-    bytes[0] === 0xff && bytes[1] === 0xd8
-      ? 'JPEG'
-      : bytes[0] === 0x47 && bytes[1] === 0x49 && bytes[2] === 0x46
-        ? 'GIF'
-        : bytes[8] === 0x57 && bytes[9] === 0x45 && bytes[10] === 0x42 && bytes[11] === 0x50
-          ? 'WebP'
-          : undefined;
-  if (kind) throw new Error(`${kind} is decoded in the browser only; on the command line convert it to PNG`);
-  throw new Error('not a picture this app can read (damaged, or another format)');
+/** Decodes a picture in Node: the decoder the browser's import worker uses (PNG, JPEG, GIF, WebP). */
+export function decodePictureNode(bytes: Uint8Array): Promise<RgbaPicture> {
+  return decodePicture(bytes, decodeWebpNode);
 }
 
 /** Every file under a folder, named by its path inside it ('/'-separated). */

@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import type { Page } from 'playwright-core';
+import { importDatasetPath } from '../../src/data/importNode';
 import { classFiles, solidPng, writeFolder, zipOf } from '../data/pictureFixtures';
+import { gifOf } from '../data/pictureFormats';
 import { launch, setRunSettings, type BrowserSession } from './browser';
 
 let session: BrowserSession;
@@ -55,7 +57,7 @@ async function browserPictures(page: Page, type: 'image/jpeg' | 'image/webp', n:
   return made.map((bytes) => Buffer.from(bytes));
 }
 
-test('a folder of class folders (PNG, JPEG, WebP) becomes a grey dataset: preview, counts, skipped files, then it trains', async () => {
+test('a folder of class folders (PNG, JPEG, WebP, GIF) becomes a grey dataset: preview, counts, skipped files, the hash the CLI gives, then it trains', async () => {
   const { page } = session;
   await open(page, 'vae');
   const jpegs = await browserPictures(page, 'image/jpeg', 5);
@@ -65,18 +67,22 @@ test('a folder of class folders (PNG, JPEG, WebP) becomes a grey dataset: previe
   };
   jpegs.forEach((b, i) => (files[`pets/birds/b${i}.jpg`] = b));
   webps.forEach((b, i) => (files[`pets/birds/w${i}.webp`] = b));
+  files['pets/birds/g0.gif'] = gifOf(30, 20, [200, 120, 20]);
   const dir = writeFolder(files);
   await openDatasets(page);
   await page.getByTestId('datasets-folder').setInputFiles(`${dir}/pets`);
   await page.getByTestId('datasets-preview').waitFor({ timeout: 60_000 });
-  await expect(page.getByTestId('datasets-counts').textContent()).resolves.toMatch(/46 pictures: 41 train \/ 5 test · 28×28 grey/);
-  await expect(page.getByTestId('datasets-classes').textContent()).resolves.toBe('Classes: birds (10), cats (12), dogs (12), owls (12)');
+  await expect(page.getByTestId('datasets-counts').textContent()).resolves.toMatch(/47 pictures: 42 train \/ 5 test · 28×28 grey/);
+  await expect(page.getByTestId('datasets-classes').textContent()).resolves.toBe('Classes: birds (11), cats (12), dogs (12), owls (12)');
   await page.getByTestId('datasets-skipped').locator('summary').click();
   const skipped = await page.getByTestId('datasets-skipped').textContent();
   expect(skipped).toContain('pets/<b>notes</b>.txt — not a picture');
-  expect(skipped).toContain('pets/broken.png — not a picture the browser can decode');
+  expect(skipped).toContain('pets/broken.png — not a picture this app can read');
   expect(await page.getByTestId('datasets-skipped').locator('b').count()).toBe(0);
   await page.getByTestId('datasets-save-use').click();
+  // the command line decodes with the same code: the same folder, the same dataset, the same hash
+  const cli = await importDatasetPath(`${dir}/pets`, { size: 28, channels: 1, fit: 'crop' });
+  await page.getByTestId(`dataset-${cli.ref.hash.slice(0, 12)}`).waitFor({ timeout: 10_000 });
   await page.getByTestId('datasets-close').click();
   await expect
     .poll(() => page.getByTestId('control-data-dataset').locator('option:checked').textContent(), { timeout: 10_000 })
