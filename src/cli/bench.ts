@@ -7,9 +7,12 @@
  *  - the same graphs' exported PyTorch scripts on the same data in the same run (1 thread and all cores),
  *    and each backend's ratio to the faster of the two (skip with --no-torch);
  *  - with --elbo: vae.json trained 5 epochs with the fast layers and with tfjs's plain ops, test ELBO of each;
- *  - in-browser training per backend in Chromium (the page's training worker; skip with --no-browser).
+ *  - in-browser training per backend in Chromium (the page's training worker; skip with --no-browser);
+ *  - memory of importing 60,000 pictures in the page (the Datasets dialog and its worker) and in Node (skip with
+ *    --no-import; --pictures N for another count).
  *
- *   npm run bench -- [--steps 60] [--backends wasm,cpu,webgpu] [--graphs vae,conv-vae] [--elbo] [--no-browser] [--no-torch]
+ *   npm run bench -- [--steps 60] [--backends wasm,cpu,webgpu] [--graphs vae,conv-vae] [--elbo] [--no-browser]
+ *                    [--no-torch] [--no-import] [--pictures 60000]
  */
 import { specRegistry } from '../../nodes';
 import { compileGraph } from '../compiler/plan';
@@ -48,8 +51,8 @@ async function stepsFor(backend: NodeBackend, graph: string, steps: number): Pro
 
 async function main() {
   const args = parseArgs(process.argv.slice(2), {
-    values: ['steps', 'backends', 'graphs', 'elbo-epochs'],
-    switches: ['no-browser', 'no-torch', 'elbo'],
+    values: ['steps', 'backends', 'graphs', 'elbo-epochs', 'pictures'],
+    switches: ['no-browser', 'no-torch', 'elbo', 'no-import'],
   });
   const steps = intArg(args, 'steps', 5, 100_000) ?? 60;
   const backends = (args.values.get('backends') ?? 'wasm,cpu,webgpu').split(',') as NodeBackend[];
@@ -93,6 +96,14 @@ async function main() {
       report.trainingBrowser = await benchBrowserBackends({ steps: Math.min(steps, 40), graph: 'vae' });
     } catch (e) {
       report.trainingBrowser = { error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+  if (!args.switches.has('no-import')) {
+    try {
+      const { benchImportMemory } = await import('./benchImport');
+      report.importMemory = await benchImportMemory(intArg(args, 'pictures', 100, 200_000) ?? 60_000);
+    } catch (e) {
+      report.importMemory = { error: e instanceof Error ? e.message : String(e) };
     }
   }
   console.log(JSON.stringify(report, null, 2));

@@ -59,19 +59,8 @@ export async function benchBrowserBackends(opts: {
   graph: string;
   backends?: ReadonlyArray<BackendName>;
 }): Promise<BrowserBenchRow[]> {
-  const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-  const server = await createServer({
-    root,
-    configFile: join(root, 'vite.config.ts'),
-    logLevel: 'error',
-    server: { port: 0, host: '127.0.0.1', open: false },
-  });
-  await server.listen();
-  const rows: BrowserBenchRow[] = [];
-  try {
-    const address = server.httpServer?.address();
-    if (!address || typeof address === 'string') throw new Error('the Vite server did not start');
-    const baseUrl = `http://127.0.0.1:${address.port}`;
+  return withViteServer(async (baseUrl) => {
+    const rows: BrowserBenchRow[] = [];
     for (const backend of opts.backends ?? backendNames) {
       try {
         const r = await benchOne(baseUrl, backend, opts.steps, opts.graph);
@@ -89,10 +78,27 @@ export async function benchBrowserBackends(opts: {
         rows.push({ backend, samplesPerSecond: 0, steps: 0, note: e instanceof Error ? e.message : String(e) });
       }
     }
+    return rows;
+  });
+}
+
+/** Runs `fn` with the app served by Vite on a free local port (its base URL), then closes the server. */
+export async function withViteServer<T>(fn: (baseUrl: string) => Promise<T>): Promise<T> {
+  const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+  const server = await createServer({
+    root,
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'error',
+    server: { port: 0, host: '127.0.0.1', open: false },
+  });
+  await server.listen();
+  try {
+    const address = server.httpServer?.address();
+    if (!address || typeof address === 'string') throw new Error('the Vite server did not start');
+    return await fn(`http://127.0.0.1:${address.port}`);
   } finally {
     await server.close();
   }
-  return rows;
 }
 
 function argValue(name: string): string | undefined {

@@ -131,6 +131,22 @@ test('a zip in RGB trains the colour conv VAE, is still there after a reload, ex
   await expect.poll(() => page.locator('[data-testid^="dataset-"]', { hasText: 'colour pets' }).count()).toBe(0);
   // the open graph now names a dataset this browser lacks: training says so by name and hash
   await page.getByTestId('datasets-close').click();
+  // and a link to the graph, opened here, asks for the dataset instead of failing: the graph opens, Import… is offered
+  await page.getByTestId('share-menu').click();
+  await page.getByTestId('share-link').click();
+  const link = await page.getByTestId('link-url').inputValue();
+  await page.keyboard.press('Escape');
+  const other = await session.context.newPage();
+  await other.goto(link);
+  await other.locator('.app[data-ready="true"]').waitFor({ timeout: 60_000 });
+  const notice = other.getByTestId('toast').filter({ hasText: 'uses your dataset' });
+  await expect
+    .poll(() => notice.textContent(), { timeout: 20_000 })
+    .toMatch(/uses your dataset 'colour pets' \(hash [0-9a-f]{12}…\), which is not here: import it/);
+  expect(await other.getByTestId('node-data').count()).toBe(1);
+  await notice.getByTestId('toast-action').click();
+  await other.getByTestId('datasets-dialog').waitFor();
+  await other.close();
   await page.getByTestId('train').click();
   await expect
     .poll(() => page.getByTestId('dashboard').textContent(), { timeout: 30_000 })
