@@ -3,6 +3,14 @@ import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import type { PortSpec } from '../src/core/nodeSpec';
 import { formatShape, type Shape } from '../src/core/shape';
+import {
+  FORWARD_INDENT as I,
+  forwardComment,
+  type DescribeContext,
+  type ExportStep,
+  type ExportTarget,
+  type NodeExporter,
+} from '../src/export/nodeExport';
 import { defineNode, tensorInput, type NodeInputs, type Tensor, type TF } from './defineNode';
 
 const zParams = z.strictObject({});
@@ -39,6 +47,56 @@ export function withCondition(tf: TF, h: Tensor, inputs: NodeInputs, nodeId: str
   return tf.concat([h, tensorInput(inputs, port, nodeId)], 1);
 }
 
+// ---- export to PyTorch and Keras ----
+
+interface ConditionStep extends ExportStep {
+  labels: string;
+  c: string;
+  classes: number;
+}
+
+/**
+ * The exported encoders and decoders take the one-hot c as a second input beside x or z, and append it where
+ * build() does (withCondition): after flattening, before the dense layers; and to z.
+ */
+export interface ExportedCondition {
+  /** The Python variable holding c [B, K]. */
+  variable: string;
+  classes: number;
+}
+
+/** The one-hot condition wired into `port` of the node being exported (undefined when nothing is wired). */
+export function exportedCondition<P>(ctx: DescribeContext<P>, port = 'condition'): ExportedCondition | undefined {
+  if ((ctx.node.inputs[port] ?? []).length === 0) return undefined;
+  const classes = conditionWidth(ctx.node.inputShapes, port);
+  return { variable: ctx.input(port), classes };
+}
+
+/** What a conditioned network is called with: `self.net(x, c)` in PyTorch, `self.net([x, c])` in Keras. */
+export function conditionedCall(target: ExportTarget, module: string, input: string, c: ExportedCondition | undefined): string {
+  if (!c) return `self.${module}(${input})`;
+  return target === 'pytorch' ? `self.${module}(${input}, ${c.variable})` : `self.${module}([${input}, ${c.variable}])`;
+}
+
+/** The Keras input line of a conditioned network's c (none without a condition). */
+export const kerasConditionInput = (c: ExportedCondition | undefined): string[] =>
+  c ? [`    c = keras.Input(shape=(${c.classes},))  # the one-hot class`] : [];
+
+const conditionExporter: NodeExporter<ConditionParams, ConditionStep> = {
+  describe(ctx) {
+    const classes = ctx.node.outputShapes.c?.[1];
+    if (typeof classes !== 'number') return ctx.fail('its one-hot width is unknown');
+    return { node: ctx.ref, paramCount: 0, labels: ctx.input('labels'), c: ctx.output('c', 'c'), classes };
+  },
+  code(s, ctx) {
+    const onehot =
+      ctx.target === 'pytorch'
+        ? `F.one_hot(${s.labels}.long(), ${s.classes}).float()`
+        : `tf.one_hot(tf.cast(${s.labels}, tf.int32), ${s.classes})`;
+    return { forward: [...forwardComment(s.node, `the one-hot class c of each label (${s.classes} classes)`), `${I}${s.c} = ${onehot}`] };
+  },
+};
+
 export const Condition = defineNode<ConditionParams>({
   type: 'Condition',
   version: 1,
@@ -54,6 +112,7 @@ export const Condition = defineNode<ConditionParams>({
   controls: [],
   inputs: { labels: { kind: 'labels', label: 'label', doc: "the class of each image: the Dataset's label" } },
   outputs: { c: { kind: 'labels', label: 'c', doc: 'the one-hot class [B×K]' } },
+  exporter: conditionExporter,
   infer({ inputs, datasetClasses }) {
     const labels = inputs.labels;
     if (!labels) throw new NodeIssueError('labels', "needs the Dataset's labels");

@@ -15,11 +15,26 @@ export type DatasetParams = z.infer<typeof zParams>;
 
 interface DatasetStep extends ExportStep {
   x: string;
+  /** Present when something reads the labels (the scripts then pass the batch's labels to the model). */
+  label: string | undefined;
 }
 
 const datasetExporter: NodeExporter<DatasetParams, DatasetStep> = {
-  describe: (ctx) => ({ node: ctx.ref, paramCount: 0, x: ctx.output('x', 'x') }),
-  code: (s) => ({ forward: [...forwardComment(s.node, 'a batch of images, pixels in 0..1'), `${I}${s.x} = x`] }),
+  describe: (ctx) => ({
+    node: ctx.ref,
+    paramCount: 0,
+    x: ctx.output('x', 'x'),
+    label: ctx.node.usedOutputs.includes('label') ? ctx.output('label', 'label') : undefined,
+  }),
+  code: (s) => ({
+    forward: s.label
+      ? [
+          ...forwardComment(s.node, 'a batch of images, pixels in 0..1, and their class labels'),
+          `${I}${s.x} = x`,
+          `${I}${s.label} = labels`,
+        ]
+      : [...forwardComment(s.node, 'a batch of images, pixels in 0..1'), `${I}${s.x} = x`],
+  }),
 };
 
 export const Dataset = defineNode<DatasetParams>({

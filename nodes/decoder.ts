@@ -2,7 +2,15 @@
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import { formatShape, type Shape } from '../src/core/shape';
-import { conditionInput, conditionWidth, withCondition } from './condition';
+import {
+  conditionedCall,
+  conditionInput,
+  conditionWidth,
+  exportedCondition,
+  kerasConditionInput,
+  withCondition,
+  type ExportedCondition,
+} from './condition';
 import { addCosts, convCost, denseCost, noCost } from './layerCost';
 import { defineNode, tensorInput, type Tensor } from './defineNode';
 import { zLayerSizes } from './encoder';
@@ -100,6 +108,8 @@ export interface DecoderStep extends ExportStep {
   className: string;
   z: string;
   latentDim: number;
+  /** The one-hot class c appended to z, when one is wired in. */
+  condition: ExportedCondition | undefined;
   dense: DenseLayer[];
   /** Conv decoders reshape the dense output to this [H, W, C] before the transposed convolutions. */
   start: [number, number, number] | undefined;
@@ -121,8 +131,9 @@ function describeDecoder(ctx: DescribeContext<DecoderParams>): DecoderStep {
   if (!z || z.length !== 2 || typeof latent !== 'number') return ctx.fail('its input z must be a latent code [B×d] to be exported');
   const output = image3(node.outputShapes.xHat, node, 'its output x̂');
   const [h, w, c] = output;
+  const condition = exportedCondition(ctx);
   const dense: DenseLayer[] = [];
-  let inputs = latent;
+  let inputs = latent + (condition?.classes ?? 0);
   params.hidden.forEach((units, i) => {
     dense.push({ name: `dense${i}`, inputs, units, activated: true });
     inputs = units;
@@ -165,6 +176,7 @@ function describeDecoder(ctx: DescribeContext<DecoderParams>): DecoderStep {
     className,
     z: zVar,
     latentDim: latent,
+    condition,
     dense,
     start,
     deconvs,
@@ -176,7 +188,8 @@ function describeDecoder(ctx: DescribeContext<DecoderParams>): DecoderStep {
 }
 
 function decoderSummary(s: DecoderStep): string {
-  const dense = `dense ${[s.latentDim, ...s.dense.map((d) => d.units)].join(' → ')}`;
+  const first = s.condition ? `${s.latentDim} + ${s.condition.classes} (z and the one-hot class c)` : `${s.latentDim}`;
+  const dense = `dense ${[first, ...s.dense.map((d) => d.units)].join(' → ')}`;
   if (!s.start) return `${dense}, reshaped to ${s.output.join('×')}; returns the logits`;
   const sizes = [s.start.join('×'), ...s.deconvs.map((d) => `${size2(d.outSize)}×${d.filters}`)];
   return `${dense}, reshaped to ${s.start.join('×')}, stride-2 transposed convs ${sizes.join(' → ')}; returns the logits`;
@@ -201,7 +214,11 @@ function torchClass(s: DecoderStep): string[] {
       `        self.${d.name} = nn.ConvTranspose2d(${d.inChannels}, ${d.filters}, ${d.kernel}, stride=2${plans[i]?.extra ?? ''})  # ${size2(d.inSize)} → ${size2(d.outSize)}`,
     );
   });
-  L.push('', '    def forward(self, z):', '        h = z');
+  L.push(
+    '',
+    `    def forward(self, z${s.condition ? ', c' : ''}):`,
+    s.condition ? '        h = torch.cat([z, c], 1)  # the one-hot class appended' : '        h = z',
+  );
   for (const d of s.dense) L.push(`        h = ${d.activated ? act(`self.${d.name}(h)`) : `self.${d.name}(h)`}`);
   if (!s.start) {
     L.push(`        return unflatten_hwc(h, ${s.output.join(', ')})  # logits`);
@@ -222,9 +239,10 @@ function kerasBuilder(s: DecoderStep, builder: string): string[] {
   const act = kerasActivationArg(s.params.activation);
   const L = [
     `def ${builder}():`,
-    `    """Decoder '${s.node.id}': dense layers${s.start ? ', then stride-2 transposed convs' : ''} up to a ${s.output.join('×')} image; returns the logits."""`,
+    `    """Decoder '${s.node.id}': ${s.condition ? 'z with the one-hot class c appended, then ' : ''}dense layers${s.start ? ', then stride-2 transposed convs' : ''} up to a ${s.output.join('×')} image; returns the logits."""`,
     `    z = keras.Input(shape=(${s.latentDim},))`,
-    '    h = z',
+    ...kerasConditionInput(s.condition),
+    s.condition ? '    h = layers.Concatenate()([z, c])  # the one-hot class appended' : '    h = z',
   ];
   for (const d of s.dense) L.push(`    h = layers.Dense(${d.units}${d.activated ? act : ''}, name=${pyString(d.name)})(h)`);
   if (!s.start) {
@@ -238,7 +256,7 @@ function kerasBuilder(s: DecoderStep, builder: string): string[] {
       );
     });
   }
-  L.push(`    return keras.Model(z, logits, name=${pyString(s.module)})`);
+  L.push(`    return keras.Model(${s.condition ? '[z, c]' : 'z'}, logits, name=${pyString(s.module)})`);
   return L;
 }
 
@@ -252,7 +270,7 @@ const decoderExporter: NodeExporter<DecoderParams, DecoderStep> = {
         s.node,
         sigmoid ? 'logits, and the mean image sigmoid(logits)' : 'logits; the mean image is the logits themselves (linear output)',
       ),
-      `${I}${s.logits} = self.${s.module}(${s.z})`,
+      `${I}${s.logits} = ${conditionedCall(ctx.target, s.module, s.z, s.condition)}`,
       `${I}${s.mean} = ${sigmoid ? `${ctx.target === 'pytorch' ? 'torch' : 'tf'}.sigmoid(${s.logits})` : s.logits}`,
     ];
     if (ctx.target === 'pytorch') {

@@ -2,7 +2,15 @@
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import type { Shape } from '../src/core/shape';
-import { conditionInput, conditionWidth, withCondition } from './condition';
+import {
+  conditionedCall,
+  conditionInput,
+  conditionWidth,
+  exportedCondition,
+  kerasConditionInput,
+  withCondition,
+  type ExportedCondition,
+} from './condition';
 import { addCosts, convCost, denseCost, noCost } from './layerCost';
 import { defineNode, dims, tensorInput, type Tensor } from './defineNode';
 import { FORWARD_INDENT, forwardComment, type DescribeContext, type ExportStep, type NodeExporter } from '../src/export/nodeExport';
@@ -94,6 +102,8 @@ export interface EncoderStep extends ExportStep {
   convs: ConvLayer[];
   /** Features after the convolutions (or the flat image). */
   flat: number;
+  /** The one-hot class c appended to those features, when one is wired in. */
+  condition: ExportedCondition | undefined;
   dense: DenseLayer[];
   headInputs: number;
   latentDim: number;
@@ -105,6 +115,7 @@ export interface EncoderStep extends ExportStep {
 function describeEncoder(ctx: DescribeContext<EncoderParams>): EncoderStep {
   const { node, params } = ctx;
   const input = ctx.input('x');
+  const condition = exportedCondition(ctx);
   const mean = ctx.output('mean', 'mean');
   const logVar = node.usedOutputs.includes('logVar') ? ctx.output('logVar', 'log_var') : undefined;
   const module = ctx.claim(ctx.stem);
@@ -137,7 +148,7 @@ function describeEncoder(ctx: DescribeContext<EncoderParams>): EncoderStep {
     flat = size[0] * size[1] * inC;
   }
   const dense: DenseLayer[] = [];
-  let inputs = flat;
+  let inputs = flat + (condition?.classes ?? 0);
   params.hidden.forEach((units, i) => {
     dense.push({ name: `dense${i}`, inputs, units, activated: true });
     inputs = units;
@@ -152,6 +163,7 @@ function describeEncoder(ctx: DescribeContext<EncoderParams>): EncoderStep {
     inputShape,
     convs,
     flat,
+    condition,
     dense,
     headInputs: inputs,
     latentDim: params.latentDim,
@@ -170,7 +182,8 @@ function encoderSummary(s: EncoderStep): string {
     ];
     parts.push(`stride-2 convs ${sizes.join(' → ')}`);
   }
-  if (s.dense.length > 0) parts.push(`dense ${[s.flat, ...s.dense.map((d) => d.units)].join(' → ')}`);
+  if (s.condition) parts.push(`the one-hot class c (${s.condition.classes}) appended to the ${s.flat} features`);
+  if (s.dense.length > 0) parts.push(`dense ${[s.flat + (s.condition?.classes ?? 0), ...s.dense.map((d) => d.units)].join(' → ')}`);
   const heads = s.logVar ? `μ and log σ² (${s.latentDim} each)` : `the code μ (${s.latentDim})`;
   return `${parts.length > 0 ? `${parts.join(', ')}, then ` : ''}${heads}; ${activationTitle(s.params.activation)} activations`;
 }
@@ -191,9 +204,9 @@ function torchClass(s: EncoderStep): string[] {
   for (const d of s.dense) L.push(`        self.${d.name} = nn.Linear(${d.inputs}, ${d.units})`);
   L.push(`        self.mean = nn.Linear(${s.headInputs}, ${s.latentDim})`);
   if (s.logVar) L.push(`        self.log_var = nn.Linear(${s.headInputs}, ${s.latentDim})`);
-  L.push('', '    def forward(self, x):', '        h = x');
+  L.push('', `    def forward(self, x${s.condition ? ', c' : ''}):`, '        h = x');
   for (const c of s.convs) L.push(`        ${torchConvForward(c, act)}`);
-  L.push('        h = flatten_hwc(h)');
+  L.push(s.condition ? '        h = torch.cat([flatten_hwc(h), c], 1)  # the one-hot class appended' : '        h = flatten_hwc(h)');
   for (const d of s.dense) L.push(`        h = ${act(`self.${d.name}(h)`)}`);
   L.push(s.logVar ? '        return self.mean(h), self.log_var(h)' : '        return self.mean(h)');
   return L;
@@ -205,8 +218,9 @@ function kerasBuilder(s: EncoderStep, builder: string): string[] {
   const heads = s.logVar ? `μ and log σ² (${s.latentDim} each)` : `the code μ (${s.latentDim})`;
   const L = [
     `def ${builder}():`,
-    `    """Encoder '${s.node.id}': ${s.convs.length > 0 ? 'stride-2 convs, ' : ''}${s.dense.length > 0 ? 'dense layers, ' : ''}then ${heads}; ${activationTitle(s.params.activation)} activations."""`,
+    `    """Encoder '${s.node.id}': ${s.convs.length > 0 ? 'stride-2 convs, ' : ''}${s.condition ? 'the one-hot class c appended, ' : ''}${s.dense.length > 0 ? 'dense layers, ' : ''}then ${heads}; ${activationTitle(s.params.activation)} activations."""`,
     `    x = keras.Input(shape=(${h}, ${w}, ${c}))`,
+    ...kerasConditionInput(s.condition),
     '    h = x',
   ];
   for (const l of s.convs) {
@@ -215,13 +229,15 @@ function kerasBuilder(s: EncoderStep, builder: string): string[] {
     );
   }
   L.push(`    h = layers.Flatten()(h)  # ${s.flat} features`);
+  if (s.condition) L.push('    h = layers.Concatenate()([h, c])  # the one-hot class appended');
+  const inputs = s.condition ? '[x, c]' : 'x';
   for (const d of s.dense) L.push(`    h = layers.Dense(${d.units}${act}, name=${pyString(d.name)})(h)`);
   L.push(`    mean = layers.Dense(${s.latentDim}, name="mean")(h)`);
   if (s.logVar) {
     L.push(`    log_var = layers.Dense(${s.latentDim}, name="log_var")(h)`);
-    L.push(`    return keras.Model(x, [mean, log_var], name=${pyString(s.module)})`);
+    L.push(`    return keras.Model(${inputs}, [mean, log_var], name=${pyString(s.module)})`);
   } else {
-    L.push(`    return keras.Model(x, mean, name=${pyString(s.module)})`);
+    L.push(`    return keras.Model(${inputs}, mean, name=${pyString(s.module)})`);
   }
   return L;
 }
@@ -230,12 +246,12 @@ const encoderExporter: NodeExporter<EncoderParams, EncoderStep> = {
   describe: describeEncoder,
   code(s, ctx) {
     const I = FORWARD_INDENT;
-    const forward = [
-      ...forwardComment(s.node, s.logVar ? 'q(z|x) = N(μ, σ²)' : 'the code μ (an autoencoder reads no log σ²)'),
-      s.logVar ? `${I}${s.mean}, ${s.logVar} = self.${s.module}(${s.input})` : `${I}${s.mean} = self.${s.module}(${s.input})`,
-    ];
+    const call = conditionedCall(ctx.target, s.module, s.input, s.condition);
+    const what = s.logVar ? `q(z|x${s.condition ? ', c' : ''}) = N(μ, σ²)` : 'the code μ (an autoencoder reads no log σ²)';
+    const forward = [...forwardComment(s.node, what), s.logVar ? `${I}${s.mean}, ${s.logVar} = ${call}` : `${I}${s.mean} = ${call}`];
     const heads = [{ name: 'mean' }, ...(s.logVar ? [{ name: 'logVar', python: 'log_var' }] : [])];
-    const encode = `self.${s.module}(x)${s.logVar ? '[0]' : ''}`;
+    // the disentanglement report encodes images alone: a conditioned encoder offers no such expression
+    const encode = s.condition ? undefined : `self.${s.module}(x)${s.logVar ? '[0]' : ''}`;
     if (ctx.target === 'pytorch') {
       return {
         forward,

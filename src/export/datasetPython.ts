@@ -6,20 +6,26 @@ import type { ExportTarget } from './nodeExport';
  * torch tensors for PyTorch, NumPy arrays for Keras — with clear exits for a
  * missing, damaged or mismatched file.
  */
-export function datasetReaderPython(target: ExportTarget): string[] {
+export function datasetReaderPython(target: ExportTarget, labels = false): string[] {
   const asArray =
     target === 'pytorch'
       ? [
           '    buffer = bytearray(raw)  # the tensor below is a view of it until cloned',
           '    images = torch.frombuffer(buffer, dtype=torch.uint8)[28 + count:28 + count + count * pixels].reshape(count, height, width, channels).clone()',
+          ...(labels ? ['    labels = torch.frombuffer(buffer, dtype=torch.uint8)[28:28 + count].long()  # a copy'] : []),
         ]
-      : ['    images = np.frombuffer(raw, dtype=np.uint8)[28 + count:28 + count + count * pixels].reshape(count, height, width, channels)'];
+      : [
+          '    images = np.frombuffer(raw, dtype=np.uint8)[28 + count:28 + count + count * pixels].reshape(count, height, width, channels)',
+          ...(labels ? ['    labels = np.frombuffer(raw, dtype=np.uint8)[28:28 + count].astype("int32")'] : []),
+        ];
   return [
-    'DATASETS_READ = {}  # path → (train, test): the file is read once',
+    `DATASETS_READ = {}  # path → (train, test${labels ? ', train labels, test labels' : ''}): the file is read once`,
     '',
     '',
     'def read_dataset(path):',
-    '    """The studio\'s dataset file: (train, test) pixels as uint8 [N, H, W, C], channels last.',
+    labels
+      ? '    """The studio\'s dataset file: (train, test) pixels as uint8 [N, H, W, C], channels last, then their class labels [N].'
+      : '    """The studio\'s dataset file: (train, test) pixels as uint8 [N, H, W, C], channels last.',
     '',
     '    The file is gzip of: "BNDS", then little-endian u32 version, count, train count, height, width,',
     '    channels; count label bytes; count·H·W·C pixel bytes (0..255). The first `train count` images are',
@@ -49,7 +55,9 @@ export function datasetReaderPython(target: ExportTarget): string[] {
     '    if (height, width, channels) != IMAGE_HWC:',
     '        raise SystemExit(f"{path} holds {height}×{width}×{channels} images; this model was built for {IMAGE_HWC[0]}×{IMAGE_HWC[1]}×{IMAGE_HWC[2]}")',
     ...asArray,
-    '    DATASETS_READ[path] = (images[:train_count], images[train_count:])',
+    labels
+      ? '    DATASETS_READ[path] = (images[:train_count], images[train_count:], labels[:train_count], labels[train_count:])'
+      : '    DATASETS_READ[path] = (images[:train_count], images[train_count:])',
     '    return DATASETS_READ[path]',
   ];
 }

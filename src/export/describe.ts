@@ -64,6 +64,13 @@ function describePlan(doc: GraphDoc, plan: Plan, defs: ReadonlyMap<string, AnyNo
   }
   const source = datasetSources[plan.dataset.id];
   if (source.kind === 'unavailable') return fail(plan.dataset.nodeId, `node '${plan.dataset.nodeId}': ${source.reason}`);
+  const labels = plan.nodes.find((n) => n.id === plan.dataset.nodeId)?.usedOutputs.includes(plan.dataset.labels) ?? false;
+  if (labels && source.kind === 'generated') {
+    return fail(
+      plan.dataset.nodeId,
+      `node '${plan.dataset.nodeId}': a graph that reads the labels of the ${plan.dataset.id} dataset the scripts draw themselves cannot be exported yet; train it on a dataset file (MNIST, Fashion-MNIST, your own)`,
+    );
+  }
   // a script that draws its dataset also defines the drawing and scoring code's names
   const generated = datasetSources[plan.dataset.id].kind === 'generated';
   const names = new PyNames(generated ? [...TEMPLATE_NAMES, ...SHAPES_PYTHON_NAMES] : TEMPLATE_NAMES);
@@ -126,6 +133,7 @@ function describePlan(doc: GraphDoc, plan: Plan, defs: ReadonlyMap<string, AnyNo
         batchSize: plan.dataset.batchSize,
         imageShape: plan.imageShape,
         ...(plan.dataset.imported ? { imported: plan.dataset.imported } : {}),
+        labels,
       },
       training: plan.training,
       steps,

@@ -22,6 +22,8 @@ export interface ExportModel {
     imageShape: [number, number, number];
     /** The user's dataset, when `id` is 'imported'. */
     imported?: ImportedDatasetRef;
+    /** The graph reads the Dataset's labels (a conditional VAE): the scripts batch them with the images. */
+    labels: boolean;
   };
   training: TrainingSettings;
   steps: DescribedStep[];

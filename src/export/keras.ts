@@ -28,10 +28,11 @@ function modelClass(model: ExportModel, parts: ScriptParts): string[] {
     '        ]',
   ];
   const [h, w, ch] = model.dataset.imageShape;
+  const labels = model.dataset.labels;
   L.push(
     '',
-    '    def __call__(self, x, step, sample=True):',
-    `        """Runs the graph on a batch x [B, ${h}, ${w}, ${ch}] at training step \`step\` (a float32 scalar; schedules depend on it).`,
+    `    def __call__(self, x, ${labels ? 'labels, ' : ''}step, sample=True):`,
+    `        """Runs the graph on a batch x [B, ${h}, ${w}, ${ch}]${labels ? ' with its class labels [B]' : ''} at training step \`step\` (a float32 scalar; schedules depend on it).`,
     '',
     '        sample=True draws z = μ + σ·ε (training, and the test ELBO as in the browser); sample=False uses z = μ.',
     '        Returns the objective and the summed reconstruction and KL terms, per example.',
@@ -53,6 +54,7 @@ function modelClass(model: ExportModel, parts: ScriptParts): string[] {
 /** `load_images`: from the dataset file exported beside the script, or (shapes) the images the script draws, with their factors. */
 function loadImages(model: ExportModel): string[] {
   const draws = drawsDataset(model);
+  const labels = model.dataset.labels;
   const read = draws
     ? [
         'def load_images(train):',
@@ -61,12 +63,12 @@ function loadImages(model: ExportModel): string[] {
         '    images = np.frombuffer(pixels, dtype=np.uint8).reshape(-1, *IMAGE_SHAPE).astype("float32") / 255.0',
       ]
     : [
-        ...datasetReaderPython('keras'),
+        ...datasetReaderPython('keras', labels),
         '',
         '',
         'def load_images(train, data_file):',
-        '    """The train or test images as float32 [N, H, W, C] in 0..1, binarized as BINARIZE says."""',
-        '    train_pixels, test_pixels = read_dataset(data_file)',
+        `    """The train or test images as float32 [N, H, W, C] in 0..1, binarized as BINARIZE says${labels ? ', and their class labels [N]' : ''}."""`,
+        `    train_pixels, test_pixels${labels ? ', train_labels, test_labels' : ''} = read_dataset(data_file)`,
         '    images = (train_pixels if train else test_pixels).astype("float32") / 255.0',
       ];
   return [
@@ -74,7 +76,7 @@ function loadImages(model: ExportModel): string[] {
     '    if BINARIZE == "static" or (BINARIZE == "dynamic" and not train):',
     '        fixed = np.random.default_rng(STATIC_BINARIZATION_SEED + (0 if train else 1))',
     '        images = (fixed.random(images.shape, dtype=np.float32) < images).astype("float32")',
-    draws ? '    return images, factors' : '    return images',
+    draws ? '    return images, factors' : labels ? '    return images, (train_labels if train else test_labels)' : '    return images',
   ];
 }
 
@@ -93,18 +95,32 @@ function disentanglementLines(): string[] {
 function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
   const draws = drawsDataset(model);
   const scores = draws && parts.encode !== undefined;
+  // a graph that reads the labels batches them with the images and hands them to the model
+  const labels = model.dataset.labels;
+  const lab = (withLabels: string, without: string) => (labels ? withLabels : without);
   return [
     ...loadImages(model),
     '',
     '',
-    'def batches(images, batch_size, rng=None):',
-    '    """Mini-batches in order, or in a fresh random order each epoch when rng is given; the last one may be smaller."""',
-    '    order = rng.permutation(len(images)) if rng is not None else np.arange(len(images))',
-    '    for start in range(0, len(images), batch_size):',
-    '        yield images[order[start:start + batch_size]]',
+    ...(labels
+      ? [
+          'def batches(images, labels, batch_size, rng=None):',
+          '    """Mini-batches of images and their labels, in order or in a fresh random order each epoch when rng is given; the last one may be smaller."""',
+          '    order = rng.permutation(len(images)) if rng is not None else np.arange(len(images))',
+          '    for start in range(0, len(images), batch_size):',
+          '        chosen = order[start:start + batch_size]',
+          '        yield images[chosen], labels[chosen]',
+        ]
+      : [
+          'def batches(images, batch_size, rng=None):',
+          '    """Mini-batches in order, or in a fresh random order each epoch when rng is given; the last one may be smaller."""',
+          '    order = rng.permutation(len(images)) if rng is not None else np.arange(len(images))',
+          '    for start in range(0, len(images), batch_size):',
+          '        yield images[order[start:start + batch_size]]',
+        ]),
     '',
     '',
-    'def train(model, train_images, test_images, epochs, max_steps):',
+    `def train(model, train_images, ${lab('train_labels, ', '')}test_images, ${lab('test_labels, ', '')}epochs, max_steps):`,
     '    """Minimises the objective with the graph\'s optimizer, printing scores after each epoch."""',
     '    if OPTIMIZER == "adam":',
     '        optimizer = keras.optimizers.Adam(learning_rate=LEARNING_RATE, epsilon=1e-7)',
@@ -114,22 +130,25 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '    optimizer.build(variables)',
     '',
     '    @tf.function',
-    '    def train_step(x, step):',
+    `    def train_step(x, ${lab('labels, ', '')}step):`,
     '        with tf.GradientTape() as tape:',
-    '            terms = model(x, step, sample=True)',
+    `            terms = model(x, ${lab('labels, ', '')}step, sample=True)`,
     '        grads = tape.gradient(terms["objective"], variables)',
     '        optimizer.apply_gradients(zip(grads, variables))',
     '        return terms',
     '',
     '    @tf.function',
-    '    def test_step(x, step):',
-    '        return model(x, step, sample=True)  # z is still sampled: an honest estimate of the ELBO',
+    `    def test_step(x, ${lab('labels, ', '')}step):`,
+    `        return model(x, ${lab('labels, ', '')}step, sample=True)  # z is still sampled: an honest estimate of the ELBO`,
     '',
     '    def evaluate(step):',
     '        """Test scores per example: reconstruction −log p(x|z), KL, and ELBO = −(reconstruction + KL)."""',
     '        totals = np.zeros(2)',
-    '        for batch in batches(test_images, TEST_BATCH_SIZE):',
-    '            terms = test_step(tf.constant(batch), tf.constant(step, tf.float32))',
+    lab(
+      '        for batch, batch_labels in batches(test_images, test_labels, TEST_BATCH_SIZE):',
+      '        for batch in batches(test_images, TEST_BATCH_SIZE):',
+    ),
+    `            terms = test_step(tf.constant(batch), ${lab('tf.constant(batch_labels), ', '')}tf.constant(step, tf.float32))`,
     '            totals += np.array([float(terms["recon"]), float(terms["kl"])]) * len(batch)',
     '        recon, kl = totals / len(test_images)',
     '        return {"recon": recon, "kl": kl, "elbo": -(recon + kl)}',
@@ -139,12 +158,15 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '    for epoch in range(1, epochs + 1):',
     '        totals = np.zeros(3)',
     '        count = 0',
-    '        for batch in batches(train_images, BATCH_SIZE, rng):',
+    lab(
+      '        for batch, batch_labels in batches(train_images, train_labels, BATCH_SIZE, rng):',
+      '        for batch in batches(train_images, BATCH_SIZE, rng):',
+    ),
     '            if max_steps is not None and step >= max_steps:',
     '                break',
     '            if BINARIZE == "dynamic":',
     '                batch = (rng.random(batch.shape, dtype=np.float32) < batch).astype("float32")  # a fresh 0/1 image every time',
-    '            terms = train_step(tf.constant(batch), tf.constant(step, tf.float32))',
+    `            terms = train_step(tf.constant(batch), ${lab('tf.constant(batch_labels), ', '')}tf.constant(step, tf.float32))`,
     '            step += 1',
     '            totals += np.array([float(terms["objective"]), float(terms["recon"]), float(terms["kl"])])',
     '            count += 1',
@@ -181,10 +203,13 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '    keras.utils.set_random_seed(SEED)',
     ...(draws
       ? ['    train_images, _ = load_images(True)', '    test_images, test_factors = load_images(False)']
-      : ['    train_images = load_images(True, args.data)', '    test_images = load_images(False, args.data)']),
+      : [
+          `    train_images${lab(', train_labels', '')} = load_images(True, args.data)`,
+          `    test_images${lab(', test_labels', '')} = load_images(False, args.data)`,
+        ]),
     '    model = Model()',
     '    print(f"{sum(int(np.prod(v.shape)) for v in model.trainable_variables):,} parameters")',
-    '    train(model, train_images, test_images, args.epochs, args.max_steps)',
+    `    train(model, train_images, ${lab('train_labels, ', '')}test_images, ${lab('test_labels, ', '')}args.epochs, args.max_steps)`,
     ...(scores ? ['    report_disentanglement(model, test_images, test_factors)'] : []),
     '    if args.save:',
     '        weights = {f"{i:03d}_{getattr(v, \'path\', v.name)}": v.numpy() for i, v in enumerate(model.trainable_variables)}',

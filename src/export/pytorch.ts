@@ -34,10 +34,11 @@ function modelClass(model: ExportModel, parts: ScriptParts): string[] {
   ];
   if (parts.networks.length > 0) L.push('        glorot_init(self)');
   const [h, w, ch] = model.dataset.imageShape;
+  const labels = model.dataset.labels;
   L.push(
     '',
-    '    def forward(self, x, step, sample=True):',
-    `        """Runs the graph on a batch x [B, ${ch}, ${h}, ${w}] at training step \`step\` (schedules depend on it).`,
+    `    def forward(self, x, ${labels ? 'labels, ' : ''}step, sample=True):`,
+    `        """Runs the graph on a batch x [B, ${ch}, ${h}, ${w}]${labels ? ' with its class labels [B]' : ''} at training step \`step\` (schedules depend on it).`,
     '',
     '        sample=True draws z = μ + σ·ε (training, and the test ELBO as in the browser); sample=False uses z = μ.',
     '        Returns the objective and the summed reconstruction and KL terms, per example.',
@@ -59,6 +60,7 @@ function modelClass(model: ExportModel, parts: ScriptParts): string[] {
 /** `load_images`: from the dataset file exported beside the script, or (shapes) the images the script draws, with their factors. */
 function loadImages(model: ExportModel): string[] {
   const draws = drawsDataset(model);
+  const labels = model.dataset.labels;
   const read = draws
     ? [
         'def load_images(train):',
@@ -67,12 +69,12 @@ function loadImages(model: ExportModel): string[] {
         '    images = torch.frombuffer(pixels, dtype=torch.uint8).reshape(-1, *IMAGE_SHAPE).float().div(255)',
       ]
     : [
-        ...datasetReaderPython('pytorch'),
+        ...datasetReaderPython('pytorch', labels),
         '',
         '',
         'def load_images(train, data_file):',
-        '    """The train or test images as floats [N, C, H, W] in 0..1, binarized as BINARIZE says."""',
-        '    train_pixels, test_pixels = read_dataset(data_file)',
+        `    """The train or test images as floats [N, C, H, W] in 0..1, binarized as BINARIZE says${labels ? ', and their class labels [N]' : ''}."""`,
+        `    train_pixels, test_pixels${labels ? ', train_labels, test_labels' : ''} = read_dataset(data_file)`,
         '    pixels = (train_pixels if train else test_pixels).permute(0, 3, 1, 2)',
         '    # a fresh tensor with plain [N, C, H, W] strides (a permuted view can reach convolutions with odd ones)',
         '    images = torch.empty(pixels.shape, dtype=torch.float32).copy_(pixels).div_(255)',
@@ -82,7 +84,7 @@ function loadImages(model: ExportModel): string[] {
     '    if BINARIZE == "static" or (BINARIZE == "dynamic" and not train):',
     '        fixed = torch.Generator().manual_seed(STATIC_BINARIZATION_SEED + (0 if train else 1))',
     '        images = (torch.rand(images.shape, generator=fixed) < images).float()',
-    draws ? '    return images, factors' : '    return images',
+    draws ? '    return images, factors' : labels ? '    return images, (train_labels if train else test_labels)' : '    return images',
   ];
 }
 
@@ -103,31 +105,48 @@ function disentanglementLines(): string[] {
 function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
   const draws = drawsDataset(model);
   const scores = draws && parts.encode !== undefined;
+  // a graph that reads the labels batches them with the images and hands them to the model
+  const labels = model.dataset.labels;
+  const lab = (withLabels: string, without: string) => (labels ? withLabels : without);
   return [
     ...loadImages(model),
     '',
     '',
-    'def batches(images, batch_size, shuffle, generator=None):',
-    '    """Mini-batches in order, or in a fresh random order each epoch; the last one may be smaller."""',
-    '    order = torch.randperm(len(images), generator=generator) if shuffle else torch.arange(len(images))',
-    '    for start in range(0, len(images), batch_size):',
-    '        yield images[order[start:start + batch_size]]',
+    ...(labels
+      ? [
+          'def batches(images, labels, batch_size, shuffle, generator=None):',
+          '    """Mini-batches of images and their labels, in order or in a fresh random order each epoch; the last one may be smaller."""',
+          '    order = torch.randperm(len(images), generator=generator) if shuffle else torch.arange(len(images))',
+          '    for start in range(0, len(images), batch_size):',
+          '        chosen = order[start:start + batch_size]',
+          '        yield images[chosen], labels[chosen]',
+        ]
+      : [
+          'def batches(images, batch_size, shuffle, generator=None):',
+          '    """Mini-batches in order, or in a fresh random order each epoch; the last one may be smaller."""',
+          '    order = torch.randperm(len(images), generator=generator) if shuffle else torch.arange(len(images))',
+          '    for start in range(0, len(images), batch_size):',
+          '        yield images[order[start:start + batch_size]]',
+        ]),
     '',
     '',
-    'def evaluate(model, images, step, device):',
+    lab('def evaluate(model, images, labels, step, device):', 'def evaluate(model, images, step, device):'),
     '    """Test scores per example: reconstruction −log p(x|z), KL, and ELBO = −(reconstruction + KL)."""',
     '    model.eval()',
     '    totals = torch.zeros(2, device=device)',
     '    with torch.no_grad():',
-    '        for batch in batches(images, TEST_BATCH_SIZE, shuffle=False):',
-    '            terms = model(batch.to(device), step)  # z is still sampled: an honest estimate of the ELBO',
+    lab(
+      '        for batch, batch_labels in batches(images, labels, TEST_BATCH_SIZE, shuffle=False):',
+      '        for batch in batches(images, TEST_BATCH_SIZE, shuffle=False):',
+    ),
+    `            terms = model(batch.to(device), ${lab('batch_labels.to(device), ', '')}step)  # z is still sampled: an honest estimate of the ELBO`,
     '            totals += torch.stack([terms["recon"], terms["kl"]]) * len(batch)',
     '    recon, kl = (totals / len(images)).tolist()',
     '    return {"recon": recon, "kl": kl, "elbo": -(recon + kl)}',
     '',
     '',
     ...distributedLines(),
-    'def train(model, train_images, test_images, epochs, max_steps, device, rank=0, world=1):',
+    `def train(model, train_images, ${lab('train_labels, ', '')}test_images, ${lab('test_labels, ', '')}epochs, max_steps, device, rank=0, world=1):`,
     '    """Minimises the objective with the graph\'s optimizer, printing scores after each epoch (process 0 prints)."""',
     '    plain = model.module if world > 1 else model',
     '    if OPTIMIZER == "adam":',
@@ -141,15 +160,19 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '        model.train()',
     '        totals = torch.zeros(3, device=device)',
     '        count = 0',
-    '        for batch in batches(train_images, BATCH_SIZE, shuffle=True, generator=order):',
+    lab(
+      '        for batch, batch_labels in batches(train_images, train_labels, BATCH_SIZE, shuffle=True, generator=order):',
+      '        for batch in batches(train_images, BATCH_SIZE, shuffle=True, generator=order):',
+    ),
     '            if max_steps is not None and step >= max_steps:',
     '                break',
     '            if len(batch) < world:',
     '                continue  # a last batch too small to give every process an image',
     '            batch = shard(batch, rank, world).to(device)',
+    ...(labels ? ['            batch_labels = shard(batch_labels, rank, world).to(device)'] : []),
     '            if BINARIZE == "dynamic":',
     '                batch = torch.bernoulli(batch)  # a fresh 0/1 image every time one is seen',
-    '            terms = model(batch, step)',
+    `            terms = model(batch, ${lab('batch_labels, ', '')}step)`,
     '            optimizer.zero_grad()',
     '            terms["objective"].backward()',
     '            optimizer.step()',
@@ -166,7 +189,7 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '            raise SystemExit(f"training diverged in epoch {epoch}: the loss became {objective}; try a lower learning rate")',
     '        if rank != 0:',
     '            continue',
-    '        test = evaluate(plain, test_images, step, device)',
+    `        test = evaluate(plain, test_images, ${lab('test_labels, ', '')}step, device)`,
     '        print(',
     '            f"epoch {epoch}/{epochs}  step {step}  train: loss {objective:.2f} (recon {recon:.2f}, KL {kl:.2f})  "',
     "            f\"test: recon {test['recon']:.2f}, KL {test['kl']:.2f}, ELBO {test['elbo']:.2f}\"",
@@ -207,7 +230,10 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '    device = pick_device(args.device, local_rank)',
     ...(draws
       ? ['    train_images, _ = load_images(True)', '    test_images, test_factors = load_images(False)']
-      : ['    train_images = load_images(True, args.data)', '    test_images = load_images(False, args.data)']),
+      : [
+          `    train_images${lab(', train_labels', '')} = load_images(True, args.data)`,
+          `    test_images${lab(', test_labels', '')} = load_images(False, args.data)`,
+        ]),
     '    model = Model().to(device)',
     '    if rank == 0:',
     '        where = f"{world} processes ({dist.get_backend()})" if world > 1 else str(device)',
@@ -216,7 +242,7 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '        # the same weights everywhere (taken from process 0); gradients averaged at every step',
     '        model = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)',
     '        torch.manual_seed(SEED + rank)  # each process its own ε and noise',
-    '    train(model, train_images, test_images, args.epochs, args.max_steps, device, rank, world)',
+    `    train(model, train_images, ${lab('train_labels, ', '')}test_images, ${lab('test_labels, ', '')}args.epochs, args.max_steps, device, rank, world)`,
     '    plain = model.module if world > 1 else model',
     ...(scores ? ['    if rank == 0:', '        report_disentanglement(plain, test_images, test_factors, device)'] : []),
     '    if args.save and rank == 0:',

@@ -4,7 +4,8 @@ Reads a manifest (JSON) with two lists:
   parity: [{script, input}] - loads the script as a module (its training only
           starts under __main__), copies the browser's weights into its Model
           (transposed from the browser's channels-last layouts), runs the graph
-          on a batch with z = mean, and reports the terms.
+          on a batch with z = mean (and the batch's class labels, for a script
+          whose model takes them), and reports the terms.
   train:  [{script, args}]  - runs the script as __main__ with those arguments
           and reports what it printed.
 Prints {script: result} as JSON.
@@ -12,6 +13,7 @@ Usage: python pytorchParity.py MANIFEST_JSON
 """
 import contextlib
 import importlib.util
+import inspect
 import io
 import json
 import runpy
@@ -52,9 +54,12 @@ def parity(script, inputs, index):
     if params:
         raise ValueError(f"parameters with no browser weight: {sorted(params)}")
     x = torch.tensor(data["x"], dtype=torch.float32).reshape(data["shape"]).permute(0, 3, 1, 2)
+    # a graph that reads the labels (a conditional VAE) takes them after the images
+    reads_labels = "labels" in inspect.signature(model.forward).parameters
+    inputs = (x, torch.tensor(data["labels"], dtype=torch.long)) if reads_labels else (x,)
     model.eval()
     with torch.no_grad():
-        terms = model(x, data["step"], sample=False)
+        terms = model(*inputs, data["step"], sample=False)
     return {"count": count, **{k: float(v) for k, v in terms.items()}}
 
 

@@ -1,11 +1,12 @@
 /**
  * The exported PyTorch model computes what the browser computes. With torch
  * installed, each deterministic variant's browser weights are copied into the
- * script's Model and one forward pass (z = μ) must give the same objective,
- * reconstruction and KL as the tfjs program, and the same parameter count;
+ * script's Model and one forward pass (z = μ; the conditional VAEs also read
+ * the batch's class labels) must give the same objective, reconstruction and
+ * KL as the tfjs program, and the same parameter count;
  * and every script trains a few steps end to end on the studio's dataset file
  * beside it (nothing downloaded), also under torchrun with 2 processes
- * (DistributedDataParallel, gloo); shapes scripts draw their own data and print MIG.
+ * (DistributedDataParallel, gloo; the VAE and the conditional VAE); shapes scripts draw their own data and print MIG.
  * Without torch these tests are skipped (py_compile and the static checks in
  * pythonScripts.test.ts, and the shapes and MIG code in shapesPython.test.ts,
  * still run).
@@ -21,7 +22,7 @@ import { Rng } from '../../src/core/random';
 import { exportPyTorch } from '../../src/export/pytorch';
 import { initNodeBackend } from '../../src/runtime/worker/nodeBackend';
 import { pythonWith, run, writeDatasetFile } from './pythonEnv';
-import { baseVae, graphVariants, savedGraphs, shapesVariants } from './variants';
+import { baseCvae, baseVae, graphVariants, savedGraphs, shapesVariants } from './variants';
 
 const python = pythonWith(['torch', 'numpy']);
 let dir = '';
@@ -81,9 +82,13 @@ describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
     const px = 28 * 28;
     const x = new Float32Array(n * px);
     for (let i = 0; i < n * px; i++) x[i] = (data.test.images[i] as number) / 255;
+    // the images' own classes (the conditional VAEs read them; the other graphs ignore them)
+    const labels = Array.from(data.test.labels.subarray(0, n));
+    expect(new Set(labels).size).toBeGreaterThan(2);
     const step = 777;
     const variants = graphVariants().filter((v) => v.deterministic);
     expect(variants.length).toBeGreaterThan(15);
+    expect(variants.filter((v) => v.name.startsWith('cvae')).length).toBeGreaterThanOrEqual(4);
     const expected = new Map<string, { objective: number; recon: number; kl: number; count: number }>();
     const jobs: Array<{ script: string; input: string }> = [];
     for (const variant of variants) {
@@ -98,7 +103,7 @@ describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
       program.writeWeights(weights);
       const terms = tf.tidy(() => {
         const t = program.losses(
-          { x: tf.tensor4d(x, [n, 28, 28, 1]), labels: tf.zeros([n], 'int32') },
+          { x: tf.tensor4d(x, [n, 28, 28, 1]), labels: tf.tensor1d(labels, 'int32') },
           { mode: 'infer', step, noiseKey: 'parity' },
         );
         return { objective: t.objective.dataSync()[0] as number, recon: t.recon.dataSync()[0] as number, kl: t.kl.dataSync()[0] as number };
@@ -109,7 +114,7 @@ describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
       const script = join(dir, `${variant.name}.py`);
       const input = join(dir, `${variant.name}.json`);
       writeFileSync(script, exported.code);
-      writeFileSync(input, JSON.stringify({ weights: exported.weights, values, x: Array.from(x), shape: [n, 28, 28, 1], step }));
+      writeFileSync(input, JSON.stringify({ weights: exported.weights, values, x: Array.from(x), labels, shape: [n, 28, 28, 1], step }));
       jobs.push({ script, input });
       expected.set(script, { ...terms, count: program.plan.totalParams });
       expect(exported.totalParams).toBe(program.plan.totalParams);
@@ -177,63 +182,71 @@ describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
     }
   });
 
-  test('the script runs unchanged under torchrun: 2 processes (gloo), DistributedDataParallel', async () => {
-    const mnist = loadDatasetNode('mnist');
-    const ddpDir = join(dir, 'ddp');
-    mkdirSync(ddpDir, { recursive: true });
-    const small = (set: typeof mnist.train, count: number) => ({
-      images: set.images.subarray(0, count * 784),
-      labels: set.labels.subarray(0, count),
-      count,
-    });
-    writeDatasetFile(join(ddpDir, 'mnist.bin.gz'), small(mnist.train, 1024), small(mnist.test, 200), [28, 28, 1]);
-    const exported = exportPyTorch(baseVae());
-    if (!exported.ok) throw new Error(exported.errors.map((e) => e.message).join('; '));
-    const script = join(ddpDir, 'vae.py');
-    writeFileSync(script, exported.code);
-    const weights = join(ddpDir, 'vae.pt');
-    // torchrun's own launcher; `--redirects 1 --tee 1` because Debian's torch 1.13 on Python 3.11 cannot parse
-    // the default (no redirect) — the script itself needs nothing special. The rendezvous is on 127.0.0.1 and
-    // gloo on loopback: `--standalone` hands the workers this machine's hostname, and on a machine whose hostname
-    // does not resolve (no DNS) they wait for it until torch's 15-minute timeout
-    const port = await freePort();
-    const r = run(
-      python as string,
-      [
-        '-m',
-        'torch.distributed.run',
-        '--nnodes',
-        '1',
-        '--node_rank',
-        '0',
-        '--master_addr',
-        '127.0.0.1',
-        '--master_port',
-        String(port),
-        '--redirects',
-        '1',
-        '--tee',
-        '1',
-        '--nproc_per_node',
-        '2',
-        script,
-        '--epochs',
-        '2',
-        '--device',
-        'cpu',
-        '--save',
-        weights,
-      ],
-      // 8 s alone; a loaded 2-core machine running the browser tests beside it needs longer
-      240_000,
-      { ...process.env, GLOO_SOCKET_IFNAME: 'lo' },
-    );
-    expect(r.status, r.stderr.slice(-2000)).toBe(0);
-    expect(r.stdout).toContain('652,824 parameters, training on 2 processes (gloo)');
-    // only process 0 prints the epoch scores, once per epoch
-    // only process 0 prints: each epoch once (8 global batches of 128 per epoch), the saved weights once
-    expect(r.stdout.match(/epoch 1\/2 {2}step 8 {2}train: loss [\d.]+/g)?.length).toBe(1);
-    expect(r.stdout.match(/epoch 2\/2 {2}step 16 {2}train: loss [\d.]+ .* ELBO -[\d.]+/g)?.length).toBe(1);
-    expect(r.stdout.match(/weights saved to/g)?.length).toBe(1);
-  }, 260_000);
+  test.each([
+    { name: 'vae', doc: baseVae, params: '652,824' },
+    // the labels are batched and sharded with the images
+    { name: 'cvae', doc: baseCvae, params: '639,188' },
+  ])(
+    'the $name script runs unchanged under torchrun: 2 processes (gloo), DistributedDataParallel',
+    async ({ name, doc, params }) => {
+      const mnist = loadDatasetNode('mnist');
+      const ddpDir = join(dir, `ddp-${name}`);
+      mkdirSync(ddpDir, { recursive: true });
+      const small = (set: typeof mnist.train, count: number) => ({
+        images: set.images.subarray(0, count * 784),
+        labels: set.labels.subarray(0, count),
+        count,
+      });
+      writeDatasetFile(join(ddpDir, 'mnist.bin.gz'), small(mnist.train, 1024), small(mnist.test, 200), [28, 28, 1]);
+      const exported = exportPyTorch(doc());
+      if (!exported.ok) throw new Error(exported.errors.map((e) => e.message).join('; '));
+      const script = join(ddpDir, `${name}.py`);
+      writeFileSync(script, exported.code);
+      const weights = join(ddpDir, `${name}.pt`);
+      // torchrun's own launcher; `--redirects 1 --tee 1` because Debian's torch 1.13 on Python 3.11 cannot parse
+      // the default (no redirect) — the script itself needs nothing special. The rendezvous is on 127.0.0.1 and
+      // gloo on loopback: `--standalone` hands the workers this machine's hostname, and on a machine whose hostname
+      // does not resolve (no DNS) they wait for it until torch's 15-minute timeout
+      const port = await freePort();
+      const r = run(
+        python as string,
+        [
+          '-m',
+          'torch.distributed.run',
+          '--nnodes',
+          '1',
+          '--node_rank',
+          '0',
+          '--master_addr',
+          '127.0.0.1',
+          '--master_port',
+          String(port),
+          '--redirects',
+          '1',
+          '--tee',
+          '1',
+          '--nproc_per_node',
+          '2',
+          script,
+          '--epochs',
+          '2',
+          '--device',
+          'cpu',
+          '--save',
+          weights,
+        ],
+        // 8 s alone; a loaded 2-core machine running the browser tests beside it needs longer
+        240_000,
+        { ...process.env, GLOO_SOCKET_IFNAME: 'lo' },
+      );
+      expect(r.status, r.stderr.slice(-2000)).toBe(0);
+      expect(r.stdout).toContain(`${params} parameters, training on 2 processes (gloo)`);
+      // only process 0 prints the epoch scores, once per epoch
+      // only process 0 prints: each epoch once (8 global batches of 128 per epoch), the saved weights once
+      expect(r.stdout.match(/epoch 1\/2 {2}step 8 {2}train: loss [\d.]+/g)?.length).toBe(1);
+      expect(r.stdout.match(/epoch 2\/2 {2}step 16 {2}train: loss [\d.]+ .* ELBO -[\d.]+/g)?.length).toBe(1);
+      expect(r.stdout.match(/weights saved to/g)?.length).toBe(1);
+    },
+    260_000,
+  );
 });

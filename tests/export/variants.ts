@@ -2,8 +2,10 @@
  * Graphs for the export tests: every file in graphs/, and variants of the VAE
  * that cover each loss distribution, conv encoders and decoders with every
  * kernel size, activations, β schedules and capacity, free bits, noise, and
- * the plain autoencoder; and variants of the shapes β-VAE, whose scripts draw
- * their dataset and score MIG.
+ * the plain autoencoder; the conditional VAE (graphs/cvae.json: the one-hot
+ * class into both networks, or the decoder alone, after convolutions or
+ * straight into the heads); and variants of the shapes β-VAE, whose scripts
+ * draw their dataset and score MIG.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,11 +28,16 @@ export function savedGraphs(): Array<{ name: string; doc: GraphDoc; text: string
     });
 }
 
-export function baseVae(): GraphDoc {
-  const vae = savedGraphs().find((g) => g.name === 'vae');
-  if (!vae) throw new Error('graphs/vae.json is missing');
-  return structuredClone(vae.doc);
+function savedGraph(name: string): GraphDoc {
+  const g = savedGraphs().find((s) => s.name === name);
+  if (!g) throw new Error(`graphs/${name}.json is missing`);
+  return structuredClone(g.doc);
 }
+
+export const baseVae = (): GraphDoc => savedGraph('vae');
+
+/** graphs/cvae.json: the Dataset's label, one-hot, into the encoder and the decoder. */
+export const baseCvae = (): GraphDoc => savedGraph('cvae');
 
 function setParams(doc: GraphDoc, id: string, params: Record<string, unknown>): GraphDoc {
   return { ...doc, nodes: doc.nodes.map((n) => (n.id === id ? { ...n, params: { ...n.params, ...params } } : n)) };
@@ -107,6 +114,7 @@ export interface Variant {
 
 export function graphVariants(): Variant[] {
   const vae = baseVae();
+  const cvae = baseCvae();
   const v = (name: string, doc: GraphDoc, deterministic = true): Variant => ({
     name,
     doc: { ...doc, name: `VAE variant: ${name}` },
@@ -164,6 +172,15 @@ export function graphVariants(): Variant[] {
       }),
     ),
     v('ids-with-dashes', renameIds(conv(vae, 4), { encoder: 'enc-1', decoder: 'enc_1', recon: 'enc-1-mean', kl: 'Kl' })),
+    v('cvae', cvae),
+    v('cvae-conv-k3', conv(cvae, 3)),
+    v(
+      'cvae-decoder-only',
+      rewire(cvae, (e) => e.from.node === 'condition' && e.to.node === 'encoder', []),
+    ),
+    // c straight into the heads after the convolutions, and with z straight into the output layer
+    v('cvae-no-hidden', setParams(setParams(conv(cvae, 4), 'encoder', { hidden: [] }), 'decoder', { architecture: 'mlp', hidden: [] })),
+    v('cvae-fashion-mse', setParams(setParams(cvae, 'data', { dataset: 'fashion-mnist' }), 'recon', { distribution: 'mse' })),
   ];
 }
 
