@@ -87,7 +87,13 @@ async function inPage(baseUrl: string, zipPath: string): Promise<ImportMemory['p
     peak = Math.max(peak, resident());
     const counts = (await page.getByTestId('datasets-counts').textContent()) ?? '';
     if (!/pictures/.test(counts)) throw new Error(`the import did not finish: ${counts}`);
-    return { seconds, rendererBeforeMB: mb(before), rendererPeakMB: mb(peak), peakAboveBeforeMB: mb(peak - before), jsHeapPeakMB: mb(heapPeak) };
+    return {
+      seconds,
+      rendererBeforeMB: mb(before),
+      rendererPeakMB: mb(peak),
+      peakAboveBeforeMB: mb(peak - before),
+      jsHeapPeakMB: mb(heapPeak),
+    };
   } finally {
     await browser.close();
   }
