@@ -35,7 +35,7 @@ export const moonSteps: LessonStep[] = [
     title: 'The same with an autoencoder',
     text: [
       'Delete the Reparameterize and KL nodes and wire the Encoder’s μ into the Decoder’s z: the graph is the autoencoder again. Train it on shapes the same way and press Interpolate again; the VAE’s row stays beside the new one.',
-      'Compare the two rows. Where the autoencoder’s middle images blur, fade or jump in size, the line between its two codes passes through space that no image was encoded to; the distance numbers say how far each image is from a real ellipse.',
+      'Compare the two rows. If the autoencoder’s middle images blur, fade or jump in size, the line between its two codes passes through space that no image was encoded to; the distance numbers say how far each image is from a real ellipse, and the number in brackets how much further the middle images are than the decoded ends.',
     ],
     focus: ['Reparameterize', 'KL'],
     check: (f) =>
@@ -47,7 +47,7 @@ export const moonSteps: LessonStep[] = [
       ),
   },
   readStep('Holes between the codes', [
-    'The KL term packs every image’s code distribution around N(0, I), and Reparameterize makes the decoder draw an image from every z near each μ: the space between the codes of a small and a large ellipse is filled with ellipses of the sizes between. An autoencoder is asked nothing about that space, so a straight line between two codes can cross holes where the decoder never learned what to draw.',
-    'How big the holes are depends on the run: two ellipses that differ only in size have codes close together, and after a short run an autoencoder often morphs them smoothly too. The holes grow with training and with the distance between the codes; try a pair the VAE was never shown the sizes between, or train both for longer, and watch the distance numbers.',
+    'The KL term packs every image’s code distribution around N(0, I), and Reparameterize makes the decoder draw an image from every z near each μ: the space between the codes of a small and a large ellipse is asked to decode to shapes too. An autoencoder is asked nothing about that space, so a straight line between two of its codes can cross holes where the decoder never learned what to draw.',
+    'Read the numbers honestly: two ellipses that differ only in size have codes close together, and on this pair the autoencoder’s row usually grows smoothly as well, and is often sharper (it spends nothing on the KL term). In our tests both rows grew at every step, the middle images about as near real ellipses as the ends, with the autoencoder no worse. Its holes show where codes are far apart and nothing was encoded between them, as “Samples from the prior” showed in the first lesson.',
   ]),
 ];

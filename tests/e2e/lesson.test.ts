@@ -175,6 +175,9 @@ test('the moon steps of the VAE lesson: a small ellipse grows into a full one, i
     /VAE \(.*step 300, this run\): distance to the nearest real ellipse/,
   );
   expect(await drawn(page, 'moon-row-vae')).toBe(true);
+  expect(await page.getByTestId('moon-pair').textContent()).toMatch(
+    /^Test images \d+ and \d+: an ellipse at \d+°, position \(\d+, \d+\)\.$/,
+  );
   await expect.poll(() => status(page)).toBe('✓ Done.');
   await page.getByTestId('lesson-next').click();
 
