@@ -17,6 +17,7 @@ import {
   zAnatomy,
   zAttributeRow,
   zLikelihoodResult,
+  zMoonRow,
   zVectorSpec,
   zBackendAttempt,
   zCount,
@@ -136,6 +137,8 @@ export const toWorkerSchemas = {
       .min(1)
       .max(16),
   }),
+  /** The moon interpolation (a small to a full-size ellipse of the test split) decoded at `steps` points; refused while the run takes steps. */
+  moonPath: run('moonPath').extend({ requestId: zCount, steps: z.number().int().min(2).max(16) }),
   /** The IW-k estimate of log p(x) on the first `images` test images, with progress; refused while the run takes steps. */
   estimateLikelihood: run('estimateLikelihood').extend({
     requestId: zCount,
@@ -232,6 +235,8 @@ export const fromWorkerSchemas = {
   scoreFailed: run('scoreFailed').extend({ requestId: zCount.nullable(), message: z.string() }),
   attributeRow: run('attributeRow').extend({ requestId: zCount, row: zAttributeRow }),
   attributeFailed: run('attributeFailed').extend({ requestId: zCount, message: z.string() }),
+  moonRow: run('moonRow').extend({ requestId: zCount, row: zMoonRow }),
+  moonFailed: run('moonFailed').extend({ requestId: zCount, message: z.string() }),
   likelihoodProgress: run('likelihoodProgress').extend({ requestId: zCount, done: zCount, total: zCount }),
   likelihood: run('likelihood').extend({ requestId: zCount, result: zLikelihoodResult }),
   likelihoodFailed: run('likelihoodFailed').extend({ requestId: zCount, message: z.string() }),

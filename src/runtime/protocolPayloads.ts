@@ -216,6 +216,32 @@ export const zAttributeRow = z.strictObject({
 });
 export type AttributeRow = z.infer<typeof zAttributeRow>;
 
+/**
+ * The moon interpolation: the codes of a small and a full-size ellipse of the test split (same rotation and
+ * position, picked by their factors) and the straight line between them, decoded and measured against the
+ * real ellipse at every scale (src/metrics/moonPath.ts).
+ */
+export const zMoonRow = z.strictObject({
+  step: zCount,
+  variational: z.boolean(),
+  /** The two test images' indices and the factor levels they share. */
+  pair: z.strictObject({ small: zCount, large: zCount, shape: zCount, rotation: zCount, x: zCount, y: zCount }),
+  imageShape: z.tuple([zCount, zCount, zCount]),
+  /** The small image, then the large one. */
+  ends: zImages,
+  /** One decoded image per evenly spaced α from 0 to 1. */
+  images: zImages,
+  /** Per decoded image: RMS distance to the nearest real ellipse, and the scale its pixel mass implies. */
+  gaps: z.array(zMetric),
+  massScales: z.array(zMetric),
+  /** The mean gap of the images between the ends. */
+  midGap: zMetric,
+  /** midGap minus the mean gap of the two decoded ends. */
+  midExcess: zMetric,
+  growsMonotonically: z.boolean(),
+});
+export type MoonRow = z.infer<typeof zMoonRow>;
+
 /** The importance-weighted estimate of log p(x) on the first `images` test images (src/metrics/logLikelihood.ts). */
 export const zLikelihoodResult = z.strictObject({
   step: zCount,

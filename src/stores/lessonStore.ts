@@ -76,6 +76,7 @@ export const useLessonStore = defineStore('lesson', () => {
         // the view asks for the row's α and then the slider's
         alpha: row.alphas.at(-1) ?? 0,
       })),
+      moons: latent.moonLog.map(({ row }) => ({ variational: row.variational })),
     };
   });
 

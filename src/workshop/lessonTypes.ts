@@ -15,6 +15,8 @@ export interface LessonFacts {
   scored: ReadonlyArray<{ beta: number; mig: number }>;
   /** The latest attribute vector applied in each run: by which factor (undefined: by label), to which kind of image, with which α. */
   vectors: ReadonlyArray<AppliedVector>;
+  /** The latest moon interpolation of each run: whether that run samples z (a VAE). */
+  moons: ReadonlyArray<{ variational: boolean }>;
 }
 
 export interface AppliedVector {

@@ -10,6 +10,7 @@ import { datasetOf, isVariational as isVariationalGraph, latentSizeOf, weightTer
 import type { GraphDoc } from '../core/schema';
 import { glassesLesson } from './glassesLesson';
 import type { LessonId } from './lessonIds';
+import { moonSteps } from './moonSteps';
 import type { Lesson, LessonFacts, StepCheck } from './lessonTypes';
 import { check, readStep, trained } from './stepChecks';
 
@@ -118,7 +119,8 @@ const autoencoder: Lesson = {
 const vae: Lesson = {
   id: 'vae',
   title: 'A VAE encodes a distribution',
-  summary: 'Turn the autoencoder into a VAE by hand: the reparameterization trick, the KL term, sampling.',
+  summary:
+    'Turn the autoencoder into a VAE by hand: the reparameterization trick, the KL term, sampling, and a small ellipse morphed into a full one (AE vs VAE).',
   graph: 'ae',
   steps: [
     {
@@ -167,6 +169,7 @@ const vae: Lesson = {
       'Look at “Samples from the prior” again: codes z ~ N(0, I) now decode to digit-like images, because the KL term made N(0, I) a map of the codes.',
       'They are blurrier than the inputs: with a pixel loss the decoder predicts the mean of everything a code could be.',
     ]),
+    ...moonSteps,
   ],
 };
 

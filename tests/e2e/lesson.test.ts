@@ -2,7 +2,10 @@
  * Workshop mode in real Chromium: a learner walks through the first lesson
  * (the autoencoder) from the Graphs menu — reading, training, one traced step
  * (x → z → x̂), a 2-D bottleneck — and an instructor link opens a lesson at a
- * chosen step with controls hidden. Training runs are tiny (batch 16).
+ * chosen step with controls hidden, and the VAE lesson's moon steps: a VAE
+ * and then an autoencoder on shapes, each decoding the line from a small
+ * ellipse's code to a full-size one's, drawn in two rows. Training runs are
+ * tiny (batch 16; the moon runs 300 steps of 64).
  */
 import { afterEach, expect, inject, test } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -119,10 +122,89 @@ test('an instructor link opens a lesson at its step, locked, with controls hidde
   const { page } = session;
   await openApp(page, link.hash);
   await page.getByTestId('lesson-card').waitFor();
-  expect(await page.getByTestId('lesson-card').textContent()).toContain('step 2 of 5');
+  expect(await page.getByTestId('lesson-card').textContent()).toContain('step 2 of 9');
   expect(await title(page)).toBe('Add the KL term');
   expect(await status(page)).toBe('Wire Encoder μ and log σ² → KL → Loss.');
   expect(await page.getByTestId('control-encoder-latentDim').count()).toBe(0);
   await page.screenshot({ path: screenshotPath('lesson-instructor-link.png') });
   expect(session.errors).toEqual([]);
 }, 120_000);
+
+/** Whether a row's canvas has pixels drawn (not blank). */
+const drawn = (page: Page, testId: string) =>
+  page
+    .getByTestId(testId)
+    .locator('canvas')
+    .evaluate((el) => {
+      const canvas = el as HTMLCanvasElement;
+      const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray(0);
+      let lit = 0;
+      for (let i = 0; i < pixels.length; i += 4) if ((pixels[i] ?? 0) > 40) lit++;
+      return canvas.width > 0 && lit > 50;
+    });
+
+test('the moon steps of the VAE lesson: a small ellipse grows into a full one, in a VAE row and an autoencoder row', async () => {
+  const parsed = parseGraphText(readFileSync('graphs/vae.json', 'utf8'), specRegistry);
+  if (!parsed.ok) throw new Error('vae.json does not parse');
+  // the VAE the lesson's first steps build, opened at the first moon step
+  const link = createShareLink(parsed.doc, `${inject('baseUrl')}/`, { view: 'edit', hide: [], lesson: 'vae', step: 6 });
+  if (!link.ok) throw new Error(link.errors[0]?.message);
+  session = await launch({ viewport: { width: 1600, height: 1000 } });
+  const { page } = session;
+  await openApp(page, link.hash);
+  await page.getByTestId('lesson-card').waitFor();
+  expect(await page.getByTestId('lesson-card').textContent()).toContain('step 6 of 9');
+  expect(await title(page)).toBe('Shapes: a half moon and a full moon');
+  expect(await status(page)).toBe('Press ▶ Train to train the VAE on shapes.');
+
+  // the dataset switched to shapes, then 300 steps of the VAE
+  await page.getByTestId('control-data-dataset').selectOption('shapes');
+  await showTraining(page);
+  await setRunSettings(page, { 'batch-size': 64, epochs: 3, 'train-limit': 6400, 'test-limit': 100, 'report-every': 20 });
+  await page.locator('details.settings > summary').click();
+  await page.getByTestId('train').click();
+  await expect.poll(() => page.getByTestId('run-phase').textContent(), { timeout: 240_000 }).toMatch(/finished/i);
+  await expect.poll(() => status(page)).toBe('✓ Done.');
+  await page.getByTestId('lesson-next').click();
+
+  // the VAE's row
+  expect(await title(page)).toBe('From a small ellipse to a full one');
+  await page.getByTestId('moon-interpolate').click();
+  await page.getByTestId('moon-row-vae').waitFor({ timeout: 60_000 });
+  expect(await page.getByTestId('moon-row-vae').textContent()).toMatch(
+    /VAE \(.*step 300, this run\): distance to the nearest real ellipse/,
+  );
+  expect(await drawn(page, 'moon-row-vae')).toBe(true);
+  expect(await page.getByTestId('moon-pair').textContent()).toMatch(
+    /^Test images \d+ and \d+: an ellipse at \d+°, position \(\d+, \d+\)\.$/,
+  );
+  await expect.poll(() => status(page)).toBe('✓ Done.');
+  await page.getByTestId('lesson-next').click();
+
+  // back to an autoencoder: no Reparameterize, no KL, μ wired into z; trained the same way
+  expect(await title(page)).toBe('The same with an autoencoder');
+  expect(await status(page)).toBe('Turn the graph into an autoencoder, train it on shapes and press Interpolate.');
+  for (const node of ['reparam', 'kl']) {
+    await page.getByTestId(`node-title-${node}`).click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.getByTestId(`node-${node}`).count()).toBe(0);
+  }
+  await page.getByTestId('node-menu-decoder').click();
+  await page.getByTestId('node-menu-connect').click();
+  await page.locator('[data-testid="connect-option"]', { hasText: 'encoder.μ → decoder.z' }).click();
+  await page.getByTestId('train').click();
+  await expect.poll(() => page.getByTestId('run-phase').textContent(), { timeout: 240_000 }).toMatch(/finished/i);
+  await page.getByTestId('moon-interpolate').click();
+  await page.getByTestId('moon-row-ae').waitFor({ timeout: 60_000 });
+  expect(await page.getByTestId('moon-row-ae').textContent()).toMatch(/autoencoder \(.*step 300, this run\)/);
+  // both rows, each drawn: the autoencoder's, and the VAE's from the run before
+  expect(await page.getByTestId('moon-row-vae').textContent()).not.toContain('this run');
+  expect(await drawn(page, 'moon-row-ae')).toBe(true);
+  expect(await drawn(page, 'moon-row-vae')).toBe(true);
+  expect(await page.getByTestId('moon-gaps').count()).toBe(2);
+  await expect.poll(() => status(page)).toBe('✓ Done.');
+  await page.getByTestId('moon-card').screenshot({ path: screenshotPath('moon-ae-vs-vae.png') });
+  await page.getByTestId('lesson-next').click();
+  expect(await title(page)).toBe('Holes between the codes');
+  expect(session.errors).toEqual([]);
+}, 600_000);

@@ -6,6 +6,7 @@ import { galleryGraph } from '../../src/graphs';
 import { describeImport } from '../../src/share/describeImport';
 import { createShareLink, readShareLink } from '../../src/share/link';
 import { GLASSES_TRAIN_STEPS } from '../../src/workshop/glassesLesson';
+import { MOON_TRAIN_STEPS } from '../../src/workshop/moonSteps';
 import { lessonIds, MAX_LESSON_STEPS } from '../../src/workshop/lessonIds';
 import {
   checkLesson,
@@ -19,7 +20,16 @@ import {
 } from '../../src/workshop/lessons';
 
 function facts(doc: GraphDoc, more: Partial<LessonFacts> = {}): LessonFacts {
-  return { doc, graphOk: analyzeGraph(doc, specRegistry).ok, run: undefined, anatomy: undefined, scored: [], vectors: [], ...more };
+  return {
+    doc,
+    graphOk: analyzeGraph(doc, specRegistry).ok,
+    run: undefined,
+    anatomy: undefined,
+    scored: [],
+    vectors: [],
+    moons: [],
+    ...more,
+  };
 }
 
 const done = (lessonId: (typeof lessonIds)[number], f: LessonFacts): boolean[] => checkLesson(lessonById(lessonId), f).map((c) => c.done);
@@ -70,8 +80,9 @@ describe('lessons', () => {
     expect(hasKlTerm(ae)).toBe(false);
     expect(isVariational(vae)).toBe(true);
     expect(isVariational(galleryGraph('beta-vae'))).toBe(true);
-    expect(done('vae', facts(ae))).toEqual([false, false, false, false, true]);
-    expect(done('vae', facts(vae))).toEqual([true, true, false, false, true]);
+    const moon = [false, false, false, true];
+    expect(done('vae', facts(ae))).toEqual([false, false, false, false, true, ...moon]);
+    expect(done('vae', facts(vae))).toEqual([true, true, false, false, true, ...moon]);
 
     // Reparameterize added but the decoder still reads μ: not yet
     const half: GraphDoc = {
@@ -86,8 +97,33 @@ describe('lessons', () => {
     expect(hasReparameterization(half)).toBe(false);
 
     const trainedVae = facts(vae, { run: { doc: vae, steps: 60 }, anatomy: { variational: true } });
-    expect(done('vae', trainedVae)).toEqual([true, true, true, true, true]);
+    expect(done('vae', trainedVae)).toEqual([true, true, true, true, true, ...moon]);
     expect(done('vae', facts(vae, { anatomy: { variational: false } }))[3]).toBe(false);
+  });
+
+  test('the VAE lesson’s moon steps: a VAE trained on shapes, its moon row, then an autoencoder’s', () => {
+    const onShapes = (name: string): GraphDoc => {
+      const doc = structuredClone(galleryGraph(name));
+      for (const n of doc.nodes) if (n.id === 'data') n.params = { ...n.params, dataset: 'shapes' };
+      return doc;
+    };
+    const [vae, ae] = [onShapes('vae'), onShapes('ae')];
+    const moonSteps = (f: LessonFacts) => checkLesson(lessonById('vae'), f).slice(5);
+    // MNIST is not enough, nor a short run, nor an autoencoder
+    expect(moonSteps(facts(vae, { run: { doc: galleryGraph('vae'), steps: MOON_TRAIN_STEPS } }))[0]?.done).toBe(false);
+    expect(moonSteps(facts(vae, { run: { doc: vae, steps: 10 } }))[0]).toEqual({
+      done: false,
+      waiting: `Training… 10 of ${MOON_TRAIN_STEPS} steps.`,
+    });
+    expect(moonSteps(facts(ae, { run: { doc: ae, steps: MOON_TRAIN_STEPS } }))[0]?.done).toBe(false);
+    const run = { doc: vae, steps: MOON_TRAIN_STEPS };
+    expect(moonSteps(facts(vae, { run })).map((c) => c.done)).toEqual([true, false, false, true]);
+    // an autoencoder's row alone does not do the VAE's step
+    expect(moonSteps(facts(vae, { run, moons: [{ variational: false }] })).map((c) => c.done)).toEqual([true, false, false, true]);
+    expect(moonSteps(facts(vae, { run, moons: [{ variational: false }] }))[2]?.waiting).toBe('Interpolate in a VAE run first.');
+    expect(moonSteps(facts(vae, { run, moons: [{ variational: true }] })).map((c) => c.done)).toEqual([true, true, false, true]);
+    const both = facts(ae, { run: { doc: ae, steps: MOON_TRAIN_STEPS }, moons: [{ variational: true }, { variational: false }] });
+    expect(moonSteps(both).map((c) => c.done)).toEqual([false, true, true, true]);
   });
 
   test('the β-VAE lesson needs a scored run at β = 4 and one at β = 1', () => {

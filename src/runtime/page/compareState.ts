@@ -177,6 +177,8 @@ export function reduceCompare(view: CompareView, m: FromWorker, _now: number): C
     case 'scoreFailed':
     case 'attributeRow':
     case 'attributeFailed':
+    case 'moonRow':
+    case 'moonFailed':
     case 'likelihoodProgress':
     case 'likelihood':
     case 'likelihoodFailed':

@@ -252,6 +252,8 @@ export function reduceRun(view: RunView, m: FromWorker, now: number): RunView {
     case 'scoreFailed':
     case 'attributeRow':
     case 'attributeFailed':
+    case 'moonRow':
+    case 'moonFailed':
     case 'likelihoodProgress':
     case 'likelihood':
     case 'likelihoodFailed':

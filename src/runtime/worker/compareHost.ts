@@ -91,6 +91,7 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
       case 'setPicks':
       case 'download':
       case 'attributeVector':
+      case 'moonPath':
       case 'estimateLikelihood':
         post({ type: 'protocolError', runId, message: `'${m.type}' applies to a single run, not to a comparison (run ${runId})` });
         return;

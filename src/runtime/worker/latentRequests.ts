@@ -2,19 +2,22 @@
  * What a single run answers about its latent space outside the training loop:
  * attribute vectors (the mean code of one group of test images minus
  * another's, added to a chosen image's code and decoded) and the
- * importance-weighted estimate of log p(x). Both are refused while the run
- * takes steps, so every number comes from one set of weights.
+ * importance-weighted estimate of log p(x), and the moon interpolation (a
+ * small to a full-size ellipse, decoded and measured). All are refused while
+ * the run takes steps, so every number comes from one set of weights.
  */
 import { datasetInfo } from '../../core/datasets';
 import { applyVector, attributeVector, groupsOf } from '../../core/latentArithmetic';
 import { encodeDataset } from '../../metrics/encodeLatents';
 import { estimateLogLikelihood, likelihoodProblem } from '../../metrics/logLikelihood';
-import type { AttributeRow, ToWorker } from '../protocol';
+import type { AttributeRow, MoonRow, ToWorker } from '../protocol';
 import { errorText } from './hostDeps';
+import { moonPath, moonProblem } from './moonPath';
 import type { Session, SessionIo } from './singleRunState';
 
 type AttributeRequest = Extract<ToWorker, { type: 'attributeVector' }>;
 type LikelihoodRequest = Extract<ToWorker, { type: 'estimateLikelihood' }>;
+type MoonRequest = Extract<ToWorker, { type: 'moonPath' }>;
 
 /** Why the run's weights cannot be read now, or undefined when they can. */
 function notSettled(s: Session): string | undefined {
@@ -81,6 +84,39 @@ export async function postAttributeRow(io: SessionIo, s: Session, request: Attri
     );
   } catch (e) {
     fail(`the attribute vector failed: ${errorText(e)}`);
+  }
+}
+
+export async function postMoonRow(io: SessionIo, s: Session, request: MoonRequest): Promise<void> {
+  const { requestId } = request;
+  const fail = (message: string) => io.post({ type: 'moonFailed', runId: s.runId, requestId, message });
+  const problem = notSettled(s);
+  if (problem) return fail(problem);
+  const program = s.program;
+  const data = s.data;
+  if (!program || !data) return fail('there is no trained model yet');
+  const unfit = moonProblem(program, data);
+  if (unfit) return fail(unfit);
+  try {
+    const path = await moonPath(program, data, request.steps);
+    const { pair, measures } = path;
+    const row: MoonRow = {
+      step: s.step,
+      variational: program.plan.variational,
+      pair: { small: pair.small, large: pair.large, shape: pair.shape, rotation: pair.rotation, x: pair.x, y: pair.y },
+      imageShape: [...data.imageShape],
+      ends: { n: 2, data: path.ends },
+      images: { n: request.steps, data: path.images },
+      gaps: measures.gaps,
+      massScales: measures.massScales,
+      midGap: measures.midGap,
+      midExcess: measures.midExcess,
+      growsMonotonically: measures.growsMonotonically,
+    };
+    if (io.ended()) return;
+    io.post({ type: 'moonRow', runId: s.runId, requestId, row }, [row.ends.data.buffer, row.images.data.buffer].filter(isArrayBuffer));
+  } catch (e) {
+    fail(`the moon interpolation failed: ${errorText(e)}`);
   }
 }
 

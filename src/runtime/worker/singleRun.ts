@@ -26,7 +26,7 @@ import {
   type RunEnv,
   type RunSession,
 } from './hostDeps';
-import { postAttributeRow, postLikelihood } from './latentRequests';
+import { postAttributeRow, postLikelihood, postMoonRow } from './latentRequests';
 import { createPreviewSet } from './previews';
 import { sharpnessImages } from './sharpnessProbe';
 import { postScores, postTrainEvent, queuePreview, sendDownloads, sendPreview, type Session, type SessionIo } from './singleRunState';
@@ -127,6 +127,9 @@ export function startSingleRun(deps: HostDeps, message: Extract<ToWorker, { type
         return;
       case 'attributeVector':
         s.previewChain = s.previewChain.then(() => postAttributeRow(io, s, message));
+        return;
+      case 'moonPath':
+        s.previewChain = s.previewChain.then(() => postMoonRow(io, s, message));
         return;
       case 'estimateLikelihood':
         s.previewChain = s.previewChain.then(() => postLikelihood(io, s, message));
