@@ -145,6 +145,8 @@ export const toWorkerSchemas = {
     samples: z.number().int().min(1).max(10_000),
     images: z.number().int().min(1).max(10_000),
   }),
+  /** Stops that estimate at its next image; nothing more is posted for it. */
+  cancelLikelihood: run('cancelLikelihood').extend({ requestId: zCount }),
   /**
    * Trains several graphs side by side in lock-step on one backend, with the
    * same options (a fork and its original, or a sweep). pause, resume, step,

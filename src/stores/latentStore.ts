@@ -148,5 +148,24 @@ export const useLatentStore = defineStore('latent', () => {
     if (problem) likelihood.value = { status: 'failed', message: problem };
   }
 
-  return { attribute, likelihood, attributeLog, moon, moonLog, hasModel, applyVector, interpolateMoon, estimateLikelihood };
+  /** Stops the estimate in progress (the worker stops at its next image); the card goes back to its controls. */
+  function cancelLikelihood(): void {
+    const state = likelihood.value;
+    if (state.status !== 'working') return;
+    send({ type: 'cancelLikelihood', runId: training.run.runId, requestId: state.requestId });
+    likelihood.value = { status: 'idle' };
+  }
+
+  return {
+    attribute,
+    likelihood,
+    attributeLog,
+    moon,
+    moonLog,
+    hasModel,
+    applyVector,
+    interpolateMoon,
+    estimateLikelihood,
+    cancelLikelihood,
+  };
 });

@@ -109,6 +109,22 @@ describe('latent questions to the training worker', () => {
     await h.host.idle();
   }, 180_000);
 
+  test('a cancelled estimate stops at its next image and posts nothing more; the next one runs', async () => {
+    const h = nodeHost();
+    h.host.handle({ type: 'start', runId: 1, doc: graph(vaeFaces), options: { ...options, maxSteps: 2 } });
+    await h.waitFor(() => h.of('finished', 1).length > 0, 'the faces run');
+    h.host.handle({ type: 'estimateLikelihood', runId: 1, requestId: 1, samples: 2000, images: 200 });
+    await h.waitFor(() => h.of('likelihoodProgress', 1).length > 0, 'the first image');
+    h.host.handle({ type: 'cancelLikelihood', runId: 1, requestId: 1 });
+    h.host.handle({ type: 'estimateLikelihood', runId: 1, requestId: 2, samples: 4, images: 3 });
+    await h.waitFor(() => h.of('likelihood', 1).length > 0, 'the next estimate', 60_000);
+    const progress = h.of('likelihoodProgress', 1) as Array<{ requestId: number }>;
+    expect(progress.filter((p) => p.requestId === 1).length).toBeLessThan(10);
+    expect(h.of('likelihood', 1)).toMatchObject([{ requestId: 2, result: { samples: 4, images: 3 } }]);
+    expect(h.of('likelihoodFailed', 1)).toEqual([]);
+    await h.host.idle();
+  }, 120_000);
+
   test('a long estimate stops at the next image when a new run starts', async () => {
     const h = nodeHost();
     h.host.handle({ type: 'start', runId: 1, doc: graph(vaeFaces), options: { ...options, maxSteps: 2 } });

@@ -93,6 +93,7 @@ export function startCompareSession(deps: HostDeps, message: StartCompare, env: 
       case 'attributeVector':
       case 'moonPath':
       case 'estimateLikelihood':
+      case 'cancelLikelihood':
         post({ type: 'protocolError', runId, message: `'${m.type}' applies to a single run, not to a comparison (run ${runId})` });
         return;
     }

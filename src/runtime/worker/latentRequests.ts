@@ -120,7 +120,28 @@ export async function postMoonRow(io: SessionIo, s: Session, request: MoonReques
   }
 }
 
+/** Estimates the user cancelled, by run and request (read between images, so a cancel stops at the next one). */
+const cancelledEstimates = new Set<string>();
+const estimateKey = (runId: number, requestId: number) => `${runId}:${requestId}`;
+
+/** Marks an estimate cancelled: it stops at its next image (or before it starts) and posts nothing more. */
+export function cancelLikelihood(s: Session, requestId: number): void {
+  cancelledEstimates.add(estimateKey(s.runId, requestId));
+}
+
+class EstimateCancelled extends Error {}
+
 export async function postLikelihood(io: SessionIo, s: Session, request: LikelihoodRequest): Promise<void> {
+  const key = estimateKey(s.runId, request.requestId);
+  if (cancelledEstimates.delete(key)) return;
+  try {
+    await estimateAndPost(io, s, request, key);
+  } finally {
+    cancelledEstimates.delete(key);
+  }
+}
+
+async function estimateAndPost(io: SessionIo, s: Session, request: LikelihoodRequest, key: string): Promise<void> {
   const { requestId } = request;
   const fail = (message: string) => io.post({ type: 'likelihoodFailed', runId: s.runId, requestId, message });
   const problem = notSettled(s);
@@ -140,6 +161,7 @@ export async function postLikelihood(io: SessionIo, s: Session, request: Likelih
         io.post({ type: 'likelihoodProgress', runId: s.runId, requestId, done, total });
         await new Promise((resolve) => setTimeout(resolve, 0));
         if (io.ended()) throw new Error('the run ended');
+        if (cancelledEstimates.has(key)) throw new EstimateCancelled();
       },
     });
     if (io.ended()) return;
@@ -157,7 +179,7 @@ export async function postLikelihood(io: SessionIo, s: Session, request: Likelih
       },
     });
   } catch (e) {
-    if (!io.ended()) fail(`the estimate failed: ${errorText(e)}`);
+    if (!io.ended() && !(e instanceof EstimateCancelled)) fail(`the estimate failed: ${errorText(e)}`);
   }
 }
 

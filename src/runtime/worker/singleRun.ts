@@ -26,7 +26,7 @@ import {
   type RunEnv,
   type RunSession,
 } from './hostDeps';
-import { postAttributeRow, postLikelihood, postMoonRow } from './latentRequests';
+import { cancelLikelihood, postAttributeRow, postLikelihood, postMoonRow } from './latentRequests';
 import { createPreviewSet } from './previews';
 import { sharpnessImages } from './sharpnessProbe';
 import { postScores, postTrainEvent, queuePreview, sendDownloads, sendPreview, type Session, type SessionIo } from './singleRunState';
@@ -133,6 +133,10 @@ export function startSingleRun(deps: HostDeps, message: Extract<ToWorker, { type
         return;
       case 'estimateLikelihood':
         s.previewChain = s.previewChain.then(() => postLikelihood(io, s, message));
+        return;
+      case 'cancelLikelihood':
+        // not queued behind the estimate it stops
+        cancelLikelihood(s, message.requestId);
         return;
       case 'debugLoseDevice': {
         const ok = s.backend !== undefined && s.phase === 'training' && (deps.loseDevice?.(s.backend) ?? false);
