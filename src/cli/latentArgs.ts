@@ -13,7 +13,8 @@ group: each row of vector.png is an image, then its code moved by each α, decod
 
   --vector SPEC     label=A-B (mean code of label A minus label B, e.g. label=7-1),
                     a factor (glasses, factor=glasses: last level minus first),
-                    or factor=NAME:A-B (level A minus level B)
+                    factor=NAME:A-B (level A minus level B), or picked=I,J-K,L
+                    (test images I and J minus test images K and L, by index)
   --alphas LIST     the α of the columns (default -1,-0.5,0,0.5,1,1.5,2)
   --rows N          images the vector is added to (default 8)
   --dataset ID      train on another dataset (${datasetIds.join(', ')}), e.g. faces

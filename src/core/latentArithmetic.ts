@@ -4,16 +4,28 @@
  * difference v, and the codes z + α·v along a row of α.
  */
 
-/** Label `to` minus label `from`, or a factor's level `to` minus level `from` (default: its last level minus its first). */
-export type VectorSpec = { by: 'label'; to: number; from: number } | { by: 'factor'; factor: string; to?: number; from?: number };
+/**
+ * Label `to` minus label `from`, a factor's level `to` minus level `from` (default: its last level minus its first),
+ * or two groups picked by hand (test-set indices).
+ */
+export type VectorSpec =
+  | { by: 'label'; to: number; from: number }
+  | { by: 'factor'; factor: string; to?: number; from?: number }
+  | { by: 'picked'; to: number[]; from: number[] };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /**
  * `label=7-1` (the 7s minus the 1s), `glasses` or `factor=glasses` (with
- * glasses minus without), `factor=smile:2-0` (level 2 minus level 0).
+ * glasses minus without), `factor=smile:2-0` (level 2 minus level 0),
+ * `picked=3,8,12-0,5` (test images 3, 8 and 12 minus test images 0 and 5).
  */
 export function parseVectorSpec(text: string): Parsed<VectorSpec> {
+  const picked = /^picked=([\d,]+)-([\d,]+)$/.exec(text);
+  if (picked) {
+    const list = (s: string) => s.split(',').filter(Boolean).map(Number);
+    return { ok: true, value: { by: 'picked', to: list(picked[1] ?? ''), from: list(picked[2] ?? '') } };
+  }
   const label = /^label=(\d+)-(\d+)$/.exec(text);
   if (label) {
     const [to, from] = [Number(label[1]), Number(label[2])];
@@ -30,7 +42,7 @@ export function parseVectorSpec(text: string): Parsed<VectorSpec> {
   }
   return {
     ok: false,
-    message: `--vector expects label=A-B (e.g. label=7-1), a factor name (e.g. glasses or factor=glasses) or factor=NAME:A-B, got '${text}'`,
+    message: `--vector expects label=A-B (e.g. label=7-1), a factor name (e.g. glasses or factor=glasses), factor=NAME:A-B or picked=I,J-K,L (test images), got '${text}'`,
   };
 }
 
@@ -57,6 +69,7 @@ export interface Groups {
 
 /** The two groups a spec names, or why the dataset has no such groups. */
 export function groupsOf(spec: VectorSpec, attributes: ImageAttributes): Parsed<Groups> {
+  if (spec.by === 'picked') return pickedGroups(spec.to, spec.from, attributes.labels.length);
   if (spec.by === 'label') {
     const classes = attributes.classNames.length;
     for (const l of [spec.to, spec.from])
@@ -85,6 +98,27 @@ export function groupsOf(spec: VectorSpec, attributes: ImageAttributes): Parsed<
   const level = (i: number) => f.levels[i * width + k];
   const name = (l: number) => `${spec.factor} = ${f.values[k]?.[l] ?? l}`;
   return { ok: true, value: { to: (i) => level(i) === to, from: (i) => level(i) === from, toName: name(to), fromName: name(from) } };
+}
+
+/** Two groups of test images picked by hand (indices), checked: both non-empty, within the test set, disjoint. */
+function pickedGroups(to: ReadonlyArray<number>, from: ReadonlyArray<number>, count: number): Parsed<Groups> {
+  if (to.length === 0 || from.length === 0) return { ok: false, message: '--vector: pick at least one image for each group' };
+  const outside = [...to, ...from].find((i) => !Number.isInteger(i) || i < 0 || i >= count);
+  if (outside !== undefined) return { ok: false, message: `--vector: there is no test image ${outside} (the test set has ${count})` };
+  const toSet = new Set(to);
+  const fromSet = new Set(from);
+  const both = [...toSet].find((i) => fromSet.has(i));
+  if (both !== undefined) return { ok: false, message: `--vector: test image ${both} is in both groups` };
+  const plural = (n: number) => `${n} picked image${n === 1 ? '' : 's'}`;
+  return {
+    ok: true,
+    value: {
+      to: (i) => toSet.has(i),
+      from: (i) => fromSet.has(i),
+      toName: `group A (${plural(toSet.size)})`,
+      fromName: `group B (${plural(fromSet.size)})`,
+    },
+  };
 }
 
 /** The mean of the codes [count × d] of the images in a group, and how many there are. */

@@ -182,8 +182,12 @@ export const zLabScores = z.strictObject({
 });
 
 /** The two groups of an attribute vector: label `to` minus label `from`, or a factor's level `to` minus level `from`. */
+const zPreviewSlots = z.array(z.number().int().min(0).max(63)).min(1).max(64);
+
+/** The groups of an attribute vector; hand-picked groups name preview images (0–63), which the worker maps to the test set. */
 export const zVectorSpec = z.discriminatedUnion('by', [
   z.strictObject({ by: z.literal('label'), to: zCount, from: zCount }),
+  z.strictObject({ by: z.literal('picked'), to: zPreviewSlots, from: zPreviewSlots }),
   z.strictObject({
     by: z.literal('factor'),
     factor: z.string().min(1).max(64),

@@ -30,6 +30,7 @@ describe('latent arithmetic', () => {
     ['glasses', { by: 'factor', factor: 'glasses' }],
     ['factor=glasses', { by: 'factor', factor: 'glasses' }],
     ['factor=smile:2-0', { by: 'factor', factor: 'smile', to: 2, from: 0 }],
+    ['picked=3,8,12-0,5', { by: 'picked', to: [3, 8, 12], from: [0, 5] }],
   ])('reads %s', (text, spec) => {
     expect(parseVectorSpec(text)).toEqual({ ok: true, value: spec });
   });
@@ -60,6 +61,20 @@ describe('latent arithmetic', () => {
       message: /no factor 'hat' \(factors: glasses, smile\)/,
     });
     expect(groupsOf({ by: 'label', to: 12, from: 1 }, attributes)).toMatchObject({ ok: false, message: /label 12 does not exist/ });
+    // hand-picked: any images, as long as both groups have some, exist, and do not overlap
+    const picked = groupsOf({ by: 'picked', to: [3], from: [0, 4] }, attributes);
+    expect(picked.ok && [0, 1, 2, 3, 4].filter(picked.value.to)).toEqual([3]);
+    expect(picked.ok && [0, 1, 2, 3, 4].filter(picked.value.from)).toEqual([0, 4]);
+    expect(picked.ok && [picked.value.toName, picked.value.fromName]).toEqual(['group A (1 picked image)', 'group B (2 picked images)']);
+    expect(groupsOf({ by: 'picked', to: [], from: [1] }, attributes)).toMatchObject({ ok: false, message: /at least one image for each/ });
+    expect(groupsOf({ by: 'picked', to: [9], from: [1] }, attributes)).toMatchObject({
+      ok: false,
+      message: /no test image 9 \(the test set has 5\)/,
+    });
+    expect(groupsOf({ by: 'picked', to: [2, 1], from: [1] }, attributes)).toMatchObject({
+      ok: false,
+      message: /test image 1 is in both groups/,
+    });
     expect(groupsOf({ by: 'factor', factor: 'glasses' }, { labels: [], classNames: [] })).toMatchObject({
       ok: false,
       message: /no known factors/,

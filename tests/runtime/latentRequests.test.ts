@@ -70,6 +70,19 @@ describe('latent questions to the training worker', () => {
     expect(byLabel.norm).toBeCloseTo(row.norm, 5);
     expect(byLabel.imageGroup).toBe('to');
 
+    // hand-picked groups name preview images: the first two faces (no glasses, label 0) against the next one
+    h.host.handle({ type: 'attributeVector', runId: 1, requestId: 5, spec: { by: 'picked', to: [1], from: [0] }, image: 0, alphas: [1] });
+    await h.waitFor(() => h.of('attributeRow', 1).length > 2, 'the picked row');
+    const picked = h.of('attributeRow', 1)[2]!.row;
+    expect([picked.toName, picked.fromName, picked.toCount, picked.fromCount]).toEqual([
+      'group A (1 picked image)',
+      'group B (1 picked image)',
+      1,
+      1,
+    ]);
+    expect(picked.imageGroup).toBe('from');
+    expect(picked.norm).toBeGreaterThan(0);
+
     h.host.handle({ type: 'attributeVector', runId: 1, requestId: 3, spec: { by: 'factor', factor: 'beard' }, image: 0, alphas: [1] });
     await h.waitFor(() => h.of('attributeFailed', 1).length > 0, 'the refusal');
     expect(h.of('attributeFailed', 1)[0]).toMatchObject({ requestId: 3, message: expect.stringContaining("no factor 'beard'") });

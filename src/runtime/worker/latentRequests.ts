@@ -7,7 +7,7 @@
  * the run takes steps, so every number comes from one set of weights.
  */
 import { datasetInfo } from '../../core/datasets';
-import { applyVector, attributeVector, groupsOf } from '../../core/latentArithmetic';
+import { applyVector, attributeVector, groupsOf, type VectorSpec } from '../../core/latentArithmetic';
 import { encodeDataset } from '../../metrics/encodeLatents';
 import { estimateLogLikelihood, likelihoodProblem } from '../../metrics/logLikelihood';
 import type { AttributeRow, MoonRow, ToWorker } from '../protocol';
@@ -39,7 +39,11 @@ export async function postAttributeRow(io: SessionIo, s: Session, request: Attri
   const testIndex = fixed.indices[request.image];
   if (testIndex === undefined) return fail(`there is no preview image ${request.image + 1}`);
   const id = program.plan.dataset.id;
-  const groups = groupsOf(request.spec, {
+  // hand-picked groups arrive as preview images: the test images behind them
+  const toTest = (slots: ReadonlyArray<number>) => slots.map((slot) => fixed.indices[slot] ?? -1);
+  const spec: VectorSpec =
+    request.spec.by === 'picked' ? { by: 'picked', to: toTest(request.spec.to), from: toTest(request.spec.from) } : request.spec;
+  const groups = groupsOf(spec, {
     labels: data.test.labels,
     classNames: datasetInfo[id].classNames,
     ...(data.factors ? { factors: { ...data.factors, levels: data.factors.test } } : {}),
