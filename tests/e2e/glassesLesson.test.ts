@@ -1,8 +1,9 @@
 /**
  * The glasses lesson in real Chromium: a learner trains the faces VAE for
  * three short epochs, computes the glasses vector, adds it to a face without
- * glasses, estimates log p(x) with importance sampling, then turns the graph
- * into an autoencoder, trains it and sees both rows.
+ * glasses, estimates log p(x) with importance sampling (and cancels a long
+ * estimate), builds a vector from hand-picked faces, then turns the graph into
+ * an autoencoder, trains it and sees both rows.
  */
 import { afterEach, expect, inject, test } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -70,6 +71,39 @@ test('a learner computes a glasses vector, adds it to a face, estimates log p(x)
   const iw = number(result, /log p\(x\) (-\d+\.\d\d)/);
   const elbo = number(result, /draws (-\d+\.\d\d)/);
   expect(iw).toBeGreaterThanOrEqual(elbo);
+
+  // a long estimate can be cancelled: the card is back to its controls at once
+  await page.getByTestId('likelihood-samples').selectOption('5000');
+  await page.getByTestId('estimate-logpx').click();
+  await page.getByTestId('likelihood-progress').waitFor({ timeout: 60_000 });
+  await page.getByTestId('likelihood-cancel').click();
+  await expect.poll(() => page.getByTestId('likelihood-progress').count()).toBe(0);
+  expect(await page.getByTestId('estimate-logpx').isDisabled()).toBe(false);
+
+  // hand-picked groups: two faces in group A, one in group B (tiles of 32 px with 3 px between them)
+  await page.getByTestId('vector-groups').selectOption('picked');
+  const strip = page.locator('[data-testid="attribute-vector"] canvas.strip');
+  const clickTile = async (i: number) => {
+    const scale = await strip.evaluate((c) => {
+      const rect = c.getBoundingClientRect();
+      return { x: rect.width / (c as HTMLCanvasElement).width, y: rect.height / (c as HTMLCanvasElement).height };
+    });
+    await strip.click({ position: { x: (i * 35 + 19) * scale.x, y: 19 * scale.y } });
+  };
+  await page.getByTestId('vector-pick-to').check();
+  await clickTile(1);
+  await clickTile(2);
+  await page.getByTestId('vector-pick-from').check();
+  await clickTile(0);
+  expect(await page.getByTestId('vector-pick-counts').textContent()).toBe('A: 2, B: 1');
+  await page.getByTestId('apply-vector').click();
+  await expect
+    .poll(() => page.getByTestId('vector-summary').textContent(), { timeout: 60_000 })
+    .toMatch(/mean μ of group A \(2 picked images\) \(2 test images\) − mean μ of group B \(1 picked image\) \(1\)/);
+  // back to the glasses vector, the one the lesson compares with the autoencoder's
+  await page.getByTestId('vector-groups').selectOption('factor:glasses');
+  await page.getByTestId('apply-vector').click();
+  await expect.poll(() => page.getByTestId('vector-summary').textContent(), { timeout: 60_000 }).toContain('glasses = yes');
   await page.getByTestId('lesson-next').click();
 
   // an autoencoder: no Reparameterize, no KL, μ wired into z
