@@ -42,9 +42,12 @@ export function webpSize(bytes: Uint8Array): { width: number; height: number } |
   return undefined;
 }
 
+/** A picture over the pixel limit: refused as it is, by any decoder (its message is the reason shown). */
+export class PictureTooLargeError extends Error {}
+
 function checkSize(width: number, height: number, maxPixels: number): void {
   if (width < 1 || height < 1) throw new Error('the picture has no pixels');
-  if (width * height > maxPixels) throw new Error(`larger than ${maxPixels / 1e6} megapixels (${width}×${height})`);
+  if (width * height > maxPixels) throw new PictureTooLargeError(`larger than ${maxPixels / 1e6} megapixels (${width}×${height})`);
 }
 
 function decodeGif(bytes: Uint8Array, maxPixels: number): RgbaPicture {
@@ -95,8 +98,7 @@ export async function decodePicture(
         throw new Error('not a picture this app can read (PNG, JPEG, GIF or WebP)');
     }
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (!format || message.startsWith('larger than')) throw e instanceof Error ? e : new Error(message);
-    throw new Error(`a damaged or unsupported ${format} (${message})`);
+    if (!format || e instanceof PictureTooLargeError) throw e;
+    throw new Error(`a damaged or unsupported ${format} (${e instanceof Error ? e.message : String(e)})`);
   }
 }

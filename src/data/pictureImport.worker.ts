@@ -14,7 +14,7 @@ import type { RgbaPicture } from './imageResize';
 import { ImageImportError, importLimits, isZip, zipSources, type ImageSource } from './imageSources';
 import { zBuildRequest, type BuildRequest, type FromImportWorker } from './pictureImportProtocol';
 import type { DatasetData } from './format';
-import { decodePicture, pictureFormat } from './pictureDecode';
+import { decodePicture, pictureFormat, PictureTooLargeError } from './pictureDecode';
 import { webpDecoder } from './webpCodec';
 import { jpegSize } from './exifOrientation';
 
@@ -51,14 +51,15 @@ const PHOTO_PIXELS = 2_500_000;
 
 /** The shared decoder; for a file it cannot read, the browser's, and if that fails too, the shared one's reason. */
 async function decodeInBrowser(bytes: Uint8Array): Promise<RgbaPicture> {
-  const size = pictureFormat(bytes) === 'JPEG' ? jpegSize(bytes) : undefined;
+  const format = pictureFormat(bytes);
+  const size = format === 'JPEG' ? jpegSize(bytes) : undefined;
   if (size && size.width * size.height > PHOTO_PIXELS && size.width * size.height <= importLimits.maxPicturePixels) {
     return decodeWithBrowser(bytes);
   }
   try {
     return await decodePicture(bytes, decodeWebp);
   } catch (shared) {
-    if (!pictureFormat(bytes) || (shared instanceof Error && shared.message.startsWith('larger than'))) throw shared;
+    if (!format || shared instanceof PictureTooLargeError) throw shared;
     try {
       return await decodeWithBrowser(bytes);
     } catch {

@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { CHROMIUM, chromiumArgs, webgpuArgs } from '../../src/cli/chromium';
 
 export { CHROMIUM, webgpuArgs };
@@ -66,6 +67,18 @@ export async function setRunSettings(page: Page, values: Readonly<Record<string,
     await page.getByTestId(id).fill(String(value));
     await page.getByTestId(id).dispatchEvent('change');
   }
+}
+
+/** Turns the open VAE into an autoencoder as a learner does: deletes Reparameterize and KL, wires the Encoder's μ into z. */
+export async function vaeToAutoencoder(page: Page): Promise<void> {
+  for (const node of ['reparam', 'kl']) {
+    await page.getByTestId(`node-title-${node}`).click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.getByTestId(`node-${node}`).count()).toBe(0);
+  }
+  await page.getByTestId('node-menu-decoder').click();
+  await page.getByTestId('node-menu-connect').click();
+  await page.locator('[data-testid="connect-option"]', { hasText: 'encoder.μ → decoder.z' }).click();
 }
 
 /** Where screenshots from test runs are saved (kept as artifacts). */

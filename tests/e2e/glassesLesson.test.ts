@@ -7,7 +7,7 @@
  */
 import { afterEach, expect, inject, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launch, screenshotPath, setRunSettings, type BrowserSession } from './browser';
+import { launch, screenshotPath, setRunSettings, vaeToAutoencoder, type BrowserSession } from './browser';
 
 let session: BrowserSession | undefined;
 afterEach(async () => {
@@ -109,14 +109,7 @@ test('a learner computes a glasses vector, adds it to a face, estimates log p(x)
   // an autoencoder: no Reparameterize, no KL, μ wired into z
   expect(await title(page)).toBe('Compare with an autoencoder');
   expect(await status(page)).toBe('Turn the graph into an autoencoder, train it and apply the glasses vector.');
-  for (const node of ['reparam', 'kl']) {
-    await page.getByTestId(`node-title-${node}`).click();
-    await page.keyboard.press('Delete');
-    await expect.poll(() => page.getByTestId(`node-${node}`).count()).toBe(0);
-  }
-  await page.getByTestId('node-menu-decoder').click();
-  await page.getByTestId('node-menu-connect').click();
-  await page.locator('[data-testid="connect-option"]', { hasText: 'encoder.μ → decoder.z' }).click();
+  await vaeToAutoencoder(page);
   await page.getByTestId('train').click();
   await expect.poll(() => phase(page), { timeout: 240_000 }).toMatch(/finished/i);
   await page.getByTestId('apply-vector').click();

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { specRegistry } from '../../nodes';
 import { parseGraphText } from '../../src/core/parse';
 import { createShareLink } from '../../src/share/link';
-import { launch, screenshotPath, setRunSettings, type BrowserSession } from './browser';
+import { launch, screenshotPath, setRunSettings, vaeToAutoencoder, type BrowserSession } from './browser';
 import { readFileSync } from 'node:fs';
 
 let session: BrowserSession | undefined;
@@ -184,14 +184,7 @@ test('the moon steps of the VAE lesson: a small ellipse grows into a full one, i
   // back to an autoencoder: no Reparameterize, no KL, μ wired into z; trained the same way
   expect(await title(page)).toBe('The same with an autoencoder');
   expect(await status(page)).toBe('Turn the graph into an autoencoder, train it on shapes and press Interpolate.');
-  for (const node of ['reparam', 'kl']) {
-    await page.getByTestId(`node-title-${node}`).click();
-    await page.keyboard.press('Delete');
-    await expect.poll(() => page.getByTestId(`node-${node}`).count()).toBe(0);
-  }
-  await page.getByTestId('node-menu-decoder').click();
-  await page.getByTestId('node-menu-connect').click();
-  await page.locator('[data-testid="connect-option"]', { hasText: 'encoder.μ → decoder.z' }).click();
+  await vaeToAutoencoder(page);
   await page.getByTestId('train').click();
   await expect.poll(() => page.getByTestId('run-phase').textContent(), { timeout: 240_000 }).toMatch(/finished/i);
   await page.getByTestId('moon-interpolate').click();

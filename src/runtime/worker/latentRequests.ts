@@ -19,22 +19,22 @@ type AttributeRequest = Extract<ToWorker, { type: 'attributeVector' }>;
 type LikelihoodRequest = Extract<ToWorker, { type: 'estimateLikelihood' }>;
 type MoonRequest = Extract<ToWorker, { type: 'moonPath' }>;
 
-/** Why the run's weights cannot be read now, or undefined when they can. */
-function notSettled(s: Session): string | undefined {
-  if (!s.program || !s.data) return 'there is no trained model yet: start training first';
+/** The run's model and data once its weights can be read (not while it takes steps), or why not. */
+function settledModel(s: Session): { program: NonNullable<Session['program']>; data: NonNullable<Session['data']> } | string {
+  const { program, data } = s;
+  if (!program || !data) return 'there is no trained model yet: start training first';
   if (s.phase === 'training' && !s.control.paused) return 'pause or stop training first: the codes must all come from the same weights';
-  return undefined;
+  return { program, data };
 }
 
 export async function postAttributeRow(io: SessionIo, s: Session, request: AttributeRequest): Promise<void> {
   const { requestId } = request;
   const fail = (message: string) => io.post({ type: 'attributeFailed', runId: s.runId, requestId, message });
-  const problem = notSettled(s);
-  if (problem) return fail(problem);
-  const program = s.program;
-  const data = s.data;
+  const model = settledModel(s);
+  if (typeof model === 'string') return fail(model);
+  const { program, data } = model;
   const fixed = s.previewSet?.fixed;
-  if (!program || !data || !fixed) return fail('there are no pictures yet');
+  if (!fixed) return fail('there are no pictures yet');
   if (!program.plan.generation?.mean) return fail('this graph has no encoder, so images have no codes to move');
   const testIndex = fixed.indices[request.image];
   if (testIndex === undefined) return fail(`there is no preview image ${request.image + 1}`);
@@ -94,11 +94,9 @@ export async function postAttributeRow(io: SessionIo, s: Session, request: Attri
 export async function postMoonRow(io: SessionIo, s: Session, request: MoonRequest): Promise<void> {
   const { requestId } = request;
   const fail = (message: string) => io.post({ type: 'moonFailed', runId: s.runId, requestId, message });
-  const problem = notSettled(s);
-  if (problem) return fail(problem);
-  const program = s.program;
-  const data = s.data;
-  if (!program || !data) return fail('there is no trained model yet');
+  const model = settledModel(s);
+  if (typeof model === 'string') return fail(model);
+  const { program, data } = model;
   const unfit = moonProblem(program, data);
   if (unfit) return fail(unfit);
   try {
@@ -148,11 +146,9 @@ export async function postLikelihood(io: SessionIo, s: Session, request: Likelih
 async function estimateAndPost(io: SessionIo, s: Session, request: LikelihoodRequest, key: string): Promise<void> {
   const { requestId } = request;
   const fail = (message: string) => io.post({ type: 'likelihoodFailed', runId: s.runId, requestId, message });
-  const problem = notSettled(s);
-  if (problem) return fail(problem);
-  const program = s.program;
-  const data = s.data;
-  if (!program || !data) return fail('there is no trained model yet');
+  const model = settledModel(s);
+  if (typeof model === 'string') return fail(model);
+  const { program, data } = model;
   const unfit = likelihoodProblem(program);
   if (unfit) return fail(unfit);
   const started = io.now();
