@@ -76,6 +76,8 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/e2e/**', 'node_modules/**'],
           environment: 'node',
+          // two test workers already fill both cores of a CI machine; tests/runtime/nodeWasmThreads.test.ts runs the threaded build
+          env: { BOTTLENECK_WASM_THREADS: '1' },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -18,7 +18,7 @@ import { specRegistry } from '../../nodes';
 import { compileGraph } from '../compiler/plan';
 import { analyzeGraph } from '../core/analyze';
 import { useReferenceOps } from '../ops/reference';
-import { initNodeBackend, webgpuAdapterInfo, type NodeBackend } from '../runtime/worker/nodeBackend';
+import { initNodeBackend, nodeWasmThreads, webgpuAdapterInfo, type NodeBackend } from '../runtime/worker/nodeBackend';
 import { parseArgs, intArg } from './args';
 import { wideVaeGraph } from './benchGraphs';
 import { fastestTorch, measureTorch, torchPython, type TorchResult } from './benchTorch';
@@ -77,6 +77,10 @@ async function main() {
     for (const b of backends) training.push(await measureTraining(graph, loadSavedGraph(graph), b, await stepsFor(b, graph, steps)));
   }
   report.trainingNode = training;
+  if (backends.includes('wasm')) {
+    await initNodeBackend('wasm');
+    report.nodeWasmThreads = await nodeWasmThreads();
+  }
   if (backends.includes('webgpu')) report.webgpuAdapter = (await webgpuAdapterInfo().catch(() => undefined)) ?? 'none';
   if (!args.switches.has('no-torch')) {
     const found = torchPython();

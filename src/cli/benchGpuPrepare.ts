@@ -127,6 +127,9 @@ async function main(): Promise<void> {
   await bundle();
   const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
   for (const f of readdirSync(wasmDir).filter((n) => n.endsWith('.wasm'))) copyFileSync(join(wasmDir, f), join(OUT, f));
+  // the threaded build's loader and thread script, so wasm uses every core there
+  for (const f of ['tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.worker.js'])
+    copyFileSync(join(wasmDir, '..', 'wasm-out', f), join(OUT, f));
   compress(join(dirname(require.resolve('webgpu')), 'dist', 'linux-x64', 'dawn.node'), join(OUT, 'dist', 'linux-x64', 'dawn.node'));
   compress(nodeBinary(), join(OUT, 'node'));
   copyFileSync(join(generatedDir, 'mnist.bin.gz'), join(OUT, 'assets', 'mnist.bin.gz'));

@@ -5,28 +5,49 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { prepareNodeWasmThreads, wantedWasmThreads } from './nodeWasmThreads';
 
 export const nodeBackends = ['cpu', 'wasm', 'webgpu'] as const;
 export type NodeBackend = (typeof nodeBackends)[number];
 
 const require = createRequire(import.meta.url);
+/** tfjs reads where its binaries are, and how many threads to start, once. */
+let wasmConfigured = false;
 
 export async function initNodeBackend(name: NodeBackend): Promise<typeof tf> {
-  if (name === 'wasm') {
+  let restoreAfterStart: (() => void) | undefined;
+  if (name === 'wasm' && !wasmConfigured) {
+    wasmConfigured = true;
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // the binaries ship in the package; a bundle without node_modules says where it keeps them
     const dir = process.env.BOTTLENECK_WASM_DIR ?? join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
     wasm.setWasmPaths(`${dir}/`);
+    const threads = wantedWasmThreads();
+    const scripts = process.env.BOTTLENECK_WASM_DIR ?? join(dir, '..', 'wasm-out');
+    restoreAfterStart = prepareNodeWasmThreads(scripts, threads);
+    if (restoreAfterStart) wasm.setThreadsCount(threads);
   } else if (name === 'webgpu') {
     await setupNodeWebGpu();
     await import('@tensorflow/tfjs-backend-webgpu');
     const { registerWebGpuAdam } = await import('./adamWebgpu');
     registerWebGpuAdam(tf);
   }
-  const ok = await tf.setBackend(name);
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(name);
+  } finally {
+    restoreAfterStart?.();
+  }
   if (!ok || tf.getBackend() !== name) throw new Error(`the ${name} backend could not start in Node`);
   await tf.ready();
   return tf;
+}
+
+/** How many threads the wasm backend runs (after initNodeBackend('wasm')), or undefined before. */
+export async function nodeWasmThreads(): Promise<number | undefined> {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  return getThreadsCount();
 }
 
 export interface AdapterInfo {
