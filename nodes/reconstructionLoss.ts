@@ -116,6 +116,8 @@ interface ReconstructionStep extends ExportStep {
   logits: string;
   mean: string;
   loss: string;
+  /** −log p(x|z) of each image (up to the likelihood's constant): the importance weights read it. */
+  perImage: string;
 }
 
 /** −log p(x|z) per pixel, as Python (PyTorch or TensorFlow). */
@@ -149,6 +151,7 @@ const reconstructionExporter: NodeExporter<ReconstructionLossParams, Reconstruct
     const logits = ctx.input('xHat', 'logits');
     const mean = ctx.input('xHat', 'mean');
     const loss = ctx.output('loss', 'loss');
+    const perImage = ctx.output('loss', 'per_image', 'perImage');
     ctx.metric('recon', loss);
     const logSigma = learned ? ctx.claim(`${ctx.stem}_log_sigma`) : undefined;
     return {
@@ -161,6 +164,7 @@ const reconstructionExporter: NodeExporter<ReconstructionLossParams, Reconstruct
       logits,
       mean,
       loss,
+      perImage,
     };
   },
   code(s, { target }) {
@@ -169,9 +173,13 @@ const reconstructionExporter: NodeExporter<ReconstructionLossParams, Reconstruct
     const helpers: HelperName[] = [];
     if (s.distribution === 'gaussian') helpers.push('HALF_LOG_2PI');
     if (s.distribution === 'continuous-bernoulli') helpers.push('LOG_2', 'continuous_bernoulli_log_norm');
+    // PyTorch keeps each image's sum (the log-likelihood estimate reads it); Keras sums and averages in one go
+    helpers.push(torch ? 'sum_pixels' : 'sum_pixels_mean_batch');
     const forward = [
       ...forwardComment(s.node, `−log p(x|z), ${distributionTitle[s.distribution]}${sigmaNote}`),
-      `${I}${s.loss} = sum_pixels_mean_batch(${perPixelLoss(s, torch)})`,
+      ...(torch
+        ? [`${I}${s.perImage} = sum_pixels(${perPixelLoss(s, torch)})`, `${I}${s.loss} = ${s.perImage}.mean()`]
+        : [`${I}${s.loss} = sum_pixels_mean_batch(${perPixelLoss(s, torch)})`]),
     ];
     if (!s.logSigma) return { forward, helpers };
     const learns = `# ${s.node.type} '${s.node.id}' learns log σ of its Gaussian, starting from σ = ${pyNumber(s.sigma)}`;

@@ -25,8 +25,7 @@ export interface ScriptParts {
 export function assemble(model: ExportModel, target: ExportTarget): ScriptParts {
   const ctx = { target, claim: (name: string) => model.names.claim(name) };
   const codes = model.steps.map(({ step, exporter }) => exporter.code(step, ctx));
-  // every script sums its per-pixel losses the same way
-  const helpers = new Set<HelperName>(['sum_pixels_mean_batch']);
+  const helpers = new Set<HelperName>();
   for (const c of codes) for (const h of c.helpers ?? []) helpers.add(h);
   const encoderId = model.plan.generation?.encoderId;
   const encoderAt = model.steps.findIndex(({ step }) => step.node.id === encoderId);

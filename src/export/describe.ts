@@ -30,11 +30,11 @@ export const TEMPLATE_NAMES = [
   'SEED', 'EPOCHS', 'BATCH_SIZE', 'LEARNING_RATE', 'OPTIMIZER', 'DATASET', 'BINARIZE', 'IMAGE_SHAPE',
   'TEST_BATCH_SIZE', 'STATIC_BINARIZATION_SEED', 'HALF_LOG_2PI', 'LOG_2',
   'Model', 'x', 'z', 'h', 'step', 'sample', 'terms', 'objective', 'model', 'args', 'main', 'parse_args',
-  'flatten_hwc', 'unflatten_hwc', 'glorot_init', 'leaky_relu', 'scalar_variable', 'sum_pixels_mean_batch',
+  'flatten_hwc', 'unflatten_hwc', 'glorot_init', 'leaky_relu', 'scalar_variable', 'sum_pixels_mean_batch', 'sum_pixels',
   'reparameterize', 'kl_per_dimension', 'continuous_bernoulli_log_norm', 'load_dataset', 'binarize_static',
   'batches', 'train', 'evaluate', 'pick_device', 'device', 'optimizer', 'epoch', 'logits', 'mean', 'log_var',
   'train_step', 'test_step', 'totals', 'count', 'batch', 'history', 'variables', 'grads', 'tape', 'rng', 'images',
-  'labels', 'result', 'zero', 'parser', 'summary',
+  'labels', 'result', 'zero', 'parser', 'summary', 'importance_weighted_log_px', 'LOG_2PI', 'IW_ROWS',
 ];
 
 const fail = (nodeId: string | undefined, message: string): DescribeResult => ({
@@ -141,6 +141,7 @@ function describePlan(doc: GraphDoc, plan: Plan, defs: ReadonlyMap<string, AnyNo
       objective,
       totalParams,
       names,
+      variables: vars,
     },
   };
 }

@@ -34,6 +34,8 @@ export interface ExportModel {
   totalParams: number;
   /** Names the writers may still claim (helpers they add). */
   names: PyNames;
+  /** The Python variable holding each output port's value in the forward pass (`node.port`, or `node.port#part`). */
+  variables: ReadonlyMap<string, string>;
 }
 
 export type DescribeResult = { ok: true; model: ExportModel } | { ok: false; errors: Diagnostic[] };

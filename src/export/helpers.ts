@@ -14,6 +14,7 @@ export const helperNames = [
   'flatten_hwc',
   'unflatten_hwc',
   'glorot_init',
+  'sum_pixels',
   'sum_pixels_mean_batch',
   'reparameterize',
   'kl_per_dimension',
@@ -48,10 +49,10 @@ const pytorch: Catalog = {
     '            nn.init.xavier_uniform_(m.weight)',
     '            nn.init.zeros_(m.bias)',
   ],
-  sum_pixels_mean_batch: [
-    'def sum_pixels_mean_batch(per_pixel):',
-    '    """Sums a per-pixel loss over each image, then averages over the batch."""',
-    '    return per_pixel.flatten(1).sum(1).mean()',
+  sum_pixels: [
+    'def sum_pixels(per_pixel):',
+    '    """Sums a per-pixel loss over each image: [B, C, H, W] → [B]."""',
+    '    return per_pixel.flatten(1).sum(1)',
   ],
   reparameterize: [
     'def reparameterize(mean, log_var):',

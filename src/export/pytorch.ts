@@ -17,13 +17,21 @@ import { datasetReaderPython } from './datasetPython';
 import { distributedLines } from './distributedPython';
 import { describeForExport, type ExportModel } from './describe';
 import { helperLines } from './helpers';
+import {
+  importanceArgument,
+  importanceFunction,
+  importanceReport,
+  importanceReturn,
+  importanceTerms,
+  type ImportanceTerms,
+} from './importancePython';
 import { disentanglementReport, encodeMethod, shapesPython } from './shapesPython';
 
 function sumOr(vars: ReadonlyArray<string>, zero: string): string {
   return vars.length > 0 ? vars.join(' + ') : zero;
 }
 
-function modelClass(model: ExportModel, parts: ScriptParts): string[] {
+function modelClass(model: ExportModel, parts: ScriptParts, terms: ImportanceTerms | undefined): string[] {
   const L = [
     'class Model(nn.Module):',
     '    """The whole graph: every node\'s weights, and one pass through it in dataflow order."""',
@@ -51,6 +59,7 @@ function modelClass(model: ExportModel, parts: ScriptParts): string[] {
     `            "objective": ${model.objective},`,
     `            "recon": ${sumOr(model.metrics.recon, zero)},`,
     `            "kl": ${sumOr(model.metrics.kl, zero)},`,
+    ...(terms ? [importanceReturn(terms)] : []),
     '        }',
   );
   if (drawsDataset(model)) L.push(...encodeMethod(parts.encode));
@@ -102,7 +111,7 @@ function disentanglementLines(): string[] {
   ];
 }
 
-function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
+function dataAndTraining(model: ExportModel, parts: ScriptParts, iw: boolean): string[] {
   const draws = drawsDataset(model);
   const scores = draws && parts.encode !== undefined;
   // a graph that reads the labels batches them with the images and hands them to the model
@@ -198,6 +207,7 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '',
     '',
     ...(scores ? disentanglementLines() : []),
+    ...(iw ? importanceFunction(labels) : []),
     'def pick_device(name, local_rank=0):',
     '    if name != "auto":',
     '        return torch.device(name)',
@@ -220,6 +230,7 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
         ]),
     '    parser.add_argument("--device", default="auto", help="cpu, cuda, mps, or auto (the fastest available)")',
     '    parser.add_argument("--save", default=None, help="save the trained weights (a state_dict) to this file")',
+    ...(iw ? [importanceArgument] : []),
     '    return parser.parse_args()',
     '',
     '',
@@ -242,13 +253,17 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
     '        # the same weights everywhere (taken from process 0); gradients averaged at every step',
     '        model = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)',
     '        torch.manual_seed(SEED + rank)  # each process its own ε and noise',
-    `    train(model, train_images, ${lab('train_labels, ', '')}test_images, ${lab('test_labels, ', '')}args.epochs, args.max_steps, device, rank, world)`,
+    `    step = train(model, train_images, ${lab('train_labels, ', '')}test_images, ${lab('test_labels, ', '')}args.epochs, args.max_steps, device, rank, world)`,
     '    plain = model.module if world > 1 else model',
     ...(scores ? ['    if rank == 0:', '        report_disentanglement(plain, test_images, test_factors, device)'] : []),
+    ...(iw ? importanceReport(labels) : []),
     '    if args.save and rank == 0:',
     '        torch.save(plain.state_dict(), args.save)',
     '        print(f"weights saved to {args.save}")',
     '    if world > 1:',
+    '        # every process waits for process 0 (its test scores, the saved weights) before the group closes:',
+    '        # one that left first could hang in closing it',
+    '        dist.barrier()',
     '        dist.destroy_process_group()',
     '',
     '',
@@ -262,6 +277,7 @@ export function writePyTorch(model: ExportModel, parts: ScriptParts, options: Co
   const fileName = scriptFileName(model, options);
   const [h, w, c] = model.dataset.imageShape;
   const draws = drawsDataset(model);
+  const terms = importanceTerms(model);
   const lines = [
     ...header(model, 'pytorch', fileName, 'pip install torch'),
     '',
@@ -284,10 +300,10 @@ export function writePyTorch(model: ExportModel, parts: ScriptParts, options: Co
     '',
     ...(draws ? [...shapesPython(), '', ''] : []),
     ...parts.networks.flatMap((cls) => [...cls, '', '']),
-    ...modelClass(model, parts),
+    ...modelClass(model, parts, terms),
     '',
     '',
-    ...dataAndTraining(model, parts),
+    ...dataAndTraining(model, parts, terms !== undefined),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -260,13 +260,17 @@ describe('exported Python scripts', () => {
   test('each loss term is written as the browser computes it', () => {
     const byName = new Map(graphVariants().map((v) => [v.name, v.doc]));
     const code = (name: string, target: ExportTarget) => exported(byName.get(name) as GraphDoc, target);
+    // PyTorch keeps each image's −log p(x|z) (the log-likelihood estimate reads it), then averages
     expect(code('bernoulli', 'pytorch')).toContain(
-      'sum_pixels_mean_batch(F.binary_cross_entropy_with_logits(decoder_logits, data_x, reduction="none"))',
+      'recon_per_image = sum_pixels(F.binary_cross_entropy_with_logits(decoder_logits, data_x, reduction="none"))\n        recon_loss = recon_per_image.mean()',
     );
+    expect(code('bernoulli', 'pytorch')).toContain('"importance": (-recon_per_image, reparam_z, encoder_mean, encoder_log_var),');
+    // MSE is read as the Gaussian with σ² = ½ (its constant ½ log π per pixel, 784 pixels)
+    expect(code('mse', 'pytorch')).toContain('"importance": (-recon_per_image - 448.7');
     expect(code('bernoulli', 'keras')).toContain(
       'sum_pixels_mean_batch(tf.nn.sigmoid_cross_entropy_with_logits(labels=data_x, logits=decoder_logits))',
     );
-    expect(code('mse', 'pytorch')).toContain('sum_pixels_mean_batch((data_x - decoder_mean).square())');
+    expect(code('mse', 'pytorch')).toContain('recon_per_image = sum_pixels((data_x - decoder_mean).square())');
     expect(code('l1', 'keras')).toContain('sum_pixels_mean_batch(tf.abs(data_x - decoder_mean))');
     expect(code('gaussian-fixed', 'pytorch')).toContain('/ 0.2 ** 2 + math.log(0.2) + HALF_LOG_2PI');
     expect(code('gaussian-learned', 'pytorch')).toContain('self.recon_log_sigma = nn.Parameter(torch.tensor(math.log(0.3)))');
@@ -284,6 +288,7 @@ describe('exported Python scripts', () => {
     expect(ae).toContain('decoder_logits = self.decoder(encoder_mean)');
     expect(ae).not.toContain('log_var');
     expect(ae).toContain('"kl": x.new_zeros(())');
+    expect(ae).not.toMatch(/importance|--iw-samples/);
     expect(code('bernoulli', 'pytorch')).toContain('reparam_z = reparameterize(encoder_mean, encoder_log_var) if sample else encoder_mean');
     expect(code('bernoulli', 'pytorch')).toContain('torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, eps=1e-7)');
   });

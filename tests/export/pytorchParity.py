@@ -5,7 +5,8 @@ Reads a manifest (JSON) with two lists:
           starts under __main__), copies the browser's weights into its Model
           (transposed from the browser's channels-last layouts), runs the graph
           on a batch with z = mean (and the batch's class labels, for a script
-          whose model takes them), and reports the terms.
+          whose model takes them), and reports the terms; given noise eps, also
+          the script's importance-weighted estimate of log p(x) with z = μ + σ·eps.
   train:  [{script, args}]  - runs the script as __main__ with those arguments
           and reports what it printed.
 Prints {script: result} as JSON.
@@ -60,7 +61,13 @@ def parity(script, inputs, index):
     model.eval()
     with torch.no_grad():
         terms = model(*inputs, data["step"], sample=False)
-    return {"count": count, **{k: float(v) for k, v in terms.items()}}
+    result = {"count": count, **{k: float(v) for k, v in terms.items() if k != "importance"}}
+    if "eps" in data:
+        eps = torch.tensor(data["eps"], dtype=torch.float32).reshape(-1, data["latent"])
+        module.reparameterize = lambda mean, log_var: mean + torch.exp(0.5 * log_var) * eps
+        k = data["k"]
+        result["iw"] = module.importance_weighted_log_px(model, *inputs, k, data["step"], "cpu")
+    return result
 
 
 def train(script, args):

@@ -3,7 +3,8 @@
  * installed, each deterministic variant's browser weights are copied into the
  * script's Model and one forward pass (z = μ; the conditional VAEs also read
  * the batch's class labels) must give the same objective, reconstruction and
- * KL as the tfjs program, and the same parameter count;
+ * KL as the tfjs program, and the same parameter count, and, given the
+ * browser's ε, the same importance-weighted estimate of log p(x);
  * and every script trains a few steps end to end on the studio's dataset file
  * beside it (nothing downloaded), also under torchrun with 2 processes
  * (DistributedDataParallel, gloo; the VAE and the conditional VAE); shapes scripts draw their own data and print MIG.
@@ -16,13 +17,18 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { compileProgram } from '../../src/compiler/program';
+import type * as tfType from '@tensorflow/tfjs';
+import { nodeRegistry } from '../../nodes';
+import { importancePath, logImportanceWeights, logMeanExp } from '../../src/compiler/importance';
+import { compileProgram, type Program } from '../../src/compiler/program';
 import { loadDatasetNode, projectRoot } from '../../src/data/loadNode';
 import { Rng } from '../../src/core/random';
 import { exportPyTorch } from '../../src/export/pytorch';
 import { initNodeBackend } from '../../src/runtime/worker/nodeBackend';
 import { pythonWith, run, writeDatasetFile } from './pythonEnv';
 import { baseCvae, baseVae, graphVariants, savedGraphs, shapesVariants } from './variants';
+
+type TF = typeof tfType;
 
 const python = pythonWith(['torch', 'numpy']);
 let dir = '';
@@ -36,7 +42,39 @@ afterAll(() => {
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-3 + 2e-5 * Math.abs(b);
 
+/** Draws per image for the log-likelihood comparison (z = μ + σ·ε with the browser's ε). */
+const IW_DRAWS = 7;
+
+/** The browser's IW estimate of log p(x) on the images with seeded ε, and that ε, or undefined for a graph with none. */
+function importanceOnBrowser(tf: TF, program: Program, x: Float32Array, labels: number[], n: number) {
+  const path = importancePath(program.plan, nodeRegistry);
+  if (typeof path === 'string') return undefined;
+  const latent = path.latentDim;
+  const eps = new Rng(7).fillNormal(new Float32Array(n * IW_DRAWS * latent));
+  const estimate = tf.tidy(() => {
+    const images = tf.tensor4d(x, [n, 28, 28, 1]);
+    const classes = tf.tensor1d(labels, 'int32');
+    const feeds = new Map<string, tfType.Tensor>([
+      [path.imagesKey, images],
+      [path.labelsKey, classes],
+    ]);
+    const ev = program.model.evaluate({ mode: 'infer', step: 0, noiseKey: 'iw:encode', feeds });
+    const logWeights = logImportanceWeights(tf, program.model, path, {
+      x: images,
+      labels: classes,
+      mean: ev.get(path.mean) as tfType.Tensor,
+      logVar: ev.get(path.logVar) as tfType.Tensor,
+      eps: tf.tensor2d(eps, [n * IW_DRAWS, latent]),
+      k: IW_DRAWS,
+      run: { mode: 'test', step: 0, noiseKey: 'iw' },
+    });
+    return tf.mean(logMeanExp(tf, logWeights)).dataSync()[0] as number;
+  });
+  return { eps, latent, estimate };
+}
+
 interface ParityResult {
+  iw?: number;
   count: number;
   objective: number;
   recon: number;
@@ -89,7 +127,7 @@ describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
     const variants = graphVariants().filter((v) => v.deterministic);
     expect(variants.length).toBeGreaterThan(15);
     expect(variants.filter((v) => v.name.startsWith('cvae')).length).toBeGreaterThanOrEqual(4);
-    const expected = new Map<string, { objective: number; recon: number; kl: number; count: number }>();
+    const expected = new Map<string, { objective: number; recon: number; kl: number; count: number; iw?: number }>();
     const jobs: Array<{ script: string; input: string }> = [];
     for (const variant of variants) {
       const compiled = compileProgram(variant.doc, tf, { seed: 5 });
@@ -108,19 +146,25 @@ describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
         );
         return { objective: t.objective.dataSync()[0] as number, recon: t.recon.dataSync()[0] as number, kl: t.kl.dataSync()[0] as number };
       });
+      const iw = importanceOnBrowser(tf, program, x, labels, n);
       const exported = exportPyTorch(variant.doc);
       if (!exported.ok) throw new Error(`${variant.name}: ${exported.errors.map((e) => e.message).join('; ')}`);
       const values = Object.fromEntries(Object.entries(weights).map(([k, w]) => [k, { shape: w.shape, values: Array.from(w.values) }]));
       const script = join(dir, `${variant.name}.py`);
       const input = join(dir, `${variant.name}.json`);
       writeFileSync(script, exported.code);
-      writeFileSync(input, JSON.stringify({ weights: exported.weights, values, x: Array.from(x), labels, shape: [n, 28, 28, 1], step }));
+      const noise = iw ? { eps: Array.from(iw.eps), latent: iw.latent, k: IW_DRAWS } : {};
+      writeFileSync(
+        input,
+        JSON.stringify({ weights: exported.weights, values, x: Array.from(x), labels, shape: [n, 28, 28, 1], step, ...noise }),
+      );
       jobs.push({ script, input });
-      expected.set(script, { ...terms, count: program.plan.totalParams });
+      expected.set(script, { ...terms, count: program.plan.totalParams, ...(iw ? { iw: iw.estimate } : {}) });
       expect(exported.totalParams).toBe(program.plan.totalParams);
       program.dispose();
     }
     const results = runManifest({ parity: jobs });
+    let withEstimate = 0;
     for (const [script, want] of expected) {
       const got = results[script] as ParityResult | undefined;
       expect(got?.error, script).toBeUndefined();
@@ -129,7 +173,13 @@ describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
         const value = got?.[key] as number;
         expect(close(value, want[key]), `${script}: ${key} ${value} vs browser ${want[key]}`).toBe(true);
       }
+      if (want.iw !== undefined) {
+        withEstimate++;
+        expect(close(got?.iw as number, want.iw), `${script}: IW-${IW_DRAWS} ${got?.iw} vs browser ${want.iw}`).toBe(true);
+      } else expect(got?.iw, script).toBeUndefined();
     }
+    // the VAEs, CVAEs and likelihood variants carry the estimate; autoencoders have none
+    expect(withEstimate).toBeGreaterThan(10);
   });
 
   test('every variant trains a few steps end to end and prints its scores', () => {
@@ -148,8 +198,11 @@ describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
       if (!exported.ok) throw new Error(`${variant.name}: ${exported.errors.map((e) => e.message).join('; ')}`);
       const script = join(dir, `${variant.name}-train.py`);
       writeFileSync(script, exported.code);
-      jobs.push({ script, args: ['--max-steps', '3', '--device', 'cpu', '--save', join(dir, `${variant.name}.pt`)] });
+      // the VAEs also estimate log p(x) with 3 draws per test image after training
+      const iw = exported.code.includes('--iw-samples') ? ['--iw-samples', '3'] : [];
+      jobs.push({ script, args: ['--max-steps', '3', '--device', 'cpu', '--save', join(dir, `${variant.name}.pt`), ...iw] });
     }
+    expect(jobs.filter((j) => j.args.includes('--iw-samples')).length).toBeGreaterThan(10);
     const results = runManifest({ train: jobs });
     for (const job of jobs) {
       const r = results[job.script] as TrainResult | undefined;
@@ -158,6 +211,8 @@ describe.skipIf(!python)('exported PyTorch scripts match the browser', () => {
         /epoch 1\/\d+ {2}step 3 {2}train: loss [\d.-]+ \(recon [\d.-]+, KL [\d.-]+\) {2}test: recon [\d.-]+, KL [\d.-]+, ELBO [\d.-]+/,
       );
       expect(r?.stdout).toContain('weights saved to');
+      if (job.args.includes('--iw-samples'))
+        expect(r?.stdout).toMatch(/\ntest ELBO -?[\d.]+ nats; IW-3 estimate of log p\(x\) -?[\d.]+ nats \(200 test images\)/);
     }
   });
 
