@@ -260,12 +260,10 @@ describe('exported Python scripts', () => {
   test('each loss term is written as the browser computes it', () => {
     const byName = new Map(graphVariants().map((v) => [v.name, v.doc]));
     const code = (name: string, target: ExportTarget) => exported(byName.get(name) as GraphDoc, target);
-    // PyTorch keeps each image's −log p(x|z) (the log-likelihood estimate reads it), then averages
     expect(code('bernoulli', 'pytorch')).toContain(
       'recon_per_image = sum_pixels(F.binary_cross_entropy_with_logits(decoder_logits, data_x, reduction="none"))\n        recon_loss = recon_per_image.mean()',
     );
     expect(code('bernoulli', 'pytorch')).toContain('"importance": (-recon_per_image, reparam_z, encoder_mean, encoder_log_var),');
-    // MSE is read as the Gaussian with σ² = ½ (its constant ½ log π per pixel, 784 pixels)
     expect(code('mse', 'pytorch')).toContain('"importance": (-recon_per_image - 448.7');
     expect(code('bernoulli', 'keras')).toContain(
       'sum_pixels_mean_batch(tf.nn.sigmoid_cross_entropy_with_logits(labels=data_x, logits=decoder_logits))',
