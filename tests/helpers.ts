@@ -1,4 +1,4 @@
-/** Shared test helpers: the saved graphs and small graph builders. */
+/** Shared test helpers: the saved graphs, small graph builders and seeded numbers. */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,4 +55,15 @@ export function smallVae(): GraphDoc {
  */
 export function bytesId(bytes: Uint8Array): string {
   return `${bytes.length.toLocaleString('en')} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** `n` seeded pseudo-random numbers in [-1, 1) (a small LCG: the same numbers on every backend and run). */
+export function seededValues(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
 }

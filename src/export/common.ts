@@ -131,3 +131,8 @@ export function datasetFields(model: ExportModel): { datasetFile?: string; datas
   if (!file) return {};
   return { datasetFile: file, ...(model.dataset.imported ? { datasetHash: model.dataset.imported.hash } : {}) };
 }
+
+/** For scripts of graphs that read the labels (a conditional VAE): picks the text with labels or without. */
+export function labelChoice(labels: boolean): (withLabels: string, without: string) => string {
+  return (withLabels, without) => (labels ? withLabels : without);
+}

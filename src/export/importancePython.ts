@@ -8,6 +8,7 @@ import { nodeRegistry } from '../../nodes';
 import type { AnyNodeDef } from '../../nodes/defineNode';
 import { importancePath } from '../compiler/importance';
 import { refKey } from '../compiler/model';
+import { labelChoice } from './common';
 import type { ExportModel } from './exportModel';
 import { pyFloat } from './python';
 
@@ -41,7 +42,7 @@ export function importanceReturn(terms: ImportanceTerms): string {
 
 /** `importance_weighted_log_px`: K draws per image, in passes of at most IW_ROWS rows. */
 export function importanceFunction(labels: boolean): string[] {
-  const lab = (withLabels: string, without: string) => (labels ? withLabels : without);
+  const lab = labelChoice(labels);
   return [
     'IW_ROWS = 2000  # rows (image × draw) per pass: memory stays bounded whatever K is',
     'LOG_2PI = 1.8378770664093453',
@@ -79,7 +80,7 @@ export const importanceArgument =
 
 /** After training (process 0): the estimate beside the test ELBO on the same images. */
 export function importanceReport(labels: boolean): string[] {
-  const lab = (withLabels: string, without: string) => (labels ? withLabels : without);
+  const lab = labelChoice(labels);
   return [
     '    if args.iw_samples > 0 and rank == 0:',
     `        test = evaluate(plain, test_images, ${lab('test_labels, ', '')}step, device)`,

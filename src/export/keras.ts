@@ -10,7 +10,16 @@ import type { AnyNodeDef } from '../../nodes/defineNode';
 import type { GraphDoc } from '../core/schema';
 import { internalError } from '../share/graphFile';
 import { assemble, type ScriptParts } from './assemble';
-import { datasetFields, drawsDataset, header, scriptFileName, settings, type CodeExportOptions, type CodeExportResult } from './common';
+import {
+  datasetFields,
+  drawsDataset,
+  header,
+  labelChoice,
+  scriptFileName,
+  settings,
+  type CodeExportOptions,
+  type CodeExportResult,
+} from './common';
 import { datasetReaderPython } from './datasetPython';
 import { describeForExport, type ExportModel } from './describe';
 import { helperLines } from './helpers';
@@ -97,7 +106,7 @@ function dataAndTraining(model: ExportModel, parts: ScriptParts): string[] {
   const scores = draws && parts.encode !== undefined;
   // a graph that reads the labels batches them with the images and hands them to the model
   const labels = model.dataset.labels;
-  const lab = (withLabels: string, without: string) => (labels ? withLabels : without);
+  const lab = labelChoice(labels);
   return [
     ...loadImages(model),
     '',

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { conv2dLayer, conv2dTransposeLayer, samePadding } from '../../src/ops/conv';
 import { denseLayer, type FusedActivation } from '../../src/ops/dense';
 import { initNodeBackend } from '../../src/runtime/worker/nodeBackend';
+import { seededValues } from '../helpers';
 
 let tf: typeof tfType;
 beforeAll(async () => {
@@ -18,23 +19,12 @@ beforeAll(async () => {
 
 type Arrays = Float32Array[];
 
-/** Values of `n` seeded pseudo-random numbers in [-1, 1). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
 /** f(inputs), then the gradients of sum(f(inputs) · weights) with respect to every input, on a backend. */
 async function gradientsOn(backend: string, shapes: number[][], f: (inputs: tfType.Tensor[]) => tfType.Tensor): Promise<Arrays> {
   await tf.setBackend(backend);
   const inputs = shapes.map((s, i) =>
     tf.tensor(
-      values(
+      seededValues(
         s.reduce((a, b) => a * b, 1),
         11 + i,
       ),
@@ -43,7 +33,7 @@ async function gradientsOn(backend: string, shapes: number[][], f: (inputs: tfTy
   );
   const { value, grads } = tf.valueAndGrads((...xs: tfType.Tensor[]) => {
     const y = f(xs);
-    return tf.sum(tf.mul(y, tf.tensor(values(y.size, 99), y.shape)));
+    return tf.sum(tf.mul(y, tf.tensor(seededValues(y.size, 99), y.shape)));
   })(inputs);
   const forward = tf.tidy(() => f(inputs));
   const out = await Promise.all([forward, ...grads].map(async (g) => Float32Array.from(await g.data())));
@@ -97,8 +87,8 @@ describe('dense layer gradients', () => {
   test('without an input gradient, the weights still get theirs and nothing leaks', async () => {
     await tf.setBackend('wasm');
     const before = tf.memory().numTensors;
-    const x = tf.tensor(values(6 * 4, 1), [6, 4]) as tfType.Tensor2D;
-    const w = tf.tidy(() => tf.variable(tf.tensor(values(4 * 3, 2), [4, 3])));
+    const x = tf.tensor(seededValues(6 * 4, 1), [6, 4]) as tfType.Tensor2D;
+    const w = tf.tidy(() => tf.variable(tf.tensor(seededValues(4 * 3, 2), [4, 3])));
     const b = tf.tidy(() => tf.variable(tf.zeros([3])));
     const { value, grads } = tf.variableGrads(
       () =>

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { denseLayer } from '../../src/ops/dense';
 import { initNodeBackend, nodeWasmThreads } from '../../src/runtime/worker/nodeBackend';
 import { createOptimizer } from '../../src/runtime/worker/optimizer';
+import { seededValues } from '../helpers';
 import { projectRoot } from '../../src/data/loadNode';
 
 let tf: typeof tfType;
@@ -21,22 +22,12 @@ beforeAll(async () => {
   await initNodeBackend('wasm');
 });
 
-function seeded(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
-
 /** A dense layer's output and gradients, then two Adam steps on its weights, on one backend. */
 async function layerAndSteps(backend: string): Promise<Float32Array[]> {
   await tf.setBackend(backend);
-  const x = tf.tensor2d(seeded(96 * 300, 1), [96, 300]);
-  const kernel = tf.tidy(() => tf.variable(tf.tensor2d(seeded(300 * 130, 2), [300, 130])));
-  const bias = tf.tidy(() => tf.variable(tf.tensor1d(seeded(130, 3))));
+  const x = tf.tensor2d(seededValues(96 * 300, 1), [96, 300]);
+  const kernel = tf.tidy(() => tf.variable(tf.tensor2d(seededValues(300 * 130, 2), [300, 130])));
+  const bias = tf.tidy(() => tf.variable(tf.tensor1d(seededValues(130, 3))));
   const optimizer = createOptimizer(tf, 'adam', [kernel, bias]);
   const loss = () =>
     tf.tidy(() => tf.sum(tf.square(denseLayer(tf, x, kernel, bias, { activation: 'relu', inputGradient: true }))) as tfType.Scalar);

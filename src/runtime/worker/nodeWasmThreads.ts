@@ -5,7 +5,8 @@
  * and the thread cap (half the logical cores, assuming two hyperthreads per
  * core) is lifted to one thread per logical core, as in the browser.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -31,19 +32,32 @@ function workerScript(scriptsDir: string): string | undefined {
 }
 
 /**
- * Prepares the threaded build before tf.setBackend('wasm'); false (and nothing
- * changed) where its scripts are missing or one thread is wanted. Returns a
- * function to call once the backend has started.
+ * The thread script as a file Node's workers can open. Its name is its content's
+ * digest, so every run of the same tfjs shares one file instead of leaving its own.
+ */
+function threadScriptFile(content: string): string {
+  const file = join(os.tmpdir(), `bottleneck-wasm-thread-${createHash('sha256').update(content).digest('hex').slice(0, 16)}.cjs`);
+  if (!existsSync(file)) {
+    // written beside and renamed, so a process starting at the same time never reads half a file
+    const partial = `${file}.${process.pid}`;
+    writeFileSync(partial, content);
+    renameSync(partial, file);
+  }
+  return file;
+}
+
+/**
+ * Prepares the threaded build before tf.setBackend('wasm'); undefined (and
+ * nothing changed) where its scripts are missing or one thread is wanted.
+ * Returns a function to call once the backend has started.
  */
 export function prepareNodeWasmThreads(scriptsDir: string, threads: number): (() => void) | undefined {
   if (threads < 2) return undefined;
   const mainScript = join(scriptsDir, `${THREADED}.js`);
   const worker = workerScript(scriptsDir);
   if (!worker || !existsSync(mainScript)) return undefined;
-  const dir = mkdtempSync(join(os.tmpdir(), 'bottleneck-wasm-'));
-  const workerFile = join(dir, 'thread.cjs');
   // inside the thread, the main script is asked for as a blob too: point it at the package's file
-  writeFileSync(workerFile, `URL.createObjectURL = () => ${JSON.stringify(mainScript)};${worker}`);
+  const workerFile = threadScriptFile(`URL.createObjectURL = () => ${JSON.stringify(mainScript)};${worker}`);
   const createObjectURL = URL.createObjectURL.bind(URL);
   const cpus = os.cpus.bind(os);
   URL.createObjectURL = (blob: Blob) => (blob.type === 'application/javascript' ? workerFile : createObjectURL(blob));
