@@ -7,6 +7,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import { layerWithGradient } from './layerGradient';
 import { referenceOps } from './reference';
+import { unpackedProductWins, wasmMatMulActive } from './wasmMatMul';
 
 type TF = typeof tfc;
 type Tensor = tfc.Tensor;
@@ -33,26 +34,35 @@ function packsLessSwapped(m: number, k: number, n: number): boolean {
   return PACK * k * m + (m * k + k * n + m * n) < 0.8 * PACK * k * n;
 }
 
+/** Whether our unpacked kernels (src/ops/wasmMatMul.ts) run an m×k·k×n product, transposed operands and all. */
+function runsUnpacked(tf: Pick<TF, 'getBackend'>, m: number, k: number, n: number): boolean {
+  return tf.getBackend() === 'wasm' && wasmMatMulActive() && unpackedProductWins(m, k, n);
+}
+
 /** a · b where a [M×K] and b [K×N] are laid out as given, the fast way for the current backend. */
 function product(tf: TF, a: Tensor2D, b: Tensor2D): Tensor2D {
   const [m, k] = a.shape;
   const n = b.shape[1];
-  if (prefersExplicitTranspose(tf) && packsLessSwapped(m, k, n)) return tf.transpose(tf.matMul(tf.transpose(b), tf.transpose(a)));
+  if (prefersExplicitTranspose(tf) && !runsUnpacked(tf, m, k, n) && packsLessSwapped(m, k, n))
+    return tf.transpose(tf.matMul(tf.transpose(b), tf.transpose(a)));
   return tf.matMul(a, b);
 }
 
 /** a · bᵀ, the fast way for the current backend. */
 export function matMulBT(tf: TF, a: Tensor2D, b: Tensor2D): Tensor2D {
-  if (!prefersExplicitTranspose(tf)) return tf.matMul(a, b, false, true);
-  // (b · aᵀ)ᵀ packs a's transpose instead of b's when that is smaller
   const [m, k] = a.shape;
   const n = b.shape[0];
+  if (!prefersExplicitTranspose(tf) || runsUnpacked(tf, m, k, n)) return tf.matMul(a, b, false, true);
+  // (b · aᵀ)ᵀ packs a's transpose instead of b's when that is smaller
   return packsLessSwapped(m, k, n) ? tf.transpose(tf.matMul(b, tf.transpose(a))) : tf.matMul(a, tf.transpose(b));
 }
 
 /** aᵀ · b, the fast way for the current backend. */
 export function matMulAT(tf: TF, a: Tensor2D, b: Tensor2D): Tensor2D {
-  return prefersExplicitTranspose(tf) ? product(tf, tf.transpose(a), b) : tf.matMul(a, b, true, false);
+  const [k, m] = a.shape;
+  const n = b.shape[1];
+  if (!prefersExplicitTranspose(tf) || runsUnpacked(tf, m, k, n)) return tf.matMul(a, b, true, false);
+  return product(tf, tf.transpose(a), b);
 }
 
 /** dy through the activation: ReLU passes it where the output is positive. */
@@ -80,7 +90,8 @@ export function denseLayer(tf: TF, x: Tensor2D, kernel: Tensor2D, bias: tfc.Tens
   return layerWithGradient(tf, x, [kernel, bias], options.inputGradient, {
     forward(input) {
       const [m, k] = input.shape;
-      const swapped = prefersExplicitTranspose(tf) && packsLessSwapped(m, k, kernel.shape[1]);
+      const n = kernel.shape[1];
+      const swapped = prefersExplicitTranspose(tf) && !runsUnpacked(tf, m, k, n) && packsLessSwapped(m, k, n);
       // swapped, the bias and ReLU run as their own kernels (the fused ones apply them per output column)
       const y = swapped
         ? throughFused(tf, tf.add(product(tf, input, kernel), bias) as Tensor2D, activation)

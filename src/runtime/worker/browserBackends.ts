@@ -11,6 +11,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { registerWebGpuAdam } from './adamWebgpu';
+import { installWasmMatMul } from '../../ops/wasmMatMul';
 import type { BackendDetail, BackendName, BackendProbe, ProbeResult } from '../backends';
 
 type TfModule = typeof tfAll;
@@ -122,6 +123,7 @@ export function createBrowserProbe(tf: TfModule): BackendProbe {
             : 'it failed to start';
       return { ok: false, reason: what };
     }
+    if (name === 'wasm') installWasmMatMul(tf);
     try {
       const wrong = await smokeTest(tf);
       if (wrong) return { ok: false, reason: wrong };

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { installWasmMatMul } from '../../ops/wasmMatMul';
 import { prepareNodeWasmThreads, wantedWasmThreads } from './nodeWasmThreads';
 
 export const nodeBackends = ['cpu', 'wasm', 'webgpu'] as const;
@@ -40,6 +41,8 @@ export async function initNodeBackend(name: NodeBackend): Promise<typeof tf> {
   }
   if (!ok || tf.getBackend() !== name) throw new Error(`the ${name} backend could not start in Node`);
   await tf.ready();
+  // BOTTLENECK_WASM_GEMM=xnnpack keeps tfjs's own matrix products (to compare)
+  if (name === 'wasm' && process.env.BOTTLENECK_WASM_GEMM !== 'xnnpack') installWasmMatMul(tf);
   return tf;
 }
 

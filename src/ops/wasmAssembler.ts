@@ -1,0 +1,146 @@
+/**
+ * A small WebAssembly encoder: enough of the binary format (i32, f32 and
+ * 128-bit SIMD instructions, blocks and loops, one imported memory) to write
+ * compute kernels as code, so the module is built at run time from readable
+ * source instead of shipping as an opaque binary.
+ */
+
+export type ValueType = 'i32' | 'f32' | 'v128';
+
+const valueTypeCode: Record<ValueType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
+
+function unsignedLeb(value: number): number[] {
+  const out: number[] = [];
+  let v = value >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+function signedLeb(value: number): number[] {
+  const out: number[] = [];
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+function utf8(text: string): number[] {
+  const bytes = [...new TextEncoder().encode(text)];
+  return [...unsignedLeb(bytes.length), ...bytes];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...unsignedLeb(body.length), ...body];
+}
+
+function vector(items: number[][]): number[] {
+  return [...unsignedLeb(items.length), ...items.flat()];
+}
+
+/** A memory access's alignment (log2 bytes) and constant offset. */
+function memarg(alignLog2: number, offset: number): number[] {
+  return [...unsignedLeb(alignLog2), ...unsignedLeb(offset)];
+}
+
+const SIMD = 0xfd;
+
+/** One function's instructions, appended in order (a stack machine: operands first). */
+export class FunctionBody {
+  readonly bytes: number[] = [];
+  private readonly locals: ValueType[] = [];
+
+  constructor(readonly params: ReadonlyArray<ValueType>) {}
+
+  /** A new local of this type; its index. */
+  local(type: ValueType): number {
+    this.locals.push(type);
+    return this.params.length + this.locals.length - 1;
+  }
+
+  private emit(...bytes: number[]): this {
+    this.bytes.push(...bytes);
+    return this;
+  }
+
+  get = (index: number) => this.emit(0x20, ...unsignedLeb(index));
+  set = (index: number) => this.emit(0x21, ...unsignedLeb(index));
+  tee = (index: number) => this.emit(0x22, ...unsignedLeb(index));
+  i32 = (value: number) => this.emit(0x41, ...signedLeb(value));
+  add = () => this.emit(0x6a);
+  sub = () => this.emit(0x6b);
+  mul = () => this.emit(0x6c);
+  and = () => this.emit(0x71);
+  eqz = () => this.emit(0x45);
+  ltU = () => this.emit(0x49);
+  /** Starts a block (a `br` to it jumps past its end) or a loop (a `br` to it jumps back to its start). */
+  block = () => this.emit(0x02, 0x40);
+  loop = () => this.emit(0x03, 0x40);
+  end = () => this.emit(0x0b);
+  /** Branches to the enclosing block or loop `depth` levels out (0 = innermost). */
+  br = (depth: number) => this.emit(0x0c, ...unsignedLeb(depth));
+  brIf = (depth: number) => this.emit(0x0d, ...unsignedLeb(depth));
+  /** if (top of stack ≠ 0) … end. */
+  if = () => this.emit(0x04, 0x40);
+  f32Load = (offset = 0) => this.emit(0x2a, ...memarg(2, offset));
+  f32Store = (offset = 0) => this.emit(0x38, ...memarg(2, offset));
+  f32Const0 = () => this.emit(0x43, 0, 0, 0, 0);
+  f32Add = () => this.emit(0x92);
+  f32Mul = () => this.emit(0x94);
+  f32Max = () => this.emit(0x97);
+  v128Load = (offset = 0) => this.emit(SIMD, ...unsignedLeb(0x00), ...memarg(4, offset));
+  v128Store = (offset = 0) => this.emit(SIMD, ...unsignedLeb(0x0b), ...memarg(4, offset));
+  /** Loads one f32 and repeats it in all four lanes. */
+  v128Load32Splat = (offset = 0) => this.emit(SIMD, ...unsignedLeb(0x09), ...memarg(2, offset));
+  v128Zero = () => this.emit(SIMD, ...unsignedLeb(0x0c), ...new Array<number>(16).fill(0));
+  f32x4Add = () => this.emit(SIMD, ...unsignedLeb(0xe4));
+  f32x4Mul = () => this.emit(SIMD, ...unsignedLeb(0xe6));
+  f32x4Max = () => this.emit(SIMD, ...unsignedLeb(0xe9));
+
+  /** The function's code entry: its locals (grouped by type) and instructions. */
+  encode(): number[] {
+    const groups: number[][] = [];
+    for (const type of this.locals) {
+      const last = groups.at(-1);
+      if (last && last[1] === valueTypeCode[type]) last[0] = (last[0] as number) + 1;
+      else groups.push([1, valueTypeCode[type]]);
+    }
+    const body = [...vector(groups.map(([n, t]) => [...unsignedLeb(n as number), t as number])), ...this.bytes, 0x0b];
+    return [...unsignedLeb(body.length), ...body];
+  }
+}
+
+export interface ExportedFunction {
+  name: string;
+  body: FunctionBody;
+}
+
+/** How the module's one memory is imported (`env.memory`): shared memories need a maximum. */
+export interface MemoryImport {
+  shared: boolean;
+}
+
+/** The binary of a module that imports `env.memory` and exports the functions (each returns nothing). */
+export function encodeModule(functions: ReadonlyArray<ExportedFunction>, memory: MemoryImport): Uint8Array<ArrayBuffer> {
+  const types = functions.map((f) => [0x60, ...vector(f.body.params.map((p) => [valueTypeCode[p]])), 0]);
+  // limits: 0x00 min; 0x03 min, max, shared (65,536 pages: any 32-bit memory fits)
+  const limits = memory.shared ? [0x03, ...unsignedLeb(1), ...unsignedLeb(65536)] : [0x00, ...unsignedLeb(1)];
+  const imports = [[...utf8('env'), ...utf8('memory'), 0x02, ...limits]];
+  const bytes = [
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vector(types)),
+    ...section(2, vector(imports)),
+    ...section(3, vector(functions.map((_, i) => unsignedLeb(i)))),
+    ...section(7, vector(functions.map((f, i) => [...utf8(f.name), 0x00, ...unsignedLeb(i)]))),
+    ...section(10, vector(functions.map((f) => f.body.encode()))),
+  ];
+  return new Uint8Array(bytes);
+}

@@ -1,0 +1,107 @@
+/**
+ * The unpacked SIMD matrix products behind the wasm backend's BatchMatMul and
+ * _FusedMatMul, against the cpu backend: a table of shapes (tile edges,
+ * transposed operands, bias, ReLU, an empty inner dimension), the products
+ * left to tfjs's kernels, no leaked tensors, and the module's encoding.
+ */
+import type * as tfType from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { gemmModuleBinary } from '../../src/ops/gemmKernels';
+import { unpackedProductWins, wasmMatMulActive } from '../../src/ops/wasmMatMul';
+import { initNodeBackend } from '../../src/runtime/worker/nodeBackend';
+import { seededValues } from '../helpers';
+
+let tf: typeof tfType;
+beforeAll(async () => {
+  tf = await initNodeBackend('cpu');
+  await initNodeBackend('wasm');
+});
+
+interface Case {
+  a: number[];
+  b: number[];
+  transposeA?: boolean;
+  transposeB?: boolean;
+  bias?: boolean;
+  activation?: 'linear' | 'relu' | 'elu';
+}
+
+const size = (shape: number[]) => shape.reduce((x, y) => x * y, 1);
+
+/** The fused product and the plain one of a case, on a backend. */
+async function productsOn(backend: string, c: Case): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const out = tf.tidy(() => {
+    const a = tf.tensor(seededValues(size(c.a), 3), c.a) as tfType.Tensor2D;
+    const b = tf.tensor(seededValues(size(c.b), 5), c.b) as tfType.Tensor2D;
+    const n = c.transposeB ? (c.b.at(-2) as number) : (c.b.at(-1) as number);
+    const bias = c.bias ? tf.tensor1d(seededValues(n, 7)) : undefined;
+    const fused = tf.fused.matMul({ a, b, transposeA: c.transposeA, transposeB: c.transposeB, bias, activation: c.activation ?? 'linear' });
+    return [fused, tf.matMul(a, b, c.transposeA, c.transposeB)];
+  });
+  const values = await Promise.all(out.map(async (t) => Float32Array.from(await t.data())));
+  tf.dispose(out);
+  return values;
+}
+
+const cases: Case[] = [
+  // every tile: 13 rows = 6 + 6 + 1, 23 columns = 8 + 8 + 4 + 3
+  { a: [13, 7], b: [7, 23], bias: true, activation: 'relu' },
+  { a: [7, 13], b: [7, 23], transposeA: true, bias: true, activation: 'relu' },
+  { a: [13, 7], b: [23, 7], transposeB: true },
+  { a: [7, 13], b: [23, 7], transposeA: true, transposeB: true, bias: true },
+  { a: [5, 3], b: [3, 2], bias: true, activation: 'relu' },
+  { a: [1, 128, 40], b: [1, 40, 9], bias: true, activation: 'relu' },
+  // the shapes of a VAE's weight gradients and small layers
+  { a: [128, 400], b: [128, 40], transposeA: true },
+  { a: [128, 40], b: [400, 40], transposeB: true },
+  { a: [128, 20], b: [20, 400], bias: true, activation: 'relu' },
+  // an empty inner dimension: the bias alone (tfjs's own kernel fails on it)
+  { a: [5, 0], b: [0, 6], bias: true, activation: 'relu' },
+  // left to tfjs: a batch of two, an activation the kernels do not apply, a large plain product
+  { a: [2, 5, 3], b: [2, 3, 4] },
+  { a: [5, 3], b: [3, 6], bias: true, activation: 'elu' },
+  { a: [128, 784], b: [784, 400], bias: true, activation: 'relu' },
+];
+
+describe('unpacked matrix products on wasm', () => {
+  test('run on the wasm backend', () => {
+    expect(wasmMatMulActive()).toBe(true);
+  });
+
+  const label = (c: Case) =>
+    `${c.transposeA ? 'transpose' : ''}[${c.a.join('×')}] · ${c.transposeB ? 'transpose' : ''}[${c.b.join('×')}]${c.bias ? ' + bias' : ''}, ${c.activation ?? 'linear'}`;
+  test.each(cases.map((c) => [label(c), c] as const))('%s matches the cpu backend', async (_, c) => {
+    const expected = await productsOn('cpu', c);
+    const actual = await productsOn('wasm', c);
+    actual.forEach((values, i) => {
+      const want = expected[i] as Float32Array;
+      expect(values.length).toBe(want.length);
+      let worst = 0;
+      for (let j = 0; j < values.length; j++) worst = Math.max(worst, Math.abs((values[j] as number) - (want[j] as number)));
+      // inputs in −1…1: a sum of K products is off by at most a few ulps of K
+      expect(worst, `${i === 0 ? 'fused' : 'plain'} product`).toBeLessThan(
+        1e-5 * Math.max(1, (c.transposeA ? c.a.at(-2) : c.a.at(-1)) as number),
+      );
+    });
+  });
+
+  test('leak no tensors', async () => {
+    await tf.setBackend('wasm');
+    await productsOn('wasm', cases[1] as Case);
+    const before = tf.memory().numTensors;
+    for (const c of cases) await productsOn('wasm', c);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test('take the products XNNPACK runs slowly: short inner dimensions and small products, not large plain ones', () => {
+    expect(unpackedProductWins(784, 128, 400)).toBe(true);
+    expect(unpackedProductWins(128, 20, 400)).toBe(true);
+    expect(unpackedProductWins(128, 784, 400)).toBe(false);
+  });
+
+  test('come from a module that validates, shared memory or not', () => {
+    expect(WebAssembly.validate(gemmModuleBinary(false))).toBe(true);
+    expect(WebAssembly.validate(gemmModuleBinary(true))).toBe(true);
+  });
+});
