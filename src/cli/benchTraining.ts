@@ -33,7 +33,7 @@ export interface TrainingRow {
   firstStepMs: number;
   /** Kernels one training step runs (on WebGPU each is at least one dispatch). */
   kernelsPerStep: number;
-  /** The kernels taking the most time in one step (times as the backend measures them). */
+  /** The kernels taking the most time in a step (times as the backend measures them, averaged over 8 steps). */
   slowestKernels: KernelTime[];
   /** The most memory a step holds at once, in MB (tensors, not the process). */
   stepPeakMB: number;
@@ -50,29 +50,40 @@ export function loadSavedGraph(name: string): GraphDoc {
 
 const round = (x: number, digits = 1): number => Number(x.toFixed(digits));
 
-/** Kernels of one training step (after one to warm up), by time. */
+/** Steps profiled per figure: one step's kernel times are too noisy on a shared machine. */
+const PROFILED_STEPS = 8;
+
+/** Kernels of one training step (after one to warm up), by time, averaged over several profiled steps. */
 async function profileStep(program: Program, data: DatasetData): Promise<{ kernels: KernelTime[]; count: number; peakBytes: number }> {
   const { tf } = program;
   const optimizer = createOptimizer(tf, program.plan.training.optimizer, program.model.variables);
   const sampler = trainSampler(program, data);
   const run = (step: number) =>
     tf.tidy(() => trainingStep(program, optimizer, sampler.batch(0, step), { step, learningRate: 1e-4 }).packed.dispose());
-  // the kernels were compiled while training: one step more to settle, then the profiled one
+  // the kernels were compiled while training: one step more to settle, then the profiled ones
   run(0);
-  const profile = await tf.profile(() => run(1));
-  optimizer.dispose();
   const byName = new Map<string, KernelTime>();
   // the profile also lists the custom-gradient ops that wrap kernels: count the backend's kernels only
   const backend = tf.getBackend();
-  const kernelsRun = profile.kernels.filter((k) => tf.getKernel(k.name, backend) !== undefined);
-  for (const k of kernelsRun) {
-    const entry = byName.get(k.name) ?? { name: k.name, count: 0, ms: 0 };
-    entry.count++;
-    entry.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-    byName.set(k.name, entry);
+  let kernelCount = 0;
+  let peakBytes = 0;
+  for (let step = 1; step <= PROFILED_STEPS; step++) {
+    const profile = await tf.profile(() => run(step));
+    peakBytes = Math.max(peakBytes, profile.peakBytes);
+    const kernelsRun = profile.kernels.filter((k) => tf.getKernel(k.name, backend) !== undefined);
+    kernelCount += kernelsRun.length;
+    for (const k of kernelsRun) {
+      const entry = byName.get(k.name) ?? { name: k.name, count: 0, ms: 0 };
+      entry.count++;
+      entry.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      byName.set(k.name, entry);
+    }
   }
-  const kernels = [...byName.values()].sort((a, b) => b.ms - a.ms).map((k) => ({ ...k, ms: round(k.ms, 2) }));
-  return { kernels, count: kernelsRun.length, peakBytes: profile.peakBytes };
+  optimizer.dispose();
+  const kernels = [...byName.values()]
+    .sort((a, b) => b.ms - a.ms)
+    .map((k) => ({ name: k.name, count: round(k.count / PROFILED_STEPS), ms: round(k.ms / PROFILED_STEPS, 2) }));
+  return { kernels, count: Math.round(kernelCount / PROFILED_STEPS), peakBytes };
 }
 
 /** `graph` names the document in the report. */
@@ -114,7 +125,7 @@ export async function measureTraining(graph: string, doc: GraphDoc, backend: Nod
       msPerStep: round((1000 * batchSize) / samplesPerSecond, 2),
       firstStepMs: Math.round(firstStepMs),
       kernelsPerStep: profile.count,
-      slowestKernels: profile.kernels.slice(0, 6),
+      slowestKernels: profile.kernels.slice(0, 8),
       stepPeakMB: round(profile.peakBytes / 2 ** 20),
       leakedTensors: tf.memory().numTensors - before,
     };

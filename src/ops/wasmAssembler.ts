@@ -79,6 +79,8 @@ export class FunctionBody {
   sub = () => this.emit(0x6b);
   mul = () => this.emit(0x6c);
   and = () => this.emit(0x71);
+  shl = () => this.emit(0x74);
+  geU = () => this.emit(0x4f);
   eqz = () => this.emit(0x45);
   ltU = () => this.emit(0x49);
   /** Starts a block (a `br` to it jumps past its end) or a loop (a `br` to it jumps back to its start). */
@@ -92,8 +94,10 @@ export class FunctionBody {
   if = () => this.emit(0x04, 0x40);
   f32Load = (offset = 0) => this.emit(0x2a, ...memarg(2, offset));
   f32Store = (offset = 0) => this.emit(0x38, ...memarg(2, offset));
-  f32Const0 = () => this.emit(0x43, 0, 0, 0, 0);
+  f32Const = (value: number) => this.emit(0x43, ...new Uint8Array(Float32Array.of(value).buffer));
+  f32Const0 = () => this.f32Const(0);
   f32Add = () => this.emit(0x92);
+  f32Sub = () => this.emit(0x93);
   f32Mul = () => this.emit(0x94);
   f32Max = () => this.emit(0x97);
   v128Load = (offset = 0) => this.emit(SIMD, ...unsignedLeb(0x00), ...memarg(4, offset));
@@ -101,7 +105,12 @@ export class FunctionBody {
   /** Loads one f32 and repeats it in all four lanes. */
   v128Load32Splat = (offset = 0) => this.emit(SIMD, ...unsignedLeb(0x09), ...memarg(2, offset));
   v128Zero = () => this.emit(SIMD, ...unsignedLeb(0x0c), ...new Array<number>(16).fill(0));
+  /** Repeats the f32 on the stack in all four lanes. */
+  f32x4Splat = () => this.emit(SIMD, ...unsignedLeb(0x13));
+  f32x4Sqrt = () => this.emit(SIMD, ...unsignedLeb(0xe3));
   f32x4Add = () => this.emit(SIMD, ...unsignedLeb(0xe4));
+  f32x4Sub = () => this.emit(SIMD, ...unsignedLeb(0xe5));
+  f32x4Div = () => this.emit(SIMD, ...unsignedLeb(0xe7));
   f32x4Mul = () => this.emit(SIMD, ...unsignedLeb(0xe6));
   f32x4Max = () => this.emit(SIMD, ...unsignedLeb(0xe9));
 

@@ -7,35 +7,22 @@
  * (batches, other activations, other dtypes) go to tfjs's kernels as before.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
+import { isHeapBackend, isSharedMemory, wasmMemoryOf, type HeapBackend } from './wasmHeap';
 import { ADD_BIAS, gemmModuleBinary, RELU, TILE_COLUMNS, TILE_ROWS, tileName } from './gemmKernels';
 
 type TF = typeof tfc;
 type TensorInfo = tfc.TensorInfo;
 type Kernel = (...args: number[]) => void;
 
-/** What the kernels need of tfjs-backend-wasm's backend object. */
-interface WasmBackend {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  disposeData(dataId: object): void;
-}
-
-function isWasmBackend(backend: unknown): backend is WasmBackend {
-  const b = backend as Partial<WasmBackend> | null;
-  return typeof b?.makeOutput === 'function' && typeof b.dataIdMap?.get === 'function' && typeof b.wasm === 'object';
-}
-
 const instances = new WeakMap<WebAssembly.Memory, Record<string, Kernel>>();
 
 /** The kernels bound to the backend's memory, or undefined where that memory cannot be reached or SIMD is missing. */
-function kernelsFor(backend: WasmBackend): Record<string, Kernel> | undefined {
-  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return undefined;
+function kernelsFor(backend: HeapBackend): Record<string, Kernel> | undefined {
+  const memory = wasmMemoryOf(backend);
+  if (!memory) return undefined;
   const known = instances.get(memory);
   if (known) return known;
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const binary = gemmModuleBinary(shared);
+  const binary = gemmModuleBinary(isSharedMemory(memory));
   if (!WebAssembly.validate(binary)) return undefined;
   const instance = new WebAssembly.Instance(new WebAssembly.Module(binary), { env: { memory } });
   const kernels = instance.exports as Record<string, Kernel>;
@@ -43,10 +30,8 @@ function kernelsFor(backend: WasmBackend): Record<string, Kernel> | undefined {
   return kernels;
 }
 
-function offsetOf(backend: WasmBackend, t: TensorInfo): number {
-  const data = backend.dataIdMap.get(t.dataId);
-  if (!data) throw new Error('a matrix product read a tensor the wasm backend does not hold');
-  return data.memoryOffset;
+function offsetOf(backend: HeapBackend, t: TensorInfo): number {
+  return backend.getMemoryOffset(t.dataId);
 }
 
 /** The two trailing dimensions when every leading one is 1 (a plain matrix), else undefined. */
@@ -77,7 +62,7 @@ interface Product {
 }
 
 /** C = op(A)·op(B) (+ bias, ReLU) on the kernels, or undefined when they do not cover it. */
-function runProduct(tf: TF, backend: WasmBackend, p: Product): TensorInfo | undefined {
+function runProduct(tf: TF, backend: HeapBackend, p: Product): TensorInfo | undefined {
   if (p.a.dtype !== 'float32' || p.b.dtype !== 'float32' || (p.bias && p.bias.dtype !== 'float32')) return undefined;
   const aShape = matrixShape(p.a);
   const bShape = matrixShape(p.b);
@@ -143,7 +128,7 @@ function gemm(kernels: Record<string, Kernel>, g: GemmCall): void {
 }
 
 /** A row-major copy of a plain matrix's transpose, by tfjs's own Transpose kernel. */
-function transpose2d(tf: TF, backend: WasmBackend, x: TensorInfo): TensorInfo {
+function transpose2d(tf: TF, backend: HeapBackend, x: TensorInfo): TensorInfo {
   const shape = matrixShape(x) as [number, number];
   const kernel = tf.getKernel('Transpose', 'wasm');
   if (!kernel) throw new Error('the wasm backend has no Transpose kernel');
@@ -170,7 +155,7 @@ export function wasmMatMulActive(): boolean {
  */
 export function installWasmMatMul(tf: TF): boolean {
   const backend = tf.findBackend('wasm');
-  if (!isWasmBackend(backend) || !kernelsFor(backend)) return false;
+  if (!isHeapBackend(backend) || !kernelsFor(backend)) return false;
   for (const name of [tf.BatchMatMul, tf._FusedMatMul]) {
     const original = tf.getKernel(name, 'wasm');
     if (!original || installed.has(original)) continue;
@@ -178,7 +163,7 @@ export function installWasmMatMul(tf: TF): boolean {
       ...original,
       kernelFunc: (args) => {
         const product = productOf(args.inputs, args.attrs);
-        const ours = product && isWasmBackend(args.backend) ? runProduct(tf, args.backend, product) : undefined;
+        const ours = product && isHeapBackend(args.backend) ? runProduct(tf, args.backend, product) : undefined;
         return ours ?? original.kernelFunc(args);
       },
     };

@@ -32,8 +32,8 @@ const size = (shape: number[]) => shape.reduce((x, y) => x * y, 1);
 async function productsOn(backend: string, c: Case): Promise<Float32Array[]> {
   await tf.setBackend(backend);
   const out = tf.tidy(() => {
-    const a = tf.tensor(seededValues(size(c.a), 3), c.a) as tfType.Tensor2D;
-    const b = tf.tensor(seededValues(size(c.b), 5), c.b) as tfType.Tensor2D;
+    const a = tf.tensor(seededValues(size(c.a), 3), c.a as [number, number]) as tfType.Tensor2D;
+    const b = tf.tensor(seededValues(size(c.b), 5), c.b as [number, number]) as tfType.Tensor2D;
     const n = c.transposeB ? (c.b.at(-2) as number) : (c.b.at(-1) as number);
     const bias = c.bias ? tf.tensor1d(seededValues(n, 7)) : undefined;
     const fused = tf.fused.matMul({ a, b, transposeA: c.transposeA, transposeB: c.transposeB, bias, activation: c.activation ?? 'linear' });

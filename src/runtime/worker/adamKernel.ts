@@ -7,6 +7,7 @@
  * and wasm engines without SIMD, use the generic ops.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
+import { isHeapBackend, wasmMemoryOf } from '../../ops/wasmHeap';
 import { adamSimdFor } from './adamSimd';
 
 type TF = typeof tfc;
@@ -45,30 +46,10 @@ export function adamLoop(
   }
 }
 
-/** The parts of the wasm backend the kernel uses: buffers on the WebAssembly heap. */
-interface HeapBackend {
-  wasm: unknown;
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  getMemoryOffset(dataId: object): number;
-  typedArrayFromHeap(t: TensorInfo): unknown;
-}
-
 /** The parts of the cpu backend the kernel uses: plain typed arrays. */
 interface ArrayBackend {
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
   readSync(dataId: object): unknown;
-}
-
-function isHeapBackend(b: unknown): b is HeapBackend {
-  return typeof b === 'object' && b !== null && 'wasm' in b && 'makeOutput' in b && 'getMemoryOffset' in b && 'typedArrayFromHeap' in b;
-}
-
-/** The WebAssembly.Memory of tfjs-backend-wasm's module (exported, or imported by its threaded build). */
-export function wasmMemoryOf(backend: unknown): WebAssembly.Memory | undefined {
-  if (!isHeapBackend(backend) || typeof backend.wasm !== 'object' || backend.wasm === null) return undefined;
-  const module = backend.wasm as { asm?: { memory?: unknown }; wasmMemory?: unknown };
-  const memory = module.asm?.memory ?? module.wasmMemory;
-  return memory instanceof WebAssembly.Memory ? memory : undefined;
 }
 
 function isArrayBackend(b: unknown): b is ArrayBackend {
