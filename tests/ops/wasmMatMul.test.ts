@@ -100,8 +100,10 @@ describe('unpacked matrix products on wasm', () => {
     expect(unpackedProductWins(128, 784, 400)).toBe(false);
   });
 
-  test('come from a module that validates, shared memory or not', () => {
+  test('come from modules that validate: shared memory or not, strides as arguments or built in', () => {
     expect(WebAssembly.validate(gemmModuleBinary(false))).toBe(true);
     expect(WebAssembly.validate(gemmModuleBinary(true))).toBe(true);
+    // one shape's own module, its strides built in (A transposed: 4-byte rows, 512-byte steps)
+    expect(WebAssembly.validate(gemmModuleBinary(false, { aRow: 4, aStep: 512, ldb: 1600 }))).toBe(true);
   });
 });
