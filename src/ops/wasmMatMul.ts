@@ -74,14 +74,16 @@ function matrixShape(t: TensorInfo): [number, number] | undefined {
 }
 
 /**
- * Whether these kernels beat XNNPACK at a plain m×k·k×n product whose right
- * operand is new: short inner dimensions (the batch, in a weight gradient)
- * and small products, where XNNPACK's packing and set-up dominate. Measured
- * on Node wasm, one thread: 784×128·128×400 4.6 against 5.9 ms, 128×20·20×400
- * 0.14 against 1.4 ms; 128×784·784×400 6.2 against 4.1 ms (XNNPACK's).
+ * Whether these kernels run a plain m×k·k×n product: small ones, where
+ * XNNPACK's packing and set-up dominate (Node wasm, one thread: 128×400·400×40
+ * 0.18 against 0.38 ms, 128×20·20×400 0.18 against 0.24 ms). Large ones stay
+ * on XNNPACK: in a training step they were faster there (vae.json 4,670
+ * samples/s against 3,290 with all products on these kernels, 2 threads; 3,980
+ * against 3,360 with one), though a single fresh 128×784·784×400 product
+ * takes about as long either way.
  */
 export function unpackedProductWins(m: number, k: number, n: number): boolean {
-  return k <= 256 || m * k * n <= 1 << 22;
+  return m * k * n <= 1 << 22;
 }
 
 interface Product {
