@@ -209,7 +209,7 @@ const betaVae: Lesson = {
       title: 'Now β = 1',
       text: [
         'Set β to 1 — a plain VAE — and train the same way. Compare the two MIG scores in the Disentanglement card.',
-        'The β-VAE literature reports that a larger β gives more disentangled codes, paid for with blurrier reconstructions. Single runs vary: after the full 10 epochs, β = 4 scored the higher MIG on 7 of 10 training seeds we measured, so yours may go the other way; neighbours with other seeds make a fair comparison.',
+        'The β-VAE literature reports that a larger β gives more disentangled codes, paid for with blurrier reconstructions. Single runs vary: after the full 10 epochs, β = 4 scored the higher MIG on 8 of 10 seeds we measured (seeds not used to choose the settings), so yours may still go the other way; neighbours with other seeds make a fair comparison. (The capacity C stays in place: with β = 1 the KL runs above it, so the run trains as a plain VAE.)',
       ],
       focus: ['Beta'],
       check: (f) =>
