@@ -130,6 +130,8 @@ async function main(): Promise<void> {
   // the threaded build's loader and thread script, so wasm uses every core there
   for (const f of ['tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.worker.js'])
     copyFileSync(join(wasmDir, '..', 'wasm-out', f), join(OUT, f));
+  // those two are CommonJS; the folder may sit inside a checkout whose package.json says "type": "module"
+  writeFileSync(join(OUT, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
   compress(join(dirname(require.resolve('webgpu')), 'dist', 'linux-x64', 'dawn.node'), join(OUT, 'dist', 'linux-x64', 'dawn.node'));
   compress(nodeBinary(), join(OUT, 'node'));
   copyFileSync(join(generatedDir, 'mnist.bin.gz'), join(OUT, 'assets', 'mnist.bin.gz'));
