@@ -35,8 +35,8 @@ function packsLessSwapped(m: number, k: number, n: number): boolean {
 }
 
 /** Whether our unpacked kernels (src/ops/wasmMatMul.ts) run an m×k·k×n product, transposed operands and all. */
-function runsUnpacked(tf: Pick<TF, 'getBackend'>, m: number, k: number, n: number): boolean {
-  return tf.getBackend() === 'wasm' && wasmMatMulActive() && unpackedProductWins(m, k, n);
+function runsUnpacked(tf: TF, m: number, k: number, n: number): boolean {
+  return tf.getBackend() === 'wasm' && unpackedProductWins(m, k, n) && wasmMatMulActive(tf);
 }
 
 /** a · b where a [M×K] and b [K×N] are laid out as given, the fast way for the current backend. */

@@ -15,37 +15,30 @@ export const TILE_COLUMNS = 8;
 export const ADD_BIAS = 1;
 export const RELU = 2;
 
-/** Strides (bytes) built into a module as constants, for one shape of product: the A row and k steps and B's row. */
-export interface FixedStrides {
-  aRow: number;
-  aStep: number;
-  ldb: number;
-}
-
 /**
  * tile_R_W(a, b, c, K, aRow, aStep, ldb, ldc, tiles, bias, flags): `tiles`
  * tiles of R rows × W columns side by side. Element (i, k) of A is at
  * a + i·aRow + k·aStep; B and C rows are ldb and ldc bytes apart (all in bytes).
  */
-function tileFunction(rows: number, columns: 8 | 4, fixed?: FixedStrides): FunctionBody {
+function tileFunction(rows: number, columns: 8 | 4): FunctionBody {
   const f = new FunctionBody(new Array(11).fill('i32'));
   const [a, b, c, kCount, aRow, aStep, ldb, ldc, tiles, bias, flags] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
   const vectors = columns / 4;
-  // with fixed strides one pointer walks A and each row is a constant offset from it
-  const pointers = fixed ? 1 : rows;
-  const rowStart = Array.from({ length: pointers }, () => f.local('i32'));
-  const pa = Array.from({ length: pointers }, () => f.local('i32'));
+  const rowStart = Array.from({ length: rows }, () => f.local('i32'));
+  const pa = Array.from({ length: rows }, () => f.local('i32'));
   const pb = f.local('i32');
   const k = f.local('i32');
   const pc = f.local('i32');
   const s = f.local('v128');
   const bv = Array.from({ length: vectors }, () => f.local('v128'));
   const acc = Array.from({ length: rows }, () => Array.from({ length: vectors }, () => f.local('v128')));
-  for (let r = 0; r < pointers; r++) f.get(a).get(aRow).i32(r).mul().add().set(rowStart[r]!);
+  for (let r = 0; r < rows; r++) f.get(a).get(aRow).i32(r).mul().add().set(rowStart[r]!);
   f.block().loop();
   f.get(tiles).eqz().brIf(1);
-  for (let r = 0; r < pointers; r++) f.get(rowStart[r]!).set(pa[r]!);
-  for (const row of acc) for (const x of row) f.v128Zero().set(x);
+  for (let r = 0; r < rows; r++) {
+    f.get(rowStart[r]!).set(pa[r]!);
+    for (const x of acc[r]!) f.v128Zero().set(x);
+  }
   f.get(b).set(pb).get(kCount).set(k);
   f.loop();
   for (let v = 0; v < vectors; v++)
@@ -53,17 +46,11 @@ function tileFunction(rows: number, columns: 8 | 4, fixed?: FixedStrides): Funct
       .v128Load(16 * v)
       .set(bv[v]!);
   for (let r = 0; r < rows; r++) {
-    if (fixed)
-      f.get(pa[0]!)
-        .v128Load32Splat(r * fixed.aRow)
-        .set(s);
-    else f.get(pa[r]!).v128Load32Splat().set(s);
+    f.get(pa[r]!).v128Load32Splat().set(s);
     for (let v = 0; v < vectors; v++) f.get(acc[r]![v]!).get(s).get(bv[v]!).f32x4Mul().f32x4Add().set(acc[r]![v]!);
-    if (!fixed) f.get(pa[r]!).get(aStep).add().set(pa[r]!);
+    f.get(pa[r]!).get(aStep).add().set(pa[r]!);
   }
-  if (fixed) f.get(pa[0]!).i32(fixed.aStep).add().set(pa[0]!);
-  if (fixed) f.get(pb).i32(fixed.ldb).add().set(pb);
-  else f.get(pb).get(ldb).add().set(pb);
+  f.get(pb).get(ldb).add().set(pb);
   f.get(k).i32(1).sub().tee(k).brIf(0);
   f.end();
   // bias, then ReLU, then the stores
@@ -135,10 +122,10 @@ function tailFunction(): FunctionBody {
 export const tileName = (rows: number, columns: number) => `tile_${rows}_${columns}`;
 
 /** The kernels' module, importing `env.memory` (shared when the memory it will run on is). */
-export function gemmModuleBinary(shared: boolean, fixed?: FixedStrides): Uint8Array<ArrayBuffer> {
+export function gemmModuleBinary(shared: boolean): Uint8Array<ArrayBuffer> {
   const functions = [{ name: 'tail', body: tailFunction() }];
   for (let rows = 1; rows <= TILE_ROWS; rows++) {
-    for (const columns of [8, 4] as const) functions.push({ name: tileName(rows, columns), body: tileFunction(rows, columns, fixed) });
+    for (const columns of [8, 4] as const) functions.push({ name: tileName(rows, columns), body: tileFunction(rows, columns) });
   }
   return encodeModule(functions, { shared });
 }

@@ -8,58 +8,31 @@
  */
 import type * as tfc from '@tensorflow/tfjs-core';
 import { isHeapBackend, isSharedMemory, wasmMemoryOf, type HeapBackend } from './wasmHeap';
-import { ADD_BIAS, gemmModuleBinary, RELU, TILE_COLUMNS, TILE_ROWS, tileName, type FixedStrides } from './gemmKernels';
+import { ADD_BIAS, gemmModuleBinary, RELU, TILE_COLUMNS, TILE_ROWS, tileName } from './gemmKernels';
 
 type TF = typeof tfc;
 type TensorInfo = tfc.TensorInfo;
 type Kernel = (...args: number[]) => void;
 
-/** Per memory: the module with strides as arguments, and one per shape with its strides built in (faster). */
-interface KernelModules {
-  general: Record<string, Kernel>;
-  fixed: Map<string, Record<string, Kernel>>;
-}
+const instances = new WeakMap<WebAssembly.Memory, Record<string, Kernel>>();
 
-const modules = new WeakMap<WebAssembly.Memory, KernelModules | null>();
-/** A graph multiplies a handful of shapes; beyond this many, new ones use the general module. */
-const MAX_FIXED_MODULES = 64;
-
-function instantiate(memory: WebAssembly.Memory, fixed?: FixedStrides): Record<string, Kernel> | undefined {
-  const binary = gemmModuleBinary(isSharedMemory(memory), fixed);
+/** The kernels bound to the backend's memory, or undefined where that memory cannot be reached or SIMD is missing. */
+function kernelsFor(backend: HeapBackend): Record<string, Kernel> | undefined {
+  const memory = wasmMemoryOf(backend);
+  if (!memory) return undefined;
+  const known = instances.get(memory);
+  if (known) return known;
+  const binary = gemmModuleBinary(isSharedMemory(memory));
   if (!WebAssembly.validate(binary)) return undefined;
   try {
     // compiled synchronously: fine in a worker (browsers refuse modules over 4 KB so on a page's main thread)
-    return new WebAssembly.Instance(new WebAssembly.Module(binary), { env: { memory } }).exports as Record<string, Kernel>;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(binary), { env: { memory } });
+    const kernels = instance.exports as Record<string, Kernel>;
+    instances.set(memory, kernels);
+    return kernels;
   } catch {
     return undefined;
   }
-}
-
-/** The kernels bound to the backend's memory, or undefined where that memory cannot be reached or SIMD is missing. */
-function modulesFor(backend: HeapBackend): KernelModules | undefined {
-  const memory = wasmMemoryOf(backend);
-  if (!memory) return undefined;
-  let known = modules.get(memory);
-  if (known === undefined) {
-    const general = instantiate(memory);
-    known = general ? { general, fixed: new Map() } : null;
-    modules.set(memory, known);
-  }
-  return known ?? undefined;
-}
-
-/** The kernels for one shape of product: its own module, compiled on first use. */
-function kernelsFor(backend: HeapBackend, strides: FixedStrides): Record<string, Kernel> | undefined {
-  const found = modulesFor(backend);
-  if (!found) return undefined;
-  const key = `${strides.aRow},${strides.aStep},${strides.ldb}`;
-  let kernels = found.fixed.get(key);
-  if (!kernels && found.fixed.size < MAX_FIXED_MODULES) {
-    const memory = wasmMemoryOf(backend) as WebAssembly.Memory;
-    kernels = instantiate(memory, strides);
-    if (kernels) found.fixed.set(key, kernels);
-  }
-  return kernels ?? found.general;
 }
 
 function offsetOf(backend: HeapBackend, t: TensorInfo): number {
@@ -107,7 +80,8 @@ function runProduct(tf: TF, backend: HeapBackend, p: Product): TensorInfo | unde
   if (p.bias && tf.util.sizeFromShape(p.bias.shape) !== n) return undefined;
   // XNNPACK's own transposed products are ~10× slower than these kernels; its plain large ones are faster
   if (!p.transposeA && !p.transposeB && !unpackedProductWins(m, k, n)) return undefined;
-  if (!modulesFor(backend)) return undefined;
+  const kernels = kernelsFor(backend);
+  if (!kernels) return undefined;
   const rank = Math.max(p.a.shape.length, p.b.shape.length);
   const out = backend.makeOutput([...new Array<number>(rank - 2).fill(1), m, n], 'float32');
   if (m === 0 || n === 0) return out;
@@ -120,7 +94,6 @@ function runProduct(tf: TF, backend: HeapBackend, p: Product): TensorInfo | unde
     const bias = p.bias ? offsetOf(backend, p.bias) : 0;
     const flags = (p.bias ? ADD_BIAS : 0) | (p.relu ? RELU : 0);
     const [aRow, aStep] = p.transposeA ? [4, 4 * m] : [4 * k, 4];
-    const kernels = kernelsFor(backend, { aRow, aStep, ldb: 4 * n }) as Record<string, Kernel>;
     // with K = 0 the scalar tail writes the bias (or 0) through ReLU
     if (k === 0) kernels.tail!(0, 0, c, m, 0, 0, 0, 0, 4 * n, n, bias, flags);
     else gemm(kernels, { a, b, c, m, k, n, aRow, aStep, bias, flags });
@@ -175,11 +148,11 @@ function transpose2d(tf: TF, backend: HeapBackend, x: TensorInfo): TensorInfo {
 }
 
 const installed = new WeakSet<object>();
-let active = false;
 
-/** Whether the kernels run the wasm backend's products (after installWasmMatMul). */
-export function wasmMatMulActive(): boolean {
-  return active;
+/** Whether the kernels run the wasm backend's products (installWasmMatMul put them in tfjs's kernel registry). */
+export function wasmMatMulActive(tf: Pick<TF, 'getKernel' | 'BatchMatMul'>): boolean {
+  const kernel = tf.getKernel(tf.BatchMatMul, 'wasm');
+  return kernel !== undefined && installed.has(kernel);
 }
 
 /**
@@ -189,7 +162,7 @@ export function wasmMatMulActive(): boolean {
  */
 export function installWasmMatMul(tf: TF): boolean {
   const backend = tf.findBackend('wasm');
-  if (!isHeapBackend(backend) || !modulesFor(backend)) return false;
+  if (!isHeapBackend(backend) || !kernelsFor(backend)) return false;
   for (const name of [tf.BatchMatMul, tf._FusedMatMul]) {
     const original = tf.getKernel(name, 'wasm');
     if (!original || installed.has(original)) continue;
@@ -205,7 +178,6 @@ export function installWasmMatMul(tf: TF): boolean {
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(config);
   }
-  active = true;
   return true;
 }
 

@@ -66,7 +66,7 @@ const cases: Case[] = [
 
 describe('unpacked matrix products on wasm', () => {
   test('run on the wasm backend', () => {
-    expect(wasmMatMulActive()).toBe(true);
+    expect(wasmMatMulActive(tf)).toBe(true);
   });
 
   const label = (c: Case) =>
@@ -101,10 +101,8 @@ describe('unpacked matrix products on wasm', () => {
     expect(unpackedProductWins(128, 784, 400)).toBe(false);
   });
 
-  test('come from modules that validate: shared memory or not, strides as arguments or built in', () => {
+  test('come from a module that validates, shared memory or not', () => {
     expect(WebAssembly.validate(gemmModuleBinary(false))).toBe(true);
     expect(WebAssembly.validate(gemmModuleBinary(true))).toBe(true);
-    // one shape's own module, its strides built in (A transposed: 4-byte rows, 512-byte steps)
-    expect(WebAssembly.validate(gemmModuleBinary(false, { aRow: 4, aStep: 512, ldb: 1600 }))).toBe(true);
   });
 });
