@@ -4,7 +4,7 @@
  * read through two strides, so Aᵀ costs nothing extra. Register tiles of up
  * to 6 rows × 8 columns, the shape XNNPACK's wasm kernels use.
  */
-import { encodeModule, FunctionBody } from './wasmAssembler';
+import { encodeModule, FunctionBody, type ExportedFunction } from './wasmAssembler';
 
 /** Rows of one register tile; the driver calls the 1…5-row tiles for what is left. */
 export const TILE_ROWS = 6;
@@ -121,11 +121,16 @@ function tailFunction(): FunctionBody {
 
 export const tileName = (rows: number, columns: number) => `tile_${rows}_${columns}`;
 
-/** The kernels' module, importing `env.memory` (shared when the memory it will run on is). */
-export function gemmModuleBinary(shared: boolean): Uint8Array<ArrayBuffer> {
+/** The kernels, to compile with instantiateOn (src/ops/wasmAssembler.ts). */
+export function gemmFunctions(): ExportedFunction[] {
   const functions = [{ name: 'tail', body: tailFunction() }];
   for (let rows = 1; rows <= TILE_ROWS; rows++) {
     for (const columns of [8, 4] as const) functions.push({ name: tileName(rows, columns), body: tileFunction(rows, columns) });
   }
-  return encodeModule(functions, { shared });
+  return functions;
+}
+
+/** The kernels' module binary, importing `env.memory` (shared or not). */
+export function gemmModuleBinary(shared: boolean): Uint8Array<ArrayBuffer> {
+  return encodeModule(gemmFunctions(), { shared });
 }

@@ -2,7 +2,8 @@
  * A small WebAssembly encoder: enough of the binary format (i32, f32 and
  * 128-bit SIMD instructions, blocks and loops, one imported memory) to write
  * compute kernels as code, so the module is built at run time from readable
- * source instead of shipping as an opaque binary.
+ * source instead of shipping as an opaque binary; and the one place such a
+ * module is compiled and bound to the memory it works on.
  */
 
 export type ValueType = 'i32' | 'f32' | 'v128';
@@ -152,4 +153,24 @@ export function encodeModule(functions: ReadonlyArray<ExportedFunction>, memory:
     ...section(10, vector(functions.map((f) => f.body.encode()))),
   ];
   return new Uint8Array(bytes);
+}
+
+/** Whether a memory is shared with threads (a module importing it must say so). */
+function isSharedMemory(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/**
+ * The functions compiled and bound to `memory` (imported as shared when it
+ * is), or undefined where the engine refuses them (no SIMD). Compiled
+ * synchronously: fine in a worker, while browsers refuse modules over 4 KB so
+ * on a page's main thread.
+ */
+export function instantiateOn(memory: WebAssembly.Memory, functions: ReadonlyArray<ExportedFunction>): WebAssembly.Exports | undefined {
+  try {
+    const binary = encodeModule(functions, { shared: isSharedMemory(memory) });
+    return new WebAssembly.Instance(new WebAssembly.Module(binary), { env: { memory } }).exports;
+  } catch {
+    return undefined;
+  }
 }

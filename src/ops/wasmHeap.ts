@@ -21,8 +21,3 @@ export function wasmMemoryOf(backend: unknown): WebAssembly.Memory | undefined {
   const memory = module.asm?.memory ?? module.wasmMemory;
   return memory instanceof WebAssembly.Memory ? memory : undefined;
 }
-
-/** Whether a memory is shared with threads (a module importing it must say so). */
-export function isSharedMemory(memory: WebAssembly.Memory): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-}

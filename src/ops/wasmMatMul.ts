@@ -7,32 +7,26 @@
  * (batches, other activations, other dtypes) go to tfjs's kernels as before.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import { isHeapBackend, isSharedMemory, wasmMemoryOf, type HeapBackend } from './wasmHeap';
-import { ADD_BIAS, gemmModuleBinary, RELU, TILE_COLUMNS, TILE_ROWS, tileName } from './gemmKernels';
+import { instantiateOn } from './wasmAssembler';
+import { isHeapBackend, wasmMemoryOf, type HeapBackend } from './wasmHeap';
+import { ADD_BIAS, gemmFunctions, RELU, TILE_COLUMNS, TILE_ROWS, tileName } from './gemmKernels';
 
 type TF = typeof tfc;
 type TensorInfo = tfc.TensorInfo;
 type Kernel = (...args: number[]) => void;
 
-const instances = new WeakMap<WebAssembly.Memory, Record<string, Kernel>>();
+const instances = new WeakMap<WebAssembly.Memory, Record<string, Kernel> | null>();
 
 /** The kernels bound to the backend's memory, or undefined where that memory cannot be reached or SIMD is missing. */
 function kernelsFor(backend: HeapBackend): Record<string, Kernel> | undefined {
   const memory = wasmMemoryOf(backend);
   if (!memory) return undefined;
-  const known = instances.get(memory);
-  if (known) return known;
-  const binary = gemmModuleBinary(isSharedMemory(memory));
-  if (!WebAssembly.validate(binary)) return undefined;
-  try {
-    // compiled synchronously: fine in a worker (browsers refuse modules over 4 KB so on a page's main thread)
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(binary), { env: { memory } });
-    const kernels = instance.exports as Record<string, Kernel>;
+  let kernels = instances.get(memory);
+  if (kernels === undefined) {
+    kernels = (instantiateOn(memory, gemmFunctions()) as Record<string, Kernel> | undefined) ?? null;
     instances.set(memory, kernels);
-    return kernels;
-  } catch {
-    return undefined;
   }
+  return kernels ?? undefined;
 }
 
 function offsetOf(backend: HeapBackend, t: TensorInfo): number {

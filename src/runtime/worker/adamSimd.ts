@@ -4,8 +4,7 @@
  * both moments and the gradient. The module is assembled here (with
  * src/ops/wasmAssembler.ts) and shares the backend's memory, so nothing is copied.
  */
-import { encodeModule, FunctionBody } from '../../ops/wasmAssembler';
-import { isSharedMemory } from '../../ops/wasmHeap';
+import { FunctionBody, instantiateOn } from '../../ops/wasmAssembler';
 
 /**
  * adam(w, m, s, g, outW, outM, outS, groups, β₁, β₂, α, ε̂): the update of
@@ -66,17 +65,8 @@ const instances = new WeakMap<WebAssembly.Memory, AdamSimd | null>();
 export function adamSimdFor(memory: WebAssembly.Memory): AdamSimd | null {
   const cached = instances.get(memory);
   if (cached !== undefined) return cached;
-  let fn: AdamSimd | null = null;
-  try {
-    const shared = isSharedMemory(memory);
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(encodeModule([{ name: 'adam', body: adamFunction() }], { shared })), {
-      env: { memory },
-    });
-    const exported = instance.exports.adam;
-    if (typeof exported === 'function') fn = exported as AdamSimd;
-  } catch {
-    fn = null;
-  }
+  const exported = instantiateOn(memory, [{ name: 'adam', body: adamFunction() }])?.adam;
+  const fn = typeof exported === 'function' ? (exported as AdamSimd) : null;
   instances.set(memory, fn);
   return fn;
 }
