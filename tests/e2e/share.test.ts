@@ -292,7 +292,7 @@ describe('sharing in the editor', () => {
     await expect.poll(() => at('workshop-badge').textContent()).toMatch(/Locked workshop view/);
     expect(await at('workshop-badge').locator('.text').getAttribute('title')).toMatch(/The link hides 2 controls\./);
     // the address no longer carries the graph: a reload shows the library's copy, not a fresh import
-    expect(new URL(other.url()).hash).toBe('');
+    await expect.poll(() => new URL(other.url()).hash).toBe('');
     // hidden controls are gone from the nodes; the others are read-only
     expect(await at('control-encoder-latentDim').count()).toBe(0);
     expect(await at('control-recon-distribution').count()).toBe(0);
