@@ -7,7 +7,7 @@
 import type * as tfc from '@tensorflow/tfjs-core';
 import { layerWithGradient } from './layerGradient';
 import { referenceOps } from './reference';
-import { unpackedProductWins, wasmMatMulActive } from './wasmMatMul';
+import { sparseLeftOperand, unpackedProductWins, wasmMatMulActive } from './wasmMatMul';
 
 type TF = typeof tfc;
 type Tensor = tfc.Tensor;
@@ -91,7 +91,9 @@ export function denseLayer(tf: TF, x: Tensor2D, kernel: Tensor2D, bias: tfc.Tens
     forward(input) {
       const [m, k] = input.shape;
       const n = kernel.shape[1];
-      const swapped = prefersExplicitTranspose(tf) && !runsUnpacked(tf, m, k, n) && packsLessSwapped(m, k, n);
+      // a mostly-zero input (pixels, ReLU outputs) runs on the sparse kernels, bias and ReLU included
+      const swapped =
+        prefersExplicitTranspose(tf) && !runsUnpacked(tf, m, k, n) && packsLessSwapped(m, k, n) && !sparseLeftOperand(tf, input, n);
       // swapped, the bias and ReLU run as their own kernels (the fused ones apply them per output column)
       const y = swapped
         ? throughFused(tf, tf.add(product(tf, input, kernel), bias) as Tensor2D, activation)

@@ -7,7 +7,7 @@
 import { encodeModule, FunctionBody, type ExportedFunction } from './wasmAssembler';
 
 /** Rows of one register tile; the driver calls the 1…5-row tiles for what is left. */
-export const TILE_ROWS = 6;
+export const TILE_ROWS = 4;
 /** Columns of the wide tile; a 4-column tile and a scalar tail take the rest. */
 export const TILE_COLUMNS = 8;
 

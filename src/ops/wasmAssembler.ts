@@ -59,7 +59,10 @@ export class FunctionBody {
   readonly bytes: number[] = [];
   private readonly locals: ValueType[] = [];
 
-  constructor(readonly params: ReadonlyArray<ValueType>) {}
+  constructor(
+    readonly params: ReadonlyArray<ValueType>,
+    readonly results: ReadonlyArray<ValueType> = [],
+  ) {}
 
   /** A new local of this type; its index. */
   local(type: ValueType): number {
@@ -82,6 +85,7 @@ export class FunctionBody {
   and = () => this.emit(0x71);
   shl = () => this.emit(0x74);
   geU = () => this.emit(0x4f);
+  gtU = () => this.emit(0x4b);
   eqz = () => this.emit(0x45);
   ltU = () => this.emit(0x49);
   /** Starts a block (a `br` to it jumps past its end) or a loop (a `br` to it jumps back to its start). */
@@ -93,6 +97,8 @@ export class FunctionBody {
   brIf = (depth: number) => this.emit(0x0d, ...unsignedLeb(depth));
   /** if (top of stack ≠ 0) … end. */
   if = () => this.emit(0x04, 0x40);
+  i32Load = (offset = 0) => this.emit(0x28, ...memarg(2, offset));
+  i32Store = (offset = 0) => this.emit(0x36, ...memarg(2, offset));
   f32Load = (offset = 0) => this.emit(0x2a, ...memarg(2, offset));
   f32Store = (offset = 0) => this.emit(0x38, ...memarg(2, offset));
   f32Const = (value: number) => this.emit(0x43, ...new Uint8Array(Float32Array.of(value).buffer));
@@ -101,6 +107,7 @@ export class FunctionBody {
   f32Sub = () => this.emit(0x93);
   f32Mul = () => this.emit(0x94);
   f32Max = () => this.emit(0x97);
+  f32Ne = () => this.emit(0x5c);
   v128Load = (offset = 0) => this.emit(SIMD, ...unsignedLeb(0x00), ...memarg(4, offset));
   v128Store = (offset = 0) => this.emit(SIMD, ...unsignedLeb(0x0b), ...memarg(4, offset));
   /** Loads one f32 and repeats it in all four lanes. */
@@ -114,6 +121,27 @@ export class FunctionBody {
   f32x4Div = () => this.emit(SIMD, ...unsignedLeb(0xe7));
   f32x4Mul = () => this.emit(SIMD, ...unsignedLeb(0xe6));
   f32x4Max = () => this.emit(SIMD, ...unsignedLeb(0xe9));
+  f32x4Min = () => this.emit(SIMD, ...unsignedLeb(0xe8));
+  f32x4Abs = () => this.emit(SIMD, ...unsignedLeb(0xe0));
+  f32x4Neg = () => this.emit(SIMD, ...unsignedLeb(0xe1));
+  f32x4Floor = () => this.emit(SIMD, ...unsignedLeb(0x68));
+  /** Lane masks: all ones where a < b. */
+  f32x4Lt = () => this.emit(SIMD, ...unsignedLeb(0x43));
+  /** Four copies of a float. */
+  f32x4Const = (value: number) =>
+    this.emit(SIMD, ...unsignedLeb(0x0c), ...new Uint8Array(Float32Array.of(value, value, value, value).buffer));
+  /** The lane's f32 (0…3). */
+  f32x4ExtractLane = (lane: number) => this.emit(SIMD, ...unsignedLeb(0x1f), lane);
+  /** (a, b, mask): a's bits where the mask has ones, b's elsewhere. */
+  v128Bitselect = () => this.emit(SIMD, ...unsignedLeb(0x52));
+  i32x4TruncSatF32x4S = () => this.emit(SIMD, ...unsignedLeb(0xf8));
+  i32x4Add = () => this.emit(SIMD, ...unsignedLeb(0xae));
+  i32x4Sub = () => this.emit(SIMD, ...unsignedLeb(0xb1));
+  i32x4ExtractLane = (lane: number) => this.emit(SIMD, ...unsignedLeb(0x1b), lane);
+  /** Lane masks: all ones where a ≠ b. */
+  f32x4Ne = () => this.emit(SIMD, ...unsignedLeb(0x42));
+  /** (v128, i32 count): each lane shifted left. */
+  i32x4Shl = () => this.emit(SIMD, ...unsignedLeb(0xab));
 
   /** The function's code entry: its locals (grouped by type) and instructions. */
   encode(): number[] {
@@ -140,7 +168,11 @@ export interface MemoryImport {
 
 /** The binary of a module that imports `env.memory` and exports the functions (each returns nothing). */
 export function encodeModule(functions: ReadonlyArray<ExportedFunction>, memory: MemoryImport): Uint8Array<ArrayBuffer> {
-  const types = functions.map((f) => [0x60, ...vector(f.body.params.map((p) => [valueTypeCode[p]])), 0]);
+  const types = functions.map((f) => [
+    0x60,
+    ...vector(f.body.params.map((p) => [valueTypeCode[p]])),
+    ...vector(f.body.results.map((r) => [valueTypeCode[r]])),
+  ]);
   // limits: 0x00 min; 0x03 min, max, shared (65,536 pages: any 32-bit memory fits)
   const limits = memory.shared ? [0x03, ...unsignedLeb(1), ...unsignedLeb(65536)] : [0x00, ...unsignedLeb(1)];
   const imports = [[...utf8('env'), ...utf8('memory'), 0x02, ...limits]];

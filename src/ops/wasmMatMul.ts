@@ -10,6 +10,7 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import { instantiateOn } from './wasmAssembler';
 import { isHeapBackend, wasmMemoryOf, type HeapBackend } from './wasmHeap';
 import { ADD_BIAS, gemmFunctions, RELU, TILE_COLUMNS, TILE_ROWS, tileName } from './gemmKernels';
+import { sparseGemmFunctions } from './sparseGemmKernels';
 
 type TF = typeof tfc;
 type TensorInfo = tfc.TensorInfo;
@@ -23,7 +24,7 @@ function kernelsFor(backend: HeapBackend): Record<string, Kernel> | undefined {
   if (!memory) return undefined;
   let kernels = instances.get(memory);
   if (kernels === undefined) {
-    kernels = (instantiateOn(memory, gemmFunctions()) as Record<string, Kernel> | undefined) ?? null;
+    kernels = (instantiateOn(memory, [...gemmFunctions(), ...sparseGemmFunctions()]) as Record<string, Kernel> | undefined) ?? null;
     instances.set(memory, kernels);
   }
   return kernels ?? undefined;
@@ -72,10 +73,11 @@ function runProduct(tf: TF, backend: HeapBackend, p: Product): TensorInfo | unde
   const [kb, n] = p.transposeB ? [bShape[1], bShape[0]] : bShape;
   if (k !== kb) return undefined; // tfjs's kernel words the error
   if (p.bias && tf.util.sizeFromShape(p.bias.shape) !== n) return undefined;
-  // XNNPACK's own transposed products are ~10× slower than these kernels; its plain large ones are faster
-  if (!p.transposeA && !p.transposeB && !unpackedProductWins(m, k, n)) return undefined;
   const kernels = kernelsFor(backend);
   if (!kernels) return undefined;
+  const sparse = !p.transposeB && mostlyZeros(kernels, offsetOf(backend, p.a), m, k, n);
+  // XNNPACK's own transposed products are ~10× slower than these kernels; its plain large ones are faster, unless A is sparse
+  if (!sparse && !p.transposeA && !p.transposeB && !unpackedProductWins(m, k, n)) return undefined;
   const rank = Math.max(p.a.shape.length, p.b.shape.length);
   const out = backend.makeOutput([...new Array<number>(rank - 2).fill(1), m, n], 'float32');
   if (m === 0 || n === 0) return out;
@@ -90,6 +92,7 @@ function runProduct(tf: TF, backend: HeapBackend, p: Product): TensorInfo | unde
     const [aRow, aStep] = p.transposeA ? [4, 4 * m] : [4 * k, 4];
     // with K = 0 the scalar tail writes the bias (or 0) through ReLU
     if (k === 0) kernels.tail!(0, 0, c, m, 0, 0, 0, 0, 4 * n, n, bias, flags);
+    else if (sparse) sparseGemm(backend, kernels, { a, b, c, m, k, n, aRow, aStep, bias, flags });
     else gemm(kernels, { a, b, c, m, k, n, aRow, aStep, bias, flags });
   } finally {
     if (bRowMajor !== p.b) backend.disposeData(bRowMajor.dataId);
@@ -125,6 +128,38 @@ function gemm(kernels: Record<string, Kernel>, g: GemmCall): void {
       j += 4;
     }
     if (g.n > j) kernels.tail!(a, g.b + 4 * j, c + 4 * j, rows, g.k, g.aRow, g.aStep, ldb, ldc, g.n - j, g.bias + 4 * j, g.flags);
+  }
+}
+
+/**
+ * Density of A under which the sparse kernels win (digits are ~19% nonzero
+ * pixels, ReLU outputs about half). Products too small to amortise the count
+ * and the lists stay dense.
+ */
+const SPARSE_DENSITY = Number((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.SPARSE ?? 0.5);
+
+function mostlyZeros(kernels: Record<string, Kernel>, a: number, m: number, k: number, n: number): boolean {
+  if (k < 32 || n < 32 || m * k * n < 1 << 18) return false;
+  const nonzeros = (kernels.nonzeros as unknown as (p: number, count: number) => number)(a, m * k);
+  return nonzeros <= SPARSE_DENSITY * m * k;
+}
+
+/** Whether these kernels would take an m×k·k×n product with this left operand as sparse (its entries mostly zeros). */
+export function sparseLeftOperand(tf: TF, a: tfc.Tensor2D, n: number): boolean {
+  const backend = tf.backend();
+  if (tf.getBackend() !== 'wasm' || !wasmMatMulActive(tf) || !isHeapBackend(backend) || a.dtype !== 'float32') return false;
+  const kernels = kernelsFor(backend);
+  return kernels !== undefined && mostlyZeros(kernels, offsetOf(backend, a), a.shape[0], a.shape[1], n);
+}
+
+/** The product on the sparse kernels, with scratch for one row's list of nonzeros. */
+function sparseGemm(backend: HeapBackend, kernels: Record<string, Kernel>, g: GemmCall): void {
+  const list = backend.makeOutput([2 * g.k], 'float32');
+  try {
+    const ld = 4 * g.n;
+    kernels.sparse_rows!(g.a, g.aRow, g.aStep, g.k, g.m, offsetOf(backend, list), g.b, ld, g.c, ld, g.n, g.bias, g.flags);
+  } finally {
+    backend.disposeData(list.dataId);
   }
 }
 
