@@ -121,27 +121,10 @@ export class FunctionBody {
   f32x4Div = () => this.emit(SIMD, ...unsignedLeb(0xe7));
   f32x4Mul = () => this.emit(SIMD, ...unsignedLeb(0xe6));
   f32x4Max = () => this.emit(SIMD, ...unsignedLeb(0xe9));
-  f32x4Min = () => this.emit(SIMD, ...unsignedLeb(0xe8));
-  f32x4Abs = () => this.emit(SIMD, ...unsignedLeb(0xe0));
-  f32x4Neg = () => this.emit(SIMD, ...unsignedLeb(0xe1));
-  f32x4Floor = () => this.emit(SIMD, ...unsignedLeb(0x68));
-  /** Lane masks: all ones where a < b. */
-  f32x4Lt = () => this.emit(SIMD, ...unsignedLeb(0x43));
-  /** Four copies of a float. */
-  f32x4Const = (value: number) =>
-    this.emit(SIMD, ...unsignedLeb(0x0c), ...new Uint8Array(Float32Array.of(value, value, value, value).buffer));
-  /** The lane's f32 (0…3). */
-  f32x4ExtractLane = (lane: number) => this.emit(SIMD, ...unsignedLeb(0x1f), lane);
-  /** (a, b, mask): a's bits where the mask has ones, b's elsewhere. */
-  v128Bitselect = () => this.emit(SIMD, ...unsignedLeb(0x52));
-  i32x4TruncSatF32x4S = () => this.emit(SIMD, ...unsignedLeb(0xf8));
-  i32x4Add = () => this.emit(SIMD, ...unsignedLeb(0xae));
   i32x4Sub = () => this.emit(SIMD, ...unsignedLeb(0xb1));
   i32x4ExtractLane = (lane: number) => this.emit(SIMD, ...unsignedLeb(0x1b), lane);
   /** Lane masks: all ones where a ≠ b. */
   f32x4Ne = () => this.emit(SIMD, ...unsignedLeb(0x42));
-  /** (v128, i32 count): each lane shifted left. */
-  i32x4Shl = () => this.emit(SIMD, ...unsignedLeb(0xab));
 
   /** The function's code entry: its locals (grouped by type) and instructions. */
   encode(): number[] {
