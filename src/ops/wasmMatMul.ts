@@ -136,7 +136,7 @@ function gemm(kernels: Record<string, Kernel>, g: GemmCall): void {
  * pixels, ReLU outputs about half). Products too small to amortise the count
  * and the lists stay dense.
  */
-const SPARSE_DENSITY = Number((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.SPARSE ?? 0.5);
+const SPARSE_DENSITY = 0.5;
 
 function mostlyZeros(kernels: Record<string, Kernel>, a: number, m: number, k: number, n: number): boolean {
   if (k < 32 || n < 32 || m * k * n < 1 << 18) return false;
