@@ -74,6 +74,21 @@ function throughFused(tf: TF, y: Tensor2D, activation: FusedActivation): Tensor2
   return activation === 'relu' ? tf.relu(y) : y;
 }
 
+/**
+ * x·W + b through the activation as one kernel. tf.fused.matMul splits it
+ * into three kernels whenever gradients are recorded (training), since the
+ * fused kernel's own gradient handles few activations; this layer's backward
+ * pass is its own, so the fused kernel runs directly.
+ */
+function fusedProduct(tf: TF, x: Tensor2D, kernel: Tensor2D, bias: tfc.Tensor1D, activation: FusedActivation): Tensor2D {
+  const [m, k] = x.shape;
+  const n = kernel.shape[1];
+  const inputs = { a: tf.reshape(x, [1, m, k]), b: tf.reshape(kernel, [1, k, n]), bias };
+  const attrs = { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0.2 };
+  const y = tf.engine().runKernel(tf._FusedMatMul, inputs, attrs) as tfc.Tensor3D;
+  return tf.reshape(y, [m, n]);
+}
+
 export interface LayerOptions {
   activation: FusedActivation;
   /** Whether the gradient must flow on to x (false for a first layer reading data). */
@@ -97,7 +112,7 @@ export function denseLayer(tf: TF, x: Tensor2D, kernel: Tensor2D, bias: tfc.Tens
       // swapped, the bias and ReLU run as their own kernels (the fused ones apply them per output column)
       const y = swapped
         ? throughFused(tf, tf.add(product(tf, input, kernel), bias) as Tensor2D, activation)
-        : (tf.fused.matMul({ a: input, b: kernel, bias, activation }) as Tensor2D);
+        : fusedProduct(tf, input, kernel, bias, activation);
       return { y, saved: [input, y] };
     },
     backward(dy, saved, inputGradient) {
