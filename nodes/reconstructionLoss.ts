@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { NodeIssueError } from '../src/core/diagnostics';
 import { formatShape, shapesEqual } from '../src/core/shape';
+import { wasmBce, wasmBceGradient, wasmBceRuns } from '../src/ops/wasmBce';
 import type { HelperName } from '../src/export/helpers';
 import { FORWARD_INDENT as I, forwardComment, type ExportStep, type NodeExporter, type WeightLink } from '../src/export/nodeExport';
 import { pyFloat, pyNumber, pyString } from '../src/export/python';
@@ -40,8 +41,13 @@ const normalizerPerPixel: Record<ReconstructionDistribution, number> = {
  * the targets' gradient (−l) only when they depend on weights.
  */
 export function bceWithLogits(tf: TF, logits: Tensor, x: Tensor, targetGradient = false): Tensor {
-  const value = (l: Tensor, target: Tensor) => tf.sub(tf.sub(tf.relu(l), tf.mul(l, target)), tf.log(tf.sigmoid(tf.abs(l))));
-  const logitsGradient = (dy: Tensor, l: Tensor, target: Tensor) => tf.mul(dy, tf.sub(tf.sigmoid(l), target));
+  // on wasm, one kernel each way (src/ops/wasmBce.ts)
+  const value = (l: Tensor, target: Tensor) =>
+    wasmBceRuns(tf, l, target) ? wasmBce(tf, l, target) : tf.sub(tf.sub(tf.relu(l), tf.mul(l, target)), tf.log(tf.sigmoid(tf.abs(l))));
+  const logitsGradient = (dy: Tensor, l: Tensor, target: Tensor) =>
+    wasmBceRuns(tf, l, target) && wasmBceRuns(tf, dy, target)
+      ? wasmBceGradient(tf, dy, l, target)
+      : tf.mul(dy, tf.sub(tf.sigmoid(l), target));
   if (targetGradient) {
     const op = tf.customGrad((...args) => {
       const [l, target, save] = args as [Tensor, Tensor, (t: Tensor[]) => void];

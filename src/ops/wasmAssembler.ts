@@ -122,6 +122,24 @@ export class FunctionBody {
   f32x4Mul = () => this.emit(SIMD, ...unsignedLeb(0xe6));
   f32x4Max = () => this.emit(SIMD, ...unsignedLeb(0xe9));
   i32x4Sub = () => this.emit(SIMD, ...unsignedLeb(0xb1));
+  i32x4Add = () => this.emit(SIMD, ...unsignedLeb(0xae));
+  /** (v128, i32 count): each lane shifted left. */
+  i32x4Shl = () => this.emit(SIMD, ...unsignedLeb(0xab));
+  i32x4TruncSatF32x4S = () => this.emit(SIMD, ...unsignedLeb(0xf8));
+  /** Four copies of a float. */
+  f32x4Const = (value: number) =>
+    this.emit(SIMD, ...unsignedLeb(0x0c), ...new Uint8Array(Float32Array.of(value, value, value, value).buffer));
+  /** Four copies of an integer. */
+  i32x4Const = (value: number) =>
+    this.emit(SIMD, ...unsignedLeb(0x0c), ...new Uint8Array(Int32Array.of(value, value, value, value).buffer));
+  f32x4Abs = () => this.emit(SIMD, ...unsignedLeb(0xe0));
+  f32x4Neg = () => this.emit(SIMD, ...unsignedLeb(0xe1));
+  /** Rounds to the nearest integer, ties to even. */
+  f32x4Nearest = () => this.emit(SIMD, ...unsignedLeb(0x6a));
+  /** Lane masks: all ones where a ≥ b. */
+  f32x4Ge = () => this.emit(SIMD, ...unsignedLeb(0x46));
+  /** (a, b, mask): a's bits where the mask has ones, b's elsewhere. */
+  v128Bitselect = () => this.emit(SIMD, ...unsignedLeb(0x52));
   i32x4ExtractLane = (lane: number) => this.emit(SIMD, ...unsignedLeb(0x1b), lane);
   /** Lane masks: all ones where a ≠ b. */
   f32x4Ne = () => this.emit(SIMD, ...unsignedLeb(0x42));

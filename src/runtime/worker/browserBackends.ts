@@ -11,6 +11,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { registerWebGpuAdam } from './adamWebgpu';
+import { installWasmBce } from '../../ops/wasmBce';
 import { installWasmMatMul } from '../../ops/wasmMatMul';
 import type { BackendDetail, BackendName, BackendProbe, ProbeResult } from '../backends';
 
@@ -124,6 +125,7 @@ export function createBrowserProbe(tf: TfModule): BackendProbe {
       return { ok: false, reason: what };
     }
     if (name === 'wasm') installWasmMatMul(tf);
+    if (name === 'wasm') installWasmBce(tf);
     try {
       const wrong = await smokeTest(tf);
       if (wrong) return { ok: false, reason: wrong };

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { installWasmBce } from '../../ops/wasmBce';
 import { installWasmMatMul } from '../../ops/wasmMatMul';
 import { prepareNodeWasmThreads, wantedWasmThreads } from './nodeWasmThreads';
 
@@ -43,6 +44,7 @@ export async function initNodeBackend(name: NodeBackend): Promise<typeof tf> {
   await tf.ready();
   // BOTTLENECK_WASM_GEMM=xnnpack keeps tfjs's own matrix products (to compare)
   if (name === 'wasm' && process.env.BOTTLENECK_WASM_GEMM !== 'xnnpack') installWasmMatMul(tf);
+  if (name === 'wasm') installWasmBce(tf);
   return tf;
 }
 
