@@ -6,12 +6,11 @@
  * within a few float ulps.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import { FunctionBody, instantiateOn } from './wasmAssembler';
-import { isHeapBackend, wasmMemoryOf, type HeapBackend } from './wasmHeap';
+import { FunctionBody } from './wasmAssembler';
+import { heapKernelCache, isHeapBackend } from './wasmHeap';
 
 type TF = typeof tfc;
 type TensorInfo = tfc.TensorInfo;
-type Kernel = (...args: number[]) => void;
 
 export const BCE_KERNEL = 'BottleneckBceWithLogits';
 export const BCE_GRADIENT_KERNEL = 'BottleneckBceWithLogitsGradient';
@@ -41,62 +40,58 @@ function expAndLog1p(f: FunctionBody, l: number, e: number, lp: number, t: numbe
   f.f32x4Const(1).f32x4Add().get(t).f32x4Mul().f32x4Const(2).f32x4Mul().set(lp);
 }
 
-/** bce(l, x, out, groups): the per-pixel loss of `groups` groups of four floats (byte offsets). */
+/**
+ * A function over `groups` groups of four floats: for each, l's group is in
+ * the local vl, e = e^−|l| and lp = log(1 + e) are computed, and `store`
+ * leaves the output address and value (from `offset`) for the store.
+ */
+function perGroup(params: number, l: number, groups: number, store: (f: FunctionBody, at: Locals) => void): FunctionBody {
+  const f = new FunctionBody(new Array(params).fill('i32'));
+  const at: Locals = { offset: f.local('i32'), vl: f.local('v128'), e: f.local('v128'), lp: f.local('v128') };
+  const [end, t] = [f.local('i32'), f.local('v128')];
+  f.get(groups).i32(4).shl().set(end);
+  f.block().loop();
+  f.get(at.offset).get(end).geU().brIf(1);
+  f.get(l).get(at.offset).add().v128Load().set(at.vl);
+  expAndLog1p(f, at.vl, at.e, at.lp, t);
+  store(f, at);
+  f.v128Store();
+  f.get(at.offset).i32(16).add().set(at.offset);
+  f.br(0).end().end();
+  return f;
+}
+
+interface Locals {
+  offset: number;
+  vl: number;
+  e: number;
+  lp: number;
+}
+
+/** bce(l, x, out, groups): the per-pixel loss max(l, 0) − l·x + log(1 + e) (byte offsets). */
 function forwardFunction(): FunctionBody {
-  const f = new FunctionBody(['i32', 'i32', 'i32', 'i32']);
   const [l, x, out, groups] = [0, 1, 2, 3] as const;
-  const [offset, end] = [f.local('i32'), f.local('i32')];
-  const [vl, e, lp, t] = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
-  f.get(groups).i32(4).shl().set(end);
-  f.block().loop();
-  f.get(offset).get(end).geU().brIf(1);
-  f.get(l).get(offset).add().v128Load().set(vl);
-  expAndLog1p(f, vl, e, lp, t);
-  f.get(out).get(offset).add();
-  f.get(vl).v128Zero().f32x4Max().get(vl).get(x).get(offset).add().v128Load().f32x4Mul().f32x4Sub().get(lp).f32x4Add();
-  f.v128Store();
-  f.get(offset).i32(16).add().set(offset);
-  f.br(0).end().end();
-  return f;
+  return perGroup(4, l, groups, (f, { offset, vl, lp }) => {
+    f.get(out).get(offset).add();
+    f.get(vl).v128Zero().f32x4Max().get(vl).get(x).get(offset).add().v128Load().f32x4Mul().f32x4Sub().get(lp).f32x4Add();
+  });
 }
 
-/** bce_gradient(dy, l, x, out, groups): dy·(σ(l) − x), σ(l) = (l ≥ 0 ? 1 : e) / (1 + e) with e = e^−|l|. */
+/** bce_gradient(dy, l, x, out, groups): dy·(σ(l) − x), σ(l) = (l ≥ 0 ? 1 : e) / (1 + e). */
 function gradientFunction(): FunctionBody {
-  const f = new FunctionBody(['i32', 'i32', 'i32', 'i32', 'i32']);
   const [dy, l, x, out, groups] = [0, 1, 2, 3, 4] as const;
-  const [offset, end] = [f.local('i32'), f.local('i32')];
-  const [vl, e, lp, t] = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
-  f.get(groups).i32(4).shl().set(end);
-  f.block().loop();
-  f.get(offset).get(end).geU().brIf(1);
-  f.get(l).get(offset).add().v128Load().set(vl);
-  expAndLog1p(f, vl, e, lp, t);
-  f.get(out).get(offset).add();
-  f.get(dy).get(offset).add().v128Load();
-  f.f32x4Const(1).get(e).get(vl).v128Zero().f32x4Ge().v128Bitselect().f32x4Const(1).get(e).f32x4Add().f32x4Div();
-  f.get(x).get(offset).add().v128Load().f32x4Sub().f32x4Mul();
-  f.v128Store();
-  f.get(offset).i32(16).add().set(offset);
-  f.br(0).end().end();
-  return f;
+  return perGroup(5, l, groups, (f, { offset, vl, e }) => {
+    f.get(out).get(offset).add();
+    f.get(dy).get(offset).add().v128Load();
+    f.f32x4Const(1).get(e).get(vl).v128Zero().f32x4Ge().v128Bitselect().f32x4Const(1).get(e).f32x4Add().f32x4Div();
+    f.get(x).get(offset).add().v128Load().f32x4Sub().f32x4Mul();
+  });
 }
 
-const instances = new WeakMap<WebAssembly.Memory, Record<string, Kernel> | null>();
-
-function kernelsFor(backend: HeapBackend): Record<string, Kernel> | undefined {
-  const memory = wasmMemoryOf(backend);
-  if (!memory) return undefined;
-  let kernels = instances.get(memory);
-  if (kernels === undefined) {
-    const functions = [
-      { name: 'bce', body: forwardFunction() },
-      { name: 'bce_gradient', body: gradientFunction() },
-    ];
-    kernels = (instantiateOn(memory, functions) as Record<string, Kernel> | undefined) ?? null;
-    instances.set(memory, kernels);
-  }
-  return kernels ?? undefined;
-}
+const kernelsFor = heapKernelCache(() => [
+  { name: 'bce', body: forwardFunction() },
+  { name: 'bce_gradient', body: gradientFunction() },
+]);
 
 /** Runs one of the kernels over same-shaped float32 inputs into a new output. */
 function runOnHeap(backend: unknown, name: 'bce' | 'bce_gradient', inputs: TensorInfo[]): TensorInfo {

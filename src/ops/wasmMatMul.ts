@@ -7,28 +7,16 @@
  * (batches, other activations, other dtypes) go to tfjs's kernels as before.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import { instantiateOn } from './wasmAssembler';
-import { isHeapBackend, wasmMemoryOf, type HeapBackend } from './wasmHeap';
+import { heapKernelCache, isHeapBackend, type HeapBackend, type HeapKernel } from './wasmHeap';
 import { ADD_BIAS, gemmFunctions, RELU, TILE_COLUMNS, TILE_ROWS, tileName } from './gemmKernels';
 import { sparseGemmFunctions } from './sparseGemmKernels';
 
 type TF = typeof tfc;
 type TensorInfo = tfc.TensorInfo;
-type Kernel = (...args: number[]) => void;
-
-const instances = new WeakMap<WebAssembly.Memory, Record<string, Kernel> | null>();
+type Kernel = HeapKernel;
 
 /** The kernels bound to the backend's memory, or undefined where that memory cannot be reached or SIMD is missing. */
-function kernelsFor(backend: HeapBackend): Record<string, Kernel> | undefined {
-  const memory = wasmMemoryOf(backend);
-  if (!memory) return undefined;
-  let kernels = instances.get(memory);
-  if (kernels === undefined) {
-    kernels = (instantiateOn(memory, [...gemmFunctions(), ...sparseGemmFunctions()]) as Record<string, Kernel> | undefined) ?? null;
-    instances.set(memory, kernels);
-  }
-  return kernels ?? undefined;
-}
+const kernelsFor = heapKernelCache(() => [...gemmFunctions(), ...sparseGemmFunctions()]);
 
 function offsetOf(backend: HeapBackend, t: TensorInfo): number {
   return backend.getMemoryOffset(t.dataId);
