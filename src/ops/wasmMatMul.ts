@@ -13,7 +13,6 @@ import { sparseGemmFunctions } from './sparseGemmKernels';
 
 type TF = typeof tfc;
 type TensorInfo = tfc.TensorInfo;
-type Kernel = HeapKernel;
 
 /** The kernels bound to the backend's memory, or undefined where that memory cannot be reached or SIMD is missing. */
 const kernelsFor = heapKernelCache(() => [...gemmFunctions(), ...sparseGemmFunctions()]);
@@ -63,7 +62,7 @@ function runProduct(tf: TF, backend: HeapBackend, p: Product): TensorInfo | unde
   if (p.bias && tf.util.sizeFromShape(p.bias.shape) !== n) return undefined;
   const kernels = kernelsFor(backend);
   if (!kernels) return undefined;
-  const sparse = !p.transposeB && mostlyZeros(kernels, offsetOf(backend, p.a), m, k, n);
+  const sparse = !p.transposeB && mostlyZeros(backend, kernels, p.a, m, k, n);
   // XNNPACK's own transposed products are ~10× slower than these kernels; its plain large ones are faster, unless A is sparse
   if (!sparse && !p.transposeA && !p.transposeB && !unpackedProductWins(m, k, n)) return undefined;
   const rank = Math.max(p.a.shape.length, p.b.shape.length);
@@ -101,7 +100,7 @@ interface GemmCall {
   flags: number;
 }
 
-function gemm(kernels: Record<string, Kernel>, g: GemmCall): void {
+function gemm(kernels: Record<string, HeapKernel>, g: GemmCall): void {
   const ldb = 4 * g.n;
   const ldc = 4 * g.n;
   const wide = Math.floor(g.n / TILE_COLUMNS);
@@ -126,9 +125,16 @@ function gemm(kernels: Record<string, Kernel>, g: GemmCall): void {
  */
 const SPARSE_DENSITY = 0.5;
 
-function mostlyZeros(kernels: Record<string, Kernel>, a: number, m: number, k: number, n: number): boolean {
+/** Nonzero counts by tensor data (immutable), so a dense layer's choice and its product count once. */
+const nonzeroCounts = new WeakMap<object, number>();
+
+function mostlyZeros(backend: HeapBackend, kernels: Record<string, HeapKernel>, a: TensorInfo, m: number, k: number, n: number): boolean {
   if (k < 32 || n < 32 || m * k * n < 1 << 18) return false;
-  const nonzeros = (kernels.nonzeros as unknown as (p: number, count: number) => number)(a, m * k);
+  let nonzeros = nonzeroCounts.get(a.dataId);
+  if (nonzeros === undefined) {
+    nonzeros = (kernels.nonzeros as unknown as (p: number, count: number) => number)(offsetOf(backend, a), m * k);
+    nonzeroCounts.set(a.dataId, nonzeros);
+  }
   return nonzeros <= SPARSE_DENSITY * m * k;
 }
 
@@ -137,11 +143,11 @@ export function sparseLeftOperand(tf: TF, a: tfc.Tensor2D, n: number): boolean {
   const backend = tf.backend();
   if (tf.getBackend() !== 'wasm' || !wasmMatMulActive(tf) || !isHeapBackend(backend) || a.dtype !== 'float32') return false;
   const kernels = kernelsFor(backend);
-  return kernels !== undefined && mostlyZeros(kernels, offsetOf(backend, a), a.shape[0], a.shape[1], n);
+  return kernels !== undefined && mostlyZeros(backend, kernels, a, a.shape[0], a.shape[1], n);
 }
 
 /** The product on the sparse kernels, with scratch for one row's list of nonzeros. */
-function sparseGemm(backend: HeapBackend, kernels: Record<string, Kernel>, g: GemmCall): void {
+function sparseGemm(backend: HeapBackend, kernels: Record<string, HeapKernel>, g: GemmCall): void {
   const list = backend.makeOutput([2 * g.k], 'float32');
   try {
     const ld = 4 * g.n;

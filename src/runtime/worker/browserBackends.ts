@@ -124,8 +124,10 @@ export function createBrowserProbe(tf: TfModule): BackendProbe {
             : 'it failed to start';
       return { ok: false, reason: what };
     }
-    if (name === 'wasm') installWasmMatMul(tf);
-    if (name === 'wasm') installWasmBce(tf);
+    if (name === 'wasm') {
+      installWasmMatMul(tf);
+      installWasmBce(tf);
+    }
     try {
       const wrong = await smokeTest(tf);
       if (wrong) return { ok: false, reason: wrong };
